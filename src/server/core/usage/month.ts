@@ -1,0 +1,44 @@
+// Billing months are calendar months in the organization's time zone, keyed `YYYY-MM`.
+
+export function monthKey(at: Date, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).formatToParts(at)
+  const year = parts.find((p) => p.type === 'year')!.value
+  const month = parts.find((p) => p.type === 'month')!.value
+  return `${year}-${month}`
+}
+
+/** Offset of `timezone` from UTC at instant `at`, in minutes. */
+function offsetMinutes(at: Date, timezone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at)
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value)
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000)
+}
+
+/** The instant the billing month containing `at` started (00:00 on the 1st in `timezone`). */
+export function monthStart(at: Date, timezone: string): Date {
+  const [y, m] = monthKey(at, timezone).split('-').map(Number)
+  const naive = Date.UTC(y, m - 1, 1, 0, 0, 0)
+  // Two passes settle the offset even when the 1st is on a DST boundary.
+  let guess = naive - offsetMinutes(new Date(naive), timezone) * 60000
+  guess = naive - offsetMinutes(new Date(guess), timezone) * 60000
+  return new Date(guess)
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return tz.includes('/') || tz === 'UTC'
+  } catch {
+    return false
+  }
+}

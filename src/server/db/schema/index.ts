@@ -1,0 +1,5 @@
+export * from './auth.js'
+export * from './knowledge.js'
+export * from './messaging.js'
+export * from './numbers.js'
+export * from './organizations.js'

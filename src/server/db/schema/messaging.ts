@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm'
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { organizations } from './organizations.js'
+
+export const conversationStatus = pgEnum('conversation_status', ['ai', 'human', 'closed'])
+export const messageDirection = pgEnum('message_direction', ['inbound', 'outbound'])
+export const messageStatus = pgEnum('message_status', [
+  'received',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'undelivered',
+])
+export const messageSource = pgEnum('message_source', [
+  'customer',
+  'ai',
+  'welcome',
+  'out_of_hours',
+  'limit_notice',
+  'opt_out',
+  'escalation',
+  'agent',
+  'broadcast',
+])
+
+export interface MediaItem {
+  url: string
+  contentType: string
+}
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** WhatsApp id: the customer's number without "whatsapp:" (E.164). */
+    waId: text('wa_id').notNull(),
+    profileName: text('profile_name'),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    optedOut: boolean('opted_out').notNull().default(false),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    welcomedAt: timestamp('welcomed_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('contacts_org_wa_uq').on(t.organizationId, t.waId)],
+)
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    /** The organization's number the customer wrote to (E.164); replies go out from it. */
+    channelNumber: text('channel_number').notNull(),
+    status: conversationStatus('status').notNull().default('ai'),
+    /** Set when the team has something to look at (handed to a human, escalation); cleared when seen. */
+    needsAttention: boolean('needs_attention').notNull().default(false),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Start of the closed period the out-of-hours message was last sent for. */
+    outOfHoursNoticeFor: text('out_of_hours_notice_for'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('conversations_open_uq')
+      .on(t.organizationId, t.contactId)
+      .where(sql`${t.status} <> 'closed'`),
+    index('conversations_org_last_idx').on(t.organizationId, t.lastMessageAt),
+  ],
+)
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    direction: messageDirection('direction').notNull(),
+    body: text('body').notNull().default(''),
+    media: jsonb('media').$type<MediaItem[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Twilio MessageSid (SM…/MM…) or the sandbox's id; unique so a redelivered webhook is a no-op. */
+    providerMessageId: text('provider_message_id').unique(),
+    status: messageStatus('status').notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    source: messageSource('source').notNull(),
+    /** For outbound messages: the inbound message that caused it (idempotent replies). */
+    replyToId: text('reply_to_id'),
+    /** The agent who wrote it (source = agent). */
+    authorUserId: text('author_user_id'),
+    tokensIn: integer('tokens_in'),
+    tokensOut: integer('tokens_out'),
+    latencyMs: integer('latency_ms'),
+    model: text('model'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_org_created_idx').on(t.organizationId, t.createdAt),
+    // One message of each kind per customer message, however often the reply job runs.
+    uniqueIndex('messages_reply_source_uq')
+      .on(t.replyToId, t.source)
+      .where(sql`${t.replyToId} is not null`),
+  ],
+)
+
+/** One limit notice per contact per billing month. */
+export const limitNotices = pgTable(
+  'limit_notices',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    month: text('month').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('limit_notices_uq').on(t.organizationId, t.contactId, t.month)],
+)
+

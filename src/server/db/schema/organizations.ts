@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { user } from './auth.js'
+
+export const planType = pgEnum('plan_type', ['starter', 'business', 'enterprise'])
+export const memberRole = pgEnum('member_role', ['owner', 'admin', 'agent', 'viewer'])
+export const trainingStatus = pgEnum('training_status', ['untrained', 'training', 'trained', 'failed'])
+export const organizationKind = pgEnum('organization_kind', ['business', 'personal', 'platform'])
+
+export interface Interval {
+  open: string
+  close: string
+}
+export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'
+export interface BusinessHours {
+  enabled: boolean
+  timezone: string
+  schedule: Partial<Record<Weekday, Interval[]>>
+  outOfHoursMessage: string
+}
+export interface AiSettings {
+  tone: string
+  language: string
+  provider?: string
+  model?: string
+  escalationRules?: string
+}
+
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
+    /** `personal` rows hold a user's personal knowledge base; `platform` is the default assistant behind the shared number. Neither appears in organization lists. */
+    kind: organizationKind('kind').notNull().default('business'),
+    personalOwnerId: text('personal_owner_id')
+      .unique()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    industry: text('industry').notNull().default(''),
+    whatsappDisplayName: text('whatsapp_display_name'),
+    planType: planType('plan_type').notNull().default('starter'),
+    /** Overrides the plan's limit when set. */
+    monthlyMessageLimitOverride: integer('monthly_message_limit_override'),
+    welcomeMessage: text('welcome_message').notNull().default(''),
+    businessHours: jsonb('business_hours').$type<BusinessHours>().notNull(),
+    ai: jsonb('ai').$type<AiSettings>().notNull(),
+    trainingStatus: trainingStatus('training_status').notNull().default('untrained'),
+    trainingProgress: integer('training_progress').notNull().default(0),
+    trainingError: text('training_error'),
+    trainedAt: timestamp('trained_at', { withTimezone: true }),
+    /** The chunk generation customers are answered from; retraining switches it atomically. */
+    knowledgeGeneration: integer('knowledge_generation').notNull().default(0),
+    totalConversations: integer('total_conversations').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('organizations_kind_idx').on(t.kind)],
+)
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    role: memberRole('role').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+)
+
+/** Messages the platform sent on an organization's behalf, per billing month (`YYYY-MM` in the org's time zone). */
+export const monthlyUsage = pgTable(
+  'monthly_usage',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    month: text('month').notNull(),
+    messageCount: integer('message_count').notNull().default(0),
+    inboundCount: integer('inbound_count').notNull().default(0),
+    limitReachedAt: timestamp('limit_reached_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.month] })],
+)
+
+/** Fixed-window counters shared by every web process (API rate limiting). */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+)
+

@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { swaggerUI } from '@hono/swagger-ui'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Auth } from '../auth.js'
+import type { Services } from '../core/context.js'
+import { pingDatabase, type SqlExecutor } from '../db/client.js'
+import type { AppEnv } from './env.js'
+import { errorBody, handleError } from './errors.js'
+import { rateLimitMiddleware } from './middleware/rate-limit.js'
+import { sessionMiddleware } from './middleware/session.js'
+import { createRouter } from './router.js'
+import { adminRoutes } from './routes/admin.js'
+import { conversationRoutes } from './routes/conversations.js'
+import { cronRoutes } from './routes/cron.js'
+import { knowledgeRoutes } from './routes/knowledge.js'
+import { memberRoutes } from './routes/members.js'
+import { numberRoutes } from './routes/numbers.js'
+import { organizationRoutes } from './routes/organizations.js'
+import { simulatorRoutes } from './routes/simulator.js'
+import { statsRoutes } from './routes/stats.js'
+import { trainingRoutes } from './routes/training.js'
+import { whatsappRoutes } from './routes/whatsapp.js'
+
+export const JSON_BODY_LIMIT = 1024 * 1024
+export const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024
+
+/** Paths that are not user API calls: signed by Twilio, or bearer-authenticated cron. */
+const isMachinePath = (path: string) => path.startsWith('/api/whatsapp/') || path.startsWith('/api/cron/')
+const isUploadPath = (path: string) => /\/knowledge\/files$/.test(path)
+
+export interface AppOptions {
+  services: Services
+  auth: Auth
+  sql: SqlExecutor
+  /** Folder of the built web app; omitted in API-only tests. */
+  webRoot?: string
+}
+
+export function createApp({ services, auth, sql, webRoot }: AppOptions) {
+  const app = createRouter()
+  const log = services.log
+
+  app.use('*', async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 64) || crypto.randomUUID()
+    const reqLog = log.child({ requestId })
+    c.set('requestId', requestId)
+    c.set('log', reqLog)
+    c.set('services', services)
+    c.set('auth', auth)
+    const started = performance.now()
+    await next()
+    try {
+      c.res.headers.set('x-request-id', requestId)
+    } catch {
+      // Immutable headers (a proxied response): the id is still in the logs.
+    }
+    const ms = Math.round((performance.now() - started) * 10) / 10
+    if (c.req.path !== '/healthz') {
+      reqLog.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request')
+    }
+  })
+
+  const tooLarge = (limit: number) => (c: Context<AppEnv>) =>
+    c.json(errorBody('BAD_REQUEST', `Request body is larger than ${Math.round(limit / 1024 / 1024)} MB`), 400)
+  const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) })
+  const uploadLimit = bodyLimit({ maxSize: UPLOAD_BODY_LIMIT, onError: tooLarge(UPLOAD_BODY_LIMIT) })
+  app.use('/api/*', (c, next) => (isUploadPath(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)))
+
+  const limiter = rateLimitMiddleware(sql, services.config.rateLimitPerMinute)
+  app.use('/api/*', async (c, next) => {
+    if (isMachinePath(c.req.path)) return next()
+    await sessionMiddleware(c, async () => {
+      await limiter(c, next)
+    })
+  })
+
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => auth.handler(c.req.raw))
+
+  app.get('/healthz', (c) => c.json({ ok: true }))
+  app.get('/readyz', async (c) => {
+    try {
+      await pingDatabase(services.db)
+      return c.json({ ok: true, database: 'up' })
+    } catch {
+      return c.json(errorBody('INTERNAL', 'Database unreachable'), 503)
+    }
+  })
+
+  // Routes with fixed segments (search-numbers) go before /api/organizations/{id}.
+  for (const routes of [
+    numberRoutes(),
+    trainingRoutes(),
+    whatsappRoutes(),
+    cronRoutes(),
+    adminRoutes(),
+    organizationRoutes(),
+    memberRoutes(),
+    knowledgeRoutes(),
+    conversationRoutes(),
+    statsRoutes(),
+    simulatorRoutes(),
+  ]) {
+    app.route('/', routes)
+  }
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'WhatsApp AI Assistants API',
+      version: '1.0.0',
+      description: 'Organizations, WhatsApp numbers, knowledge and conversations. Sign in through /api/auth/* (session cookie).',
+    },
+  })
+  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }))
+
+  app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404))
+
+  if (webRoot && existsSync(join(webRoot, 'index.html'))) {
+    const root = resolve(webRoot)
+    const indexHtml = readFileSync(join(root, 'index.html'), 'utf8')
+    app.use('/assets/*', serveStatic({ root }))
+    app.use('*', serveStatic({ root }))
+    // Deep links (/Dashboard/organizations/123) load the app, which routes on the client.
+    app.get('*', (c) => c.html(indexHtml))
+  }
+
+  app.onError((err, c) => handleError(err, c, c.get('log') ?? log))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>
+export type { AppEnv }

@@ -1,0 +1,14 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../env.js'
+
+/** Resolves the better-auth session cookie (if any) into `actor`; never rejects by itself. */
+export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const auth = c.get('auth')
+  const { config } = c.get('services')
+  const result = await auth.api.getSession({ headers: c.req.raw.headers })
+  if (result?.user) {
+    const email = result.user.email.toLowerCase()
+    c.set('actor', { userId: result.user.id, email, isOperator: config.operatorEmails.includes(email) })
+  }
+  await next()
+}

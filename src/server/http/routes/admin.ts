@@ -1,0 +1,7 @@
+import { createRouter } from '../router.js'
+
+// Routes of the admin area (filled in by its issue).
+export function adminRoutes() {
+  const app = createRouter()
+  return app
+}

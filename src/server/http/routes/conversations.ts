@@ -1,0 +1,7 @@
+import { createRouter } from '../router.js'
+
+// Routes of the conversations area (filled in by its issue).
+export function conversationRoutes() {
+  const app = createRouter()
+  return app
+}

@@ -1,0 +1,149 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import {
+  BusinessHoursSchema,
+  CreateOrganizationInput,
+  UpdateOrganizationInput,
+} from '../../core/organizations/schemas.js'
+import { createOrganization } from '../../core/organizations/create-organization.js'
+import { deleteOrganization } from '../../core/organizations/delete-organization.js'
+import { getOrganization } from '../../core/organizations/get-organization.js'
+import { listOrganizations } from '../../core/organizations/list-organizations.js'
+import { updateOrganization } from '../../core/organizations/update-organization.js'
+import { actorCtx } from '../context.js'
+import { errorResponses } from '../errors.js'
+import { createRouter, jsonBody, jsonResponse } from '../router.js'
+
+export const OrganizationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    industry: z.string(),
+    whatsappNumber: z.string().nullable(),
+    whatsappDisplayName: z.string(),
+    numberStatus: z.string(),
+    numberFailureReason: z.string().nullable(),
+    planType: z.enum(['starter', 'business', 'enterprise']),
+    monthlyMessageLimit: z.number(),
+    monthlyMessageCount: z.number(),
+    lastResetDate: z.string(),
+    totalConversations: z.number(),
+    welcomeMessage: z.string(),
+    businessHours: BusinessHoursSchema,
+    ai: z.object({
+      tone: z.string(),
+      language: z.string(),
+      provider: z.string(),
+      model: z.string().optional(),
+      escalationRules: z.string().optional(),
+    }),
+    isModelTrained: z.boolean(),
+    trainingStatus: z.enum(['untrained', 'training', 'trained', 'failed']),
+    trainingProgress: z.number(),
+    trainingError: z.string().nullable(),
+    trainedAt: z.string().nullable(),
+    role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Organization')
+
+export const OrgIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
+
+const tags = ['Organizations']
+
+export function organizationRoutes() {
+  const app = createRouter()
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/organizations',
+      tags,
+      summary: 'List my organizations',
+      responses: {
+        200: jsonResponse(z.object({ organizations: z.array(OrganizationSchema) }), 'Organizations I belong to'),
+        ...errorResponses('UNAUTHORIZED'),
+      },
+    }),
+    async (c) => c.json({ organizations: await listOrganizations({ ctx: actorCtx(c) }) }, 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations',
+      tags,
+      summary: 'Create an organization (you become its owner)',
+      request: { body: jsonBody(CreateOrganizationInput) },
+      responses: {
+        201: jsonResponse(z.object({ organization: OrganizationSchema }), 'Created'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED'),
+      },
+    }),
+    async (c) => {
+      const organization = await createOrganization({ ctx: actorCtx(c), input: c.req.valid('json') })
+      return c.json({ organization }, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/organizations/{id}',
+      tags,
+      summary: 'One organization',
+      request: { params: OrgIdParam },
+      responses: {
+        200: jsonResponse(z.object({ organization: OrganizationSchema }), 'The organization'),
+        ...errorResponses('UNAUTHORIZED', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const organization = await getOrganization({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } })
+      return c.json({ organization }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/organizations/{id}',
+      tags,
+      summary: 'Update settings (owner/admin; plan and limit: owner)',
+      description: 'Any writable subset; nested objects are replaced whole. Read-only fields are refused with a 400.',
+      request: { params: OrgIdParam, body: jsonBody(UpdateOrganizationInput) },
+      responses: {
+        200: jsonResponse(z.object({ organization: OrganizationSchema }), 'Updated'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const organization = await updateOrganization({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id, changes: c.req.valid('json') },
+      })
+      return c.json({ organization }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/organizations/{id}',
+      tags,
+      summary: 'Delete (owner); releases its numbers first',
+      request: { params: OrgIdParam },
+      responses: {
+        200: jsonResponse(z.object({ deleted: z.literal(true) }), 'Deleted'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PROVIDER_FAILED'),
+      },
+    }),
+    async (c) => {
+      await deleteOrganization({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } })
+      return c.json({ deleted: true as const }, 200)
+    },
+  )
+
+  return app
+}

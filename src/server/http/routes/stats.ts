@@ -1,0 +1,7 @@
+import { createRouter } from '../router.js'
+
+// Routes of the stats area (filled in by its issue).
+export function statsRoutes() {
+  const app = createRouter()
+  return app
+}

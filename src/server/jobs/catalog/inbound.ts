@@ -1,0 +1,2 @@
+// Job kinds of the inbound area: name → definition. See ./index.ts.
+export const inboundJobs = {}

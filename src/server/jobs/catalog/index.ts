@@ -1,0 +1,17 @@
+import type { z } from 'zod'
+export { type JobDefinition, defineJob } from './define.js'
+import { inboundJobs } from './inbound.js'
+import { knowledgeJobs } from './knowledge.js'
+import { numberJobs } from './numbers.js'
+import { systemJobs } from './system.js'
+
+export const jobCatalog = {
+  ...systemJobs,
+  ...numberJobs,
+  ...inboundJobs,
+  ...knowledgeJobs,
+}
+
+export type JobCatalog = typeof jobCatalog
+export type JobName = keyof JobCatalog
+export type JobPayload<N extends JobName> = z.infer<JobCatalog[N]['payload']>

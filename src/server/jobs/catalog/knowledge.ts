@@ -1,0 +1,2 @@
+// Job kinds of the knowledge area: name → definition. See ./index.ts.
+export const knowledgeJobs = {}

@@ -1,0 +1,2 @@
+// Job kinds of the numbers area: name → definition. See ./index.ts.
+export const numberJobs = {}

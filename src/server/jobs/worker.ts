@@ -1,0 +1,32 @@
+import type PgBoss from 'pg-boss'
+import type { Services } from '../core/context.js'
+import { type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
+import { type JobHandler, jobHandlers } from './handlers/index.js'
+
+/** Registers every handler of the catalog with pg-boss; a failing handler throws and pg-boss retries it. */
+export async function startWorker(boss: PgBoss, services: Services, opts: { pollingIntervalSeconds?: number } = {}) {
+  for (const name of Object.keys(jobCatalog) as JobName[]) {
+    const handler = jobHandlers[name] as JobHandler<JobName> | undefined
+    if (!handler) continue
+    const def = jobCatalog[name]
+    const concurrency = def.concurrency ?? 1
+    for (let i = 0; i < concurrency; i++) {
+      await boss.work(
+        name,
+        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
+        async ([job]) => {
+          const payload = def.payload.parse(job.data) as JobPayload<JobName>
+          await handler(payload, services, {
+            id: job.id,
+            retryCount: job.retryCount,
+            retryLimit: job.retryLimit,
+            isLastAttempt: job.retryCount >= job.retryLimit,
+          })
+        },
+      )
+    }
+  }
+  // Built-in scheduler: nothing depends on an outside cron.
+  await boss.schedule('usage.roll-over', '0 0 1 * *', {}, { tz: 'UTC' })
+  await boss.schedule('system.cleanup', '*/10 * * * *', {})
+}

@@ -1,0 +1,58 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type PgBoss from 'pg-boss'
+import { createAuth } from './auth.js'
+import type { Config, Role } from './config.js'
+import type { Services } from './core/context.js'
+import { type Database, openDatabase } from './db/client.js'
+import { createApp } from './http/app.js'
+import { createJobQueue, startBoss } from './jobs/queue.js'
+import { startWorker } from './jobs/worker.js'
+import type { Logger } from './logger.js'
+import { createTelephony } from './providers/telephony/index.js'
+import type { Telephony } from './providers/telephony/types.js'
+
+export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web')
+
+export interface RuntimeOptions {
+  config: Config
+  role: Role
+  log: Logger
+  /** An already open database (tests); otherwise opened from config. */
+  database?: Database
+  /** Replaces the telephony provider chosen from config (never used by `npm start`). */
+  telephony?: (config: Config, database: Database) => Telephony
+  webRoot?: string
+  workerPollingIntervalSeconds?: number
+}
+
+export interface Runtime {
+  app: ReturnType<typeof createApp>
+  services: Services
+  database: Database
+  boss: PgBoss
+  close(): Promise<void>
+}
+
+/** Opens the database, the job queue and the providers, and wires the app and/or the worker. */
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { config, role, log } = opts
+  const database = opts.database ?? (await openDatabase(config))
+  const worker = role === 'worker' || role === 'all'
+  const boss = await startBoss(database, log, { schedule: worker, supervise: worker })
+  const telephony = opts.telephony ? opts.telephony(config, database) : createTelephony(config, database.db)
+  const services: Services = { db: database.db, config, log, telephony, jobs: createJobQueue(boss) }
+  const auth = createAuth(database.db, config)
+  const app = createApp({ services, auth, sql: database.sql, webRoot: opts.webRoot })
+  if (worker) await startWorker(boss, services, { pollingIntervalSeconds: opts.workerPollingIntervalSeconds })
+  return {
+    app,
+    services,
+    database,
+    boss,
+    async close() {
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {})
+      if (!opts.database) await database.close()
+    },
+  }
+}

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addMember, api, createOrganization, signUp } from './support/factories.js'
+import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+
+let rt: TestRuntime
+beforeAll(async () => {
+  rt = await startTestRuntime()
+})
+afterAll(async () => {
+  await rt?.close()
+})
+
+const kigaliHours = {
+  enabled: true,
+  timezone: 'Africa/Kigali',
+  schedule: { monday: [{ open: '08:00', close: '18:00' }], sunday: [] },
+  outOfHoursMessage: 'We are closed; we open at 8:00.',
+}
+
+describe('organizations API', () => {
+  it('creates, lists, reads, updates and deletes an organization', async () => {
+    const owner = await signUp(rt)
+    const created = await api(rt, owner, 'POST', '/api/organizations', {
+      name: 'Inzozi Bakery',
+      description: 'Bread and cakes',
+      industry: 'Food',
+      welcomeMessage: 'Muraho!',
+      businessHours: kigaliHours,
+      ai: { tone: 'friendly', language: 'en' },
+    })
+    expect(created.status).toBe(201)
+    const org = created.body.organization
+    expect(org).toMatchObject({
+      name: 'Inzozi Bakery',
+      industry: 'Food',
+      whatsappNumber: null,
+      numberStatus: 'none',
+      planType: 'starter',
+      monthlyMessageLimit: 500,
+      monthlyMessageCount: 0,
+      totalConversations: 0,
+      welcomeMessage: 'Muraho!',
+      businessHours: kigaliHours,
+      isModelTrained: false,
+      trainingStatus: 'untrained',
+      role: 'owner',
+    })
+    expect(new Date(org.lastResetDate).toISOString()).toBe(org.lastResetDate)
+
+    const list = await api(rt, owner, 'GET', '/api/organizations')
+    expect(list.status).toBe(200)
+    expect(list.body.organizations.map((o: { id: string }) => o.id)).toEqual([org.id])
+
+    const patched = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, {
+      planType: 'business',
+      welcomeMessage: 'Welcome!',
+    })
+    expect(patched.status).toBe(200)
+    expect(patched.body.organization).toMatchObject({ planType: 'business', monthlyMessageLimit: 2000, welcomeMessage: 'Welcome!' })
+
+    const overridden = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, { monthlyMessageLimit: 42 })
+    expect(overridden.body.organization.monthlyMessageLimit).toBe(42)
+    const cleared = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, { monthlyMessageLimit: null })
+    expect(cleared.body.organization.monthlyMessageLimit).toBe(2000)
+
+    const got = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
+    expect(got.body.organization.welcomeMessage).toBe('Welcome!')
+
+    const del = await api(rt, owner, 'DELETE', `/api/organizations/${org.id}`)
+    expect(del.status).toBe(200)
+    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).status).toBe(404)
+  })
+
+  it.each([
+    ['unknown time zone', { businessHours: { ...kigaliHours, timezone: 'Mars/Olympus' } }, 'businessHours.timezone'],
+    [
+      'overlapping intervals',
+      {
+        businessHours: {
+          ...kigaliHours,
+          schedule: { monday: [{ open: '08:00', close: '12:00' }, { open: '11:00', close: '14:00' }] },
+        },
+      },
+      'businessHours.schedule.monday.1',
+    ],
+    [
+      'an inverted interval that is not the last of the day',
+      {
+        businessHours: {
+          ...kigaliHours,
+          schedule: { monday: [{ open: '20:00', close: '02:00' }, { open: '21:00', close: '22:00' }] },
+        },
+      },
+      'businessHours.schedule.monday.0',
+    ],
+    ['plan outside the enum', { planType: 'platinum' }, 'planType'],
+    ['a limit below zero', { monthlyMessageLimit: -1 }, 'monthlyMessageLimit'],
+    ['a welcome message over 1,024 characters', { welcomeMessage: 'x'.repeat(1025) }, 'welcomeMessage'],
+    ['unknown fields', { colour: 'blue' }, ''],
+    ['read-only fields', { whatsappNumber: '+250788111111' }, ''],
+  ])('refuses %s with a 400 naming the field and changes nothing', async (_label, patch, path) => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const res = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'Changed', ...patch })
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBe('BAD_REQUEST')
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path)
+    const after = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
+    expect(after.body.organization.name).toBe(org.name)
+  })
+
+  it('accepts an interval that crosses midnight', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const res = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, {
+      businessHours: { ...kigaliHours, schedule: { friday: [{ open: '18:00', close: '02:00' }] } },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.organization.businessHours.schedule.friday).toEqual([{ open: '18:00', close: '02:00' }])
+  })
+
+  it('refuses malformed JSON and a body over 1 MB', async () => {
+    const owner = await signUp(rt)
+    const bad = await api(rt, owner, 'POST', '/api/organizations', '{"name": ')
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.code).toBe('BAD_REQUEST')
+    const huge = await api(rt, owner, 'POST', '/api/organizations', { name: 'x', description: 'y'.repeat(1024 * 1024 + 10) })
+    expect(huge.status).toBe(400)
+    expect(huge.body.error.message).toMatch(/larger than 1 MB/)
+    const list = await api(rt, owner, 'GET', '/api/organizations')
+    expect(list.body.organizations).toEqual([])
+  })
+
+  it('requires a session', async () => {
+    expect((await api(rt, undefined, 'GET', '/api/organizations')).status).toBe(401)
+    expect((await api(rt, undefined, 'POST', '/api/organizations', { name: 'x' })).status).toBe(401)
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const res = await api(rt, undefined, 'PATCH', `/api/organizations/${org.id}`, { name: 'y' })
+    expect(res.status).toBe(401)
+    expect(res.body).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.any(String) } })
+  })
+
+  it("hides another tenant's organization behind a 404 for reads and writes", async () => {
+    const alice = await signUp(rt)
+    const mallory = await signUp(rt)
+    const org = await createOrganization(rt, alice, { name: 'Alice Clinic' })
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PATCH', { name: 'pwned' }],
+      ['DELETE', undefined],
+    ] as const) {
+      const res = await api(rt, mallory, method, `/api/organizations/${org.id}`, body)
+      expect(res.status).toBe(404)
+      expect(JSON.stringify(res.body)).not.toContain('Alice Clinic')
+    }
+    expect((await api(rt, mallory, 'GET', '/api/organizations')).body.organizations).toEqual([])
+    expect((await api(rt, alice, 'GET', `/api/organizations/${org.id}`)).body.organization.name).toBe('Alice Clinic')
+  })
+
+  it('lets a viewer read but not write, and keeps billing to owners', async () => {
+    const owner = await signUp(rt)
+    const viewer = await signUp(rt)
+    const admin = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    await addMember(rt, owner, org.id, viewer, 'viewer')
+    await addMember(rt, owner, org.id, admin, 'admin')
+    const read = await api(rt, viewer, 'GET', `/api/organizations/${org.id}`)
+    expect(read.status).toBe(200)
+    expect(read.body.organization.role).toBe('viewer')
+    expect((await api(rt, viewer, 'PATCH', `/api/organizations/${org.id}`, { name: 'v' })).status).toBe(403)
+    expect((await api(rt, viewer, 'DELETE', `/api/organizations/${org.id}`)).status).toBe(403)
+    expect((await api(rt, admin, 'PATCH', `/api/organizations/${org.id}`, { name: 'Renamed' })).status).toBe(200)
+    expect((await api(rt, admin, 'PATCH', `/api/organizations/${org.id}`, { planType: 'enterprise' })).status).toBe(403)
+    expect((await api(rt, admin, 'DELETE', `/api/organizations/${org.id}`)).status).toBe(403)
+  })
+})

@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openPostgres } from '../src/server/db/client.js'
+import { childEnv, testEnv } from './support/env.js'
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+  })
+
+const children: ChildProcess[] = []
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL')
+})
+
+async function startServer(env: Record<string, string>) {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: childEnv({ ...env, PORT: String(port), LOG_LEVEL: 'warn' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let output = ''
+  child.stdout?.on('data', (d) => (output += d))
+  child.stderr?.on('data', (d) => (output += d))
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
+    try {
+      const res = await fetch(`${base}/readyz`)
+      if (res.ok) return { base, child, output: () => output }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`server did not start: ${output}`)
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+
+describe('npm start', () => {
+  it('serves the app on PGlite and finds the same data on a second start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wa-start-'))
+    const first = await startServer({ DATA_DIR: dataDir })
+    const page = await fetch(`${first.base}/Dashboard/organizations`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="root">')
+    const signUp = await fetch(`${first.base}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: first.base },
+      body: JSON.stringify({ email: 'persist@example.test', password: 'persist-password', name: 'P' }),
+    })
+    expect(signUp.status).toBe(200)
+    await stop(first.child)
+
+    const second = await startServer({ DATA_DIR: dataDir })
+    const signIn = await fetch(`${second.base}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: second.base },
+      body: JSON.stringify({ email: 'persist@example.test', password: 'persist-password' }),
+    })
+    expect(signIn.status).toBe(200)
+    await stop(second.child)
+  })
+
+  it('refuses to start with a bad variable and names it', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: childEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-bad-')), PORT: 'eighty' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    children.push(child)
+    let err = ''
+    child.stderr?.on('data', (d) => (err += d))
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    expect(code).toBe(1)
+    expect(err).toMatch(/PORT/)
+  })
+})
+
+describe.skipIf(!testEnv.TEST_DATABASE_URL)('several processes on one PostgreSQL server', () => {
+  it('migrate once without racing when they start together', async () => {
+    const serverUrl = testEnv.TEST_DATABASE_URL!
+    const name = `t_race_${Date.now().toString(36)}`
+    const admin = new pg.Client({ connectionString: serverUrl })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    const url = new URL(serverUrl)
+    url.pathname = `/${name}`
+    try {
+      const dbs = await Promise.all(Array.from({ length: 4 }, () => openPostgres(url.toString(), { max: 2 })))
+      const { rows } = await dbs[0].sql.executeSql('select count(*)::int as n from drizzle.__drizzle_migrations')
+      expect(rows[0].n).toBeGreaterThan(0)
+      const { rows: tables } = await dbs[0].sql.executeSql(
+        "select count(*)::int as n from information_schema.tables where table_name = 'organizations'",
+      )
+      expect(tables[0].n).toBe(1)
+      await Promise.all(dbs.map((d) => d.close()))
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
+  })
+})

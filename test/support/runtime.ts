@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Config, parseConfig } from '../../src/server/config.js'
+import type { Database } from '../../src/server/db/client.js'
+import { createLogger } from '../../src/server/logger.js'
+import { type Runtime, startRuntime, type RuntimeOptions } from '../../src/server/runtime.js'
+import { createTestDatabase } from './database.js'
+
+export interface TestRuntime extends Runtime {
+  config: Config
+  /** Calls the app in-process, like a browser would over HTTP. */
+  request(path: string, init?: RequestInit): Promise<Response>
+}
+
+/**
+ * A whole app (web and worker) on a fresh database, with configuration from `env`.
+ * Each test file starts its own; nothing is shared between files.
+ */
+export async function startTestRuntime(
+  opts: { env?: Record<string, string>; role?: RuntimeOptions['role']; database?: Database } & Pick<
+    RuntimeOptions,
+    'telephony' | 'webRoot'
+  > = {},
+): Promise<TestRuntime> {
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-test-')),
+    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    APP_URL: 'http://localhost:3999',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...opts.env,
+  })
+  const database = opts.database ?? (await createTestDatabase())
+  const runtime = await startRuntime({
+    config,
+    role: opts.role ?? 'all',
+    log: createLogger(config.logLevel),
+    database,
+    telephony: opts.telephony,
+    webRoot: opts.webRoot,
+    workerPollingIntervalSeconds: 0.5,
+  })
+  return {
+    ...runtime,
+    config,
+    request: (path, init) => Promise.resolve(runtime.app.request(path, init)),
+    async close() {
+      await runtime.close()
+      if (!opts.database) await database.close()
+    },
+  }
+}
