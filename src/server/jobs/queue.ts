@@ -15,7 +15,16 @@ export interface SendOptions {
 /** The typed way core enqueues work. */
 export interface JobQueue {
   send<N extends JobName>(name: N, payload: JobPayload<N>, opts?: SendOptions): Promise<string | null>
+  /**
+   * Wakes this process's workers of `name` so they fetch at once instead of at their next poll.
+   * `send` does it by itself; a job enqueued inside a transaction is invisible until the commit,
+   * so the caller wakes after committing. Workers in other processes still poll.
+   */
+  wake(name: JobName): void
 }
+
+/** Ids of the pg-boss workers this process runs, by job name (filled by startWorker). */
+export type LocalWorkers = Map<JobName, string[]>
 
 export async function startBoss(database: Database, log: Logger, opts: { schedule: boolean; supervise: boolean }) {
   const boss = new PgBoss({
@@ -41,16 +50,24 @@ export async function startBoss(database: Database, log: Logger, opts: { schedul
   return boss
 }
 
-export function createJobQueue(boss: PgBoss): JobQueue {
+export function createJobQueue(boss: PgBoss, localWorkers: LocalWorkers): JobQueue {
+  const wake = (name: JobName) => {
+    // One idle worker is enough; the others keep polling.
+    const ids = localWorkers.get(name)
+    if (ids?.length) boss.notifyWorker(ids[Math.floor(Math.random() * ids.length)])
+  }
   return {
     async send(name, payload, opts = {}) {
       const def = jobCatalog[name]
       const data = def.payload.parse(payload) as object
-      return boss.send(name, data, {
+      const id = await boss.send(name, data, {
         singletonKey: opts.singletonKey,
         startAfter: opts.startAfter,
         ...(opts.tx ? { db: txExecutor(opts.tx) } : {}),
       })
+      if (!opts.tx && !opts.startAfter) wake(name)
+      return id
     },
+    wake,
   }
 }

@@ -2,16 +2,25 @@ import type PgBoss from 'pg-boss'
 import type { Services } from '../core/context.js'
 import { type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
 import { type JobHandler, jobHandlers } from './handlers/index.js'
+import type { LocalWorkers } from './queue.js'
 
 /** Registers every handler of the catalog with pg-boss; a failing handler throws and pg-boss retries it. */
-export async function startWorker(boss: PgBoss, services: Services, opts: { pollingIntervalSeconds?: number } = {}) {
+export async function startWorker(
+  boss: PgBoss,
+  services: Services,
+  localWorkers: LocalWorkers,
+  opts: { pollingIntervalSeconds?: number } = {},
+) {
   for (const name of Object.keys(jobCatalog) as JobName[]) {
     const handler = jobHandlers[name] as JobHandler<JobName> | undefined
     if (!handler) continue
     const def = jobCatalog[name]
     const concurrency = def.concurrency ?? 1
+    const ids: string[] = []
+    localWorkers.set(name, ids)
     for (let i = 0; i < concurrency; i++) {
-      await boss.work(
+      let workerId = ''
+      workerId = await boss.work(
         name,
         { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
         async ([job]) => {
@@ -22,8 +31,12 @@ export async function startWorker(boss: PgBoss, services: Services, opts: { poll
             retryLimit: job.retryLimit,
             isLastAttempt: job.retryCount >= job.retryLimit,
           })
+          // pg-boss sleeps a whole polling interval after every job unless notified: while work
+          // keeps coming, fetch the next job at once.
+          boss.notifyWorker(workerId)
         },
       )
+      ids.push(workerId)
     }
   }
   // Built-in scheduler: nothing depends on an outside cron.
