@@ -119,7 +119,7 @@ export function txExecutor(tx: Tx): SqlExecutor {
   return {
     async executeSql(text, values = []) {
       const parts = text.split(/\$(\d+)/)
-      const chunks = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`))
+      const chunks = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`))
       const result = (await tx.execute(sql.join(chunks, sql.raw('')))) as unknown as { rows: Record<string, unknown>[] }
       return { rows: result.rows ?? [] }
     },

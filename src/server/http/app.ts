@@ -50,6 +50,7 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
     c.set('log', reqLog)
     c.set('services', services)
     c.set('auth', auth)
+    c.set('dispatch', async (request: Request) => app.fetch(request))
     const started = performance.now()
     await next()
     try {

@@ -9,5 +9,7 @@ export interface AppEnv {
     services: Services
     auth: Auth
     actor?: Actor
+    /** Sends a request through this same app in-process (the simulator posts to the real webhook). */
+    dispatch: (request: Request) => Promise<Response>
   }
 }

@@ -25,12 +25,19 @@ export async function startWorker(
         { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
         async ([job]) => {
           const payload = def.payload.parse(job.data) as JobPayload<JobName>
-          await handler(payload, services, {
+          const meta = {
             id: job.id,
             retryCount: job.retryCount,
             retryLimit: job.retryLimit,
             isLastAttempt: job.retryCount >= job.retryLimit,
-          })
+          }
+          try {
+            await handler(payload, services, meta)
+          } catch (err) {
+            // pg-boss retries it (with backoff) until the last attempt; say so in the logs.
+            services.log[meta.isLastAttempt ? 'error' : 'warn']({ err, job: name, jobId: job.id, attempt: job.retryCount + 1 }, 'job failed')
+            throw err
+          }
           // pg-boss sleeps a whole polling interval after every job unless notified: while work
           // keeps coming, fetch the next job at once.
           boss.notifyWorker(workerId)

@@ -1,21 +1,25 @@
-import { and, eq, notInArray, sql } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { phoneNumbers } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
+import { toAppError } from './provider-errors.js'
+import { releaseAtProvider } from './release-number.js'
 
-/**
- * Releases every number the organization still holds (used before deleting it).
- * TODO(numbers issue): route through the full release action (sender deletion, status job).
- */
+/** Releases every number the organization still holds (before deleting it, so nothing stays billed). */
 export async function releaseOrganizationNumbers({ ctx, input }: { ctx: Ctx; input: { organizationId: string } }) {
   const held = await ctx.db
     .select()
     .from(phoneNumbers)
-    .where(and(eq(phoneNumbers.organizationId, input.organizationId), notInArray(phoneNumbers.status, ['released'])))
+    .where(
+      and(
+        eq(phoneNumbers.organizationId, input.organizationId),
+        inArray(phoneNumbers.status, ['purchasing', 'registering', 'active', 'releasing']),
+      ),
+    )
   for (const number of held) {
-    if (number.providerNumberSid) await ctx.telephony.releaseNumber(number.providerNumberSid)
-    await ctx.db
-      .update(phoneNumbers)
-      .set({ status: 'released', releasedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(phoneNumbers.id, number.id), eq(phoneNumbers.organizationId, input.organizationId)))
+    try {
+      await releaseAtProvider(ctx, number)
+    } catch (err) {
+      throw toAppError(err)
+    }
   }
 }

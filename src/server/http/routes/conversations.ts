@@ -1,7 +1,131 @@
-import { createRouter } from '../router.js'
+import { createRoute, z } from '@hono/zod-openapi'
+import { getConversation, handBack, listConversations, replyAsAgent, takeOver } from '../../core/conversations/conversations.js'
+import { actorCtx } from '../context.js'
+import { errorResponses } from '../errors.js'
+import { createRouter, jsonBody, jsonResponse } from '../router.js'
 
-// Routes of the conversations area (filled in by its issue).
+export const MessageSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['inbound', 'outbound']),
+    body: z.string(),
+    media: z.array(z.object({ url: z.string(), contentType: z.string() })),
+    status: z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed', 'undelivered']),
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    source: z.string(),
+    model: z.string().nullable(),
+    latencyMs: z.number().nullable(),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+  })
+  .openapi('Message')
+
+export const ConversationSummarySchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['ai', 'human', 'closed']),
+    needsAttention: z.boolean(),
+    lastMessageAt: z.string(),
+    createdAt: z.string(),
+    lastMessage: z.string().nullable(),
+    contact: z.object({ waId: z.string(), profileName: z.string().nullable(), optedOut: z.boolean() }),
+  })
+  .openapi('ConversationSummary')
+
+const Params = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' } }),
+  conversationId: z.string().openapi({ param: { name: 'conversationId', in: 'path' } }),
+})
+const OrgParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
+const tags = ['Conversations']
+const input = (p: z.infer<typeof Params>) => ({ organizationId: p.id, conversationId: p.conversationId })
+
 export function conversationRoutes() {
   const app = createRouter()
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/organizations/{id}/conversations',
+      tags,
+      summary: 'Conversations, most recent first',
+      request: { params: OrgParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      responses: {
+        200: jsonResponse(z.object({ conversations: z.array(ConversationSummarySchema) }), 'Conversations'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const conversations = await listConversations({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id, limit: c.req.valid('query').limit },
+      })
+      return c.json({ conversations }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/organizations/{id}/conversations/{conversationId}',
+      tags,
+      summary: 'A conversation with its transcript and message statuses',
+      request: { params: Params },
+      responses: {
+        200: jsonResponse(
+          z.object({ conversation: ConversationSummarySchema, messages: z.array(MessageSchema) }),
+          'The transcript, oldest first',
+        ),
+        ...errorResponses('UNAUTHORIZED', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => c.json(await getConversation({ ctx: actorCtx(c), input: input(c.req.valid('param')) }), 200),
+  )
+
+  for (const [action, fn, summary] of [
+    ['take-over', takeOver, 'An agent takes the conversation; the AI stops answering (agent and up)'],
+    ['hand-back', handBack, 'Give the conversation back to the AI (agent and up)'],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/api/organizations/{id}/conversations/{conversationId}/${action}`,
+        tags,
+        summary,
+        request: { params: Params },
+        responses: {
+          200: jsonResponse(z.object({ conversation: ConversationSummarySchema }), 'The conversation'),
+          ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+        },
+      }),
+      async (c) => c.json({ conversation: await fn({ ctx: actorCtx(c), input: input(c.req.valid('param')) }) }, 200),
+    )
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations/{id}/conversations/{conversationId}/reply',
+      tags,
+      summary: "Reply as an agent (takes the conversation over); sent within WhatsApp's 24-hour window",
+      request: {
+        params: Params,
+        body: jsonBody(z.object({ body: z.string().min(1).max(4096) }).strict()),
+      },
+      responses: {
+        201: jsonResponse(z.object({ message: MessageSchema }), 'Stored and queued for sending'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+      },
+    }),
+    async (c) => {
+      const message = await replyAsAgent({
+        ctx: actorCtx(c),
+        input: { ...input(c.req.valid('param')), body: c.req.valid('json').body },
+      })
+      return c.json({ message }, 201)
+    },
+  )
+
   return app
 }

@@ -1,7 +1,64 @@
-import { createRouter } from '../router.js'
+import { createRoute, z } from '@hono/zod-openapi'
+import { customerView, sendAsCustomer } from '../../core/simulator/simulator.js'
+import { actorCtx } from '../context.js'
+import { errorResponses } from '../errors.js'
+import { createRouter, jsonBody, jsonResponse } from '../router.js'
+import { MessageSchema } from './conversations.js'
+import { OrgIdParam } from './organizations.js'
 
-// Routes of the simulator area (filled in by its issue).
+const tags = ['Simulator']
+const From = z.string().min(1).openapi({ example: '+15551234567' })
+
 export function simulatorRoutes() {
   const app = createRouter()
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations/{id}/simulator/messages',
+      tags,
+      summary: "Write to the organization's number as a customer (through the real, signed webhook)",
+      request: {
+        params: OrgIdParam,
+        body: jsonBody(
+          z.object({ from: From, body: z.string().min(1).max(4096), profileName: z.string().max(100).optional() }).strict(),
+        ),
+      },
+      responses: {
+        202: jsonResponse(z.object({ messageSid: z.string(), to: z.string() }), 'Accepted by the webhook; the reply follows'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT'),
+      },
+    }),
+    async (c) => {
+      const result = await sendAsCustomer({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id, ...c.req.valid('json') },
+        dispatch: c.get('dispatch'),
+      })
+      return c.json(result, 202)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/organizations/{id}/simulator/messages',
+      tags,
+      summary: 'The conversation as that customer sees it, replies included',
+      request: { params: OrgIdParam, query: z.object({ from: From }) },
+      responses: {
+        200: jsonResponse(z.object({ messages: z.array(MessageSchema) }), 'Oldest first'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const messages = await customerView({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id, from: c.req.valid('query').from },
+      })
+      return c.json({ messages }, 200)
+    },
+  )
+
   return app
 }

@@ -1,4 +1,12 @@
+import { processReply } from '../../core/inbound/process-reply.js'
+import { sendOutbound } from '../../core/inbound/send-outbound.js'
 import type { JobHandlers } from './index.js'
 
-// Handlers of the inbound area's jobs: each parses nothing itself (the catalog did), builds a context, calls one core action.
-export const inboundHandlers: JobHandlers = {}
+export const inboundHandlers: JobHandlers = {
+  'inbound.reply': async ({ messageId }, services, meta) => {
+    await processReply(services, messageId, meta)
+  },
+  'messages.send': async ({ messageId }, services, meta) => {
+    await sendOutbound(services, messageId, meta)
+  },
+}

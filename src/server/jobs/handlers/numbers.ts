@@ -1,4 +1,8 @@
+import { refreshSender } from '../../core/numbers/register-sender.js'
 import type { JobHandlers } from './index.js'
 
-// Handlers of the numbers area's jobs: each parses nothing itself (the catalog did), builds a context, calls one core action.
-export const numberHandlers: JobHandlers = {}
+export const numberHandlers: JobHandlers = {
+  'numbers.refresh-sender': async ({ numberId, attempt }, services) => {
+    await refreshSender(services, numberId, attempt)
+  },
+}

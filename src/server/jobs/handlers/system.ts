@@ -1,8 +1,12 @@
 import { lt } from 'drizzle-orm'
+import { rollOverUsage } from '../../core/usage/roll-over.js'
 import { rateLimits, session } from '../../db/schema/index.js'
 import type { JobHandlers } from './index.js'
 
 export const systemHandlers: JobHandlers = {
+  'usage.roll-over': async (_payload, services) => {
+    await rollOverUsage({ ctx: services })
+  },
   'system.cleanup': async (_payload, services) => {
     await services.db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(Date.now() - 10 * 60_000)))
     await services.db.delete(session).where(lt(session.expiresAt, new Date()))

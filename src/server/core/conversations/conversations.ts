@@ -1,0 +1,138 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import { contacts, conversations, messages } from '../../db/schema/index.js'
+import type { Tx } from '../../db/client.js'
+import type { ActorCtx } from '../context.js'
+import { BadRequest, Conflict, NotFound } from '../errors.js'
+import { authorizeOrganization } from '../members/permissions.js'
+
+type MessageRow = typeof messages.$inferSelect
+
+export const messageView = (m: MessageRow) => ({
+  id: m.id,
+  direction: m.direction,
+  body: m.body,
+  media: m.media,
+  status: m.status,
+  errorCode: m.errorCode,
+  errorMessage: m.errorMessage,
+  source: m.source,
+  model: m.model,
+  latencyMs: m.latencyMs,
+  createdAt: m.createdAt.toISOString(),
+  sentAt: m.sentAt?.toISOString() ?? null,
+})
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Conversation summaries of an organization, most recent first. */
+export async function conversationSummaries(db: Tx, organizationId: string, opts: { limit: number; conversationId?: string }) {
+  const lastMessage = sql<string | null>`(select m.body from messages m where m.conversation_id = ${conversations.id} and m.body <> '' order by m.created_at desc limit 1)`
+  const rows = await db
+    .select({ conversation: conversations, contact: contacts, lastMessage })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(
+      and(
+        eq(conversations.organizationId, organizationId),
+        opts.conversationId ? eq(conversations.id, opts.conversationId) : undefined,
+      ),
+    )
+    .orderBy(desc(conversations.lastMessageAt))
+    .limit(opts.limit)
+  return rows.map((r) => ({
+    id: r.conversation.id,
+    status: r.conversation.status,
+    needsAttention: r.conversation.needsAttention,
+    lastMessageAt: r.conversation.lastMessageAt.toISOString(),
+    createdAt: r.conversation.createdAt.toISOString(),
+    lastMessage: r.lastMessage,
+    contact: { waId: r.contact.waId, profileName: r.contact.profileName, optedOut: r.contact.optedOut },
+  }))
+}
+
+export async function listConversations({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; limit?: number } }) {
+  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  return conversationSummaries(ctx.db, input.organizationId, { limit: input.limit ?? 50 })
+}
+
+async function oneConversation(ctx: ActorCtx, organizationId: string, conversationId: string) {
+  if (!UUID.test(conversationId)) throw new NotFound('Conversation')
+  const [summary] = await conversationSummaries(ctx.db, organizationId, { limit: 1, conversationId })
+  if (!summary) throw new NotFound('Conversation')
+  return summary
+}
+
+export async function getConversation({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; conversationId: string }
+}) {
+  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  const conversation = await oneConversation(ctx, input.organizationId, input.conversationId)
+  const rows = await ctx.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.organizationId, input.organizationId), eq(messages.conversationId, conversation.id)))
+    .orderBy(asc(messages.createdAt))
+    .limit(500)
+  return { conversation, messages: rows.map(messageView) }
+}
+
+async function setStatus(ctx: ActorCtx, organizationId: string, conversationId: string, status: 'ai' | 'human') {
+  await authorizeOrganization(ctx, organizationId, 'conversations:reply')
+  const current = await oneConversation(ctx, organizationId, conversationId)
+  if (current.status === 'closed') throw new Conflict('The conversation is closed')
+  await ctx.db
+    .update(conversations)
+    .set({ status, needsAttention: false, updatedAt: sql`now()` })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)))
+  return oneConversation(ctx, organizationId, conversationId)
+}
+
+/** An agent takes the conversation: the AI stops answering it. */
+export const takeOver = ({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; conversationId: string } }) =>
+  setStatus(ctx, input.organizationId, input.conversationId, 'human')
+
+/** The agent gives the conversation back to the AI. */
+export const handBack = ({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; conversationId: string } }) =>
+  setStatus(ctx, input.organizationId, input.conversationId, 'ai')
+
+/** An agent's reply: stored, then sent by the `messages.send` job (retried on provider failures). */
+export async function replyAsAgent({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; conversationId: string; body: string }
+}) {
+  await authorizeOrganization(ctx, input.organizationId, 'conversations:reply')
+  const body = input.body.trim()
+  if (!body) throw new BadRequest('Invalid input', [{ path: 'body', message: 'must not be empty' }])
+  const conversation = await oneConversation(ctx, input.organizationId, input.conversationId)
+  if (conversation.status === 'closed') throw new Conflict('The conversation is closed')
+  const message = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(messages)
+      .values({
+        organizationId: input.organizationId,
+        conversationId: conversation.id,
+        direction: 'outbound',
+        body,
+        status: 'queued',
+        source: 'agent',
+        authorUserId: ctx.actor.userId,
+      })
+      .returning()
+    // Replying takes the conversation over, so the AI does not answer over the agent.
+    await tx
+      .update(conversations)
+      .set({ status: 'human', needsAttention: false, lastMessageAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(conversations.id, conversation.id))
+    await ctx.jobs.send('messages.send', { messageId: row.id }, { tx })
+    return row
+  })
+  ctx.jobs.wake('messages.send')
+  return messageView(message)
+}

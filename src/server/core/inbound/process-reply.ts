@@ -1,0 +1,231 @@
+import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm'
+import { contacts, conversations, limitNotices, messages, organizations } from '../../db/schema/index.js'
+import type { Ctx } from '../context.js'
+import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
+import { monthKey } from '../usage/month.js'
+import { refundUsage, reserveUsage } from '../usage/usage.js'
+import { openState } from './business-hours.js'
+import { isStart, isStop, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from './opt-out.js'
+import { markMessageFailed, sendOutbound } from './send-outbound.js'
+
+type MessageRow = typeof messages.$inferSelect
+type Source = MessageRow['source']
+
+export const LIMIT_NOTICE =
+  'Thank you for your message! We have reached our messaging limit for this month, so we cannot reply here right now. Please contact us another way, or write again next month.'
+
+/** Sources counted against the monthly limit. */
+const COUNTED: Source[] = ['welcome', 'out_of_hours', 'ai']
+const HISTORY_TURNS = 10
+
+/**
+ * The reply job for one customer message (SPEC §6), in order: opt-out, human hand-off, monthly
+ * limit, business hours, welcome, AI answer. Every outbound message is a row unique per
+ * (customer message, kind), so a job that runs again resumes without sending anything twice.
+ */
+export async function processReply(ctx: Ctx, messageId: string, job: { isLastAttempt: boolean }) {
+  const [row] = await ctx.db
+    .select({ message: messages, conversation: conversations, contact: contacts, org: organizations })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(organizations, eq(organizations.id, messages.organizationId))
+    .where(and(eq(messages.id, messageId), eq(messages.direction, 'inbound')))
+  if (!row) return
+  const { message, org } = row
+  let { contact, conversation } = row
+  const log = ctx.log.child({ messageId, organizationId: org.id })
+
+  // 1. Opt-out / opt-in.
+  if (isStop(message.body) || isStart(message.body)) {
+    const stop = isStop(message.body)
+    await ctx.db.transaction(async (tx) => {
+      const changed = await tx
+        .update(contacts)
+        .set({ optedOut: stop, optedOutAt: stop ? sql`now()` : null })
+        .where(and(eq(contacts.id, contact.id), eq(contacts.optedOut, !stop)))
+        .returning({ id: contacts.id })
+      if (changed.length > 0) {
+        await insertReply(tx, message, 'opt_out', stop ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION)
+      }
+    })
+    await sendPending(ctx, messageId, ['opt_out'], job)
+    log.info({ optedOut: stop }, 'opt-out keyword handled')
+    return
+  }
+  if (contact.optedOut) {
+    log.info('contact opted out; no reply')
+    return
+  }
+
+  // 2. A human has the conversation: no AI; the team sees it.
+  if (conversation.status === 'human') {
+    await ctx.db.update(conversations).set({ needsAttention: true, updatedAt: sql`now()` }).where(eq(conversations.id, conversation.id))
+    return
+  }
+
+  // 3–5. What to send, counted against the limit in the same transaction that records it.
+  const now = new Date()
+  const hours = openState(org.businessHours, now)
+  await ctx.db.transaction(async (tx) => {
+    const existing = await tx
+      .select({ source: messages.source })
+      .from(messages)
+      .where(eq(messages.replyToId, messageId))
+    if (existing.length > 0) return // planned on an earlier attempt
+
+    // Re-read under lock: another message of this contact may have welcomed or notified them.
+    ;[contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.id)).for('update')
+    ;[conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversation.id))
+
+    let plan: { source: Source; body: string }[]
+    if (!hours.open) {
+      if (conversation.outOfHoursNoticeFor === hours.periodKey) return // told once for this closed period
+      plan = [{ source: 'out_of_hours', body: org.businessHours.outOfHoursMessage }]
+    } else {
+      const welcome = contact.welcomedAt === null && org.welcomeMessage.trim() !== ''
+      plan = [...(welcome ? [{ source: 'welcome' as const, body: org.welcomeMessage }] : []), { source: 'ai', body: '' }]
+    }
+
+    let fits = await reserveUsage(tx, org, plan.length, now)
+    if (!fits && plan.length > 1) {
+      plan = plan.filter((p) => p.source === 'ai')
+      fits = await reserveUsage(tx, org, 1, now)
+    }
+    if (!fits) {
+      const first = await tx
+        .insert(limitNotices)
+        .values({ organizationId: org.id, contactId: contact.id, month: monthKey(now, org.businessHours.timezone) })
+        .onConflictDoNothing()
+        .returning()
+      if (first.length > 0) await insertReply(tx, message, 'limit_notice', LIMIT_NOTICE)
+      log.info({ noticeSent: first.length > 0 }, 'monthly limit reached; no AI reply')
+      return
+    }
+    for (const p of plan) await insertReply(tx, message, p.source, p.body)
+    if (plan.some((p) => p.source === 'welcome') || contact.welcomedAt === null) {
+      await tx.update(contacts).set({ welcomedAt: sql`now()` }).where(eq(contacts.id, contact.id))
+    }
+    if (!hours.open) {
+      await tx
+        .update(conversations)
+        .set({ outOfHoursNoticeFor: hours.periodKey, updatedAt: sql`now()` })
+        .where(eq(conversations.id, conversation.id))
+    }
+  })
+
+  await sendPending(ctx, messageId, ['limit_notice', 'out_of_hours', 'welcome'], job, org)
+
+  // 6. The AI answer.
+  const [aiRow] = await ctx.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.replyToId, messageId), eq(messages.source, 'ai')))
+  if (!aiRow || aiRow.status !== 'queued' || aiRow.providerMessageId) return
+  if (aiRow.body === '') {
+    const history = await historyBefore(ctx, conversation.id, message.createdAt)
+    let answer: Awaited<ReturnType<typeof answerCustomer>>
+    try {
+      answer = await answerCustomer({
+        ctx,
+        input: {
+          organizationId: org.id,
+          message: withMediaNote(message),
+          history,
+          customerName: contact.profileName ?? undefined,
+        },
+      })
+    } catch (err) {
+      if (!job.isLastAttempt) throw err
+      const reason = `The assistant could not answer: ${err instanceof Error ? err.message : String(err)}`
+      await markMessageFailed(ctx, aiRow.id, reason, 'model')
+      await ctx.db.transaction(async (tx) => {
+        await refundUsage(tx, org, 1, aiRow.createdAt)
+        await tx.update(conversations).set({ needsAttention: true }).where(eq(conversations.id, conversation.id))
+      })
+      log.error({ err }, 'AI answer failed for good')
+      return
+    }
+    await ctx.db.transaction(async (tx) => {
+      await tx
+        .update(messages)
+        .set({
+          body: answer.text.slice(0, 4096),
+          model: answer.model,
+          tokensIn: answer.tokensIn,
+          tokensOut: answer.tokensOut,
+          latencyMs: answer.latencyMs,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(messages.id, aiRow.id))
+      if (answer.escalate) {
+        await tx
+          .update(conversations)
+          .set({ status: 'human', needsAttention: true, updatedAt: sql`now()` })
+          .where(and(eq(conversations.id, conversation.id), ne(conversations.status, 'closed')))
+      }
+    })
+    if (answer.escalate) log.info('conversation handed to a human')
+  }
+  await sendPending(ctx, messageId, ['ai'], job, org)
+}
+
+async function insertReply(tx: Parameters<Parameters<Ctx['db']['transaction']>[0]>[0], inbound: MessageRow, source: Source, body: string) {
+  await tx
+    .insert(messages)
+    .values({
+      organizationId: inbound.organizationId,
+      conversationId: inbound.conversationId,
+      direction: 'outbound',
+      body,
+      status: 'queued',
+      source,
+      replyToId: inbound.id,
+      // Rows of one transaction share now(): the wall clock keeps welcome before the answer.
+      createdAt: sql`clock_timestamp()`,
+    })
+    .onConflictDoNothing()
+}
+
+/** Sends this message's replies of these kinds that are not sent yet, oldest first. */
+async function sendPending(
+  ctx: Ctx,
+  messageId: string,
+  sources: Source[],
+  job: { isLastAttempt: boolean },
+  org?: typeof organizations.$inferSelect,
+) {
+  const pending = await ctx.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.replyToId, messageId), inArray(messages.source, sources), eq(messages.status, 'queued')))
+    .orderBy(asc(messages.createdAt))
+  for (const reply of pending) {
+    const outcome = await sendOutbound(ctx, reply.id, job)
+    if (outcome === 'failed' && org && COUNTED.includes(reply.source)) {
+      // Never sent: it does not count against the month.
+      await ctx.db.transaction((tx) => refundUsage(tx, org, 1, reply.createdAt))
+    }
+  }
+}
+
+async function historyBefore(ctx: Ctx, conversationId: string, before: Date): Promise<ConversationTurn[]> {
+  const rows = await ctx.db
+    .select({ direction: messages.direction, body: messages.body, media: messages.media, status: messages.status })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), lt(messages.createdAt, before)))
+    .orderBy(desc(messages.createdAt))
+    .limit(HISTORY_TURNS)
+  return rows
+    .reverse()
+    .filter((r) => r.body.trim() !== '' && r.status !== 'failed')
+    .map((r) => ({ role: r.direction === 'inbound' ? 'customer' : 'assistant', text: r.body }))
+}
+
+/** The customer's text, plus a note of any media (the assistant cannot see it). */
+export function withMediaNote(message: Pick<MessageRow, 'body' | 'media'>): string {
+  if (message.media.length === 0) return message.body
+  const kinds = message.media.map((m) => m.contentType).join(', ')
+  const note = `[The customer sent ${message.media.length} attachment${message.media.length === 1 ? '' : 's'} (${kinds}) that you cannot see.]`
+  return message.body.trim() ? `${message.body}\n${note}` : note
+}

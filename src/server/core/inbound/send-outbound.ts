@@ -1,0 +1,91 @@
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { contacts, conversations, messages } from '../../db/schema/index.js'
+import { TelephonyError } from '../../providers/telephony/types.js'
+import type { Ctx } from '../context.js'
+import { webhookUrls } from '../numbers/webhook-urls.js'
+
+type MessageRow = typeof messages.$inferSelect
+
+/** WhatsApp allows free-form messages only within 24 hours of the customer's last message. */
+export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000
+export const OUTSIDE_WINDOW_REASON = "Outside WhatsApp's 24-hour window since the customer's last message (a template is needed)"
+
+/** `failed`: this call marked it failed; `already-failed`: it was before. */
+export type SendOutcome = 'sent' | 'already-sent' | 'failed' | 'already-failed'
+
+/** Marks an outbound message failed for good, with the reason the organization will see. */
+export async function markMessageFailed(ctx: Ctx, messageId: string, reason: string, code?: string | number) {
+  await ctx.db
+    .update(messages)
+    .set({
+      status: 'failed',
+      errorMessage: reason.slice(0, 500),
+      errorCode: code === undefined ? null : String(code),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(messages.id, messageId), isNull(messages.providerMessageId)))
+}
+
+/**
+ * Sends one stored (queued) outbound message through the telephony provider and records the
+ * provider's id and status. Never sends a message twice: a message with a provider id is done.
+ * Retryable provider failures throw (the job retries); refusals mark it failed.
+ */
+export async function sendOutbound(ctx: Ctx, messageId: string, opts: { isLastAttempt: boolean }): Promise<SendOutcome> {
+  const [row] = await ctx.db
+    .select({ message: messages, conversation: conversations, contact: contacts })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(eq(messages.id, messageId))
+  if (!row) return 'already-failed'
+  const { message, conversation, contact } = row
+  if (message.providerMessageId) return 'already-sent'
+  if (message.status === 'failed') return 'already-failed'
+  const optOutNotice = message.source === 'opt_out'
+  if (contact.optedOut && !optOutNotice) {
+    await markMessageFailed(ctx, message.id, 'The customer opted out (STOP); nothing more is sent to them')
+    return 'failed'
+  }
+  const lastInbound = conversation.lastInboundAt?.getTime() ?? 0
+  if (Date.now() - lastInbound > SESSION_WINDOW_MS) {
+    await markMessageFailed(ctx, message.id, OUTSIDE_WINDOW_REASON, 'window')
+    return 'failed'
+  }
+  try {
+    const sent = await ctx.telephony.sendMessage({
+      from: conversation.channelNumber,
+      to: contact.waId,
+      body: message.body,
+      statusCallback: webhookUrls(ctx.config).statusCallback,
+    })
+    await recordSent(ctx, message, sent.sid, sent.status)
+    return 'sent'
+  } catch (err) {
+    const retryable = !(err instanceof TelephonyError) || err.retryable
+    if (retryable && !opts.isLastAttempt) throw err
+    const reason = err instanceof Error ? err.message : String(err)
+    await markMessageFailed(
+      ctx,
+      message.id,
+      retryable ? `The provider kept failing: ${reason}` : `The provider refused the message: ${reason}`,
+      err instanceof TelephonyError ? err.providerCode : undefined,
+    )
+    ctx.log.warn({ err, messageId }, 'outbound message failed for good')
+    return 'failed'
+  }
+}
+
+const KNOWN = new Set(['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'])
+
+async function recordSent(ctx: Ctx, message: MessageRow, sid: string, providerStatus: string) {
+  const status = (KNOWN.has(providerStatus) ? providerStatus : providerStatus === 'accepted' ? 'queued' : 'sent') as MessageRow['status']
+  await ctx.db
+    .update(messages)
+    .set({ providerMessageId: sid, status, sentAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(messages.id, message.id))
+  await ctx.db
+    .update(conversations)
+    .set({ lastMessageAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(conversations.id, message.conversationId))
+}

@@ -1,0 +1,68 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { phoneNumbers } from '../../db/schema/index.js'
+import { TelephonyError } from '../../providers/telephony/types.js'
+import type { ActorCtx, Ctx } from '../context.js'
+import { NotFound } from '../errors.js'
+import { authorizeOrganization } from '../members/permissions.js'
+import { toAppError } from './provider-errors.js'
+import { phoneNumberView } from './view.js'
+
+type PhoneNumberRow = typeof phoneNumbers.$inferSelect
+
+/** Releases the organization's number (the given one, else its primary): releasing → released. */
+export async function releaseNumber({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; numberId?: string }
+}) {
+  await authorizeOrganization(ctx, input.organizationId, 'numbers:manage')
+  const held = await ctx.db
+    .select()
+    .from(phoneNumbers)
+    .where(
+      and(
+        eq(phoneNumbers.organizationId, input.organizationId),
+        inArray(phoneNumbers.status, ['purchasing', 'registering', 'active', 'releasing']),
+        input.numberId ? eq(phoneNumbers.id, input.numberId) : undefined,
+      ),
+    )
+    .orderBy(desc(phoneNumbers.isPrimary), desc(phoneNumbers.createdAt))
+  const target = held[0]
+  if (!target) throw new NotFound('Number')
+  try {
+    return phoneNumberView(await releaseAtProvider(ctx, target))
+  } catch (err) {
+    throw toAppError(err)
+  }
+}
+
+/**
+ * Deletes the sender and releases the number at the provider, then records it released.
+ * A provider failure leaves it `releasing` and throws; calling again continues.
+ */
+export async function releaseAtProvider(ctx: Ctx, row: PhoneNumberRow): Promise<PhoneNumberRow> {
+  await ctx.db
+    .update(phoneNumbers)
+    .set({ status: 'releasing', updatedAt: sql`now()` })
+    .where(eq(phoneNumbers.id, row.id))
+  const gone = (err: unknown) => err instanceof TelephonyError && err.kind === 'not_found'
+  try {
+    if (row.senderSid) await ctx.telephony.deleteSender(row.senderSid)
+  } catch (err) {
+    if (!gone(err)) throw err
+  }
+  try {
+    if (row.providerNumberSid) await ctx.telephony.releaseNumber(row.providerNumberSid)
+  } catch (err) {
+    if (!gone(err)) throw err
+  }
+  const [released] = await ctx.db
+    .update(phoneNumbers)
+    .set({ status: 'released', isPrimary: false, releasedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(phoneNumbers.id, row.id))
+    .returning()
+  ctx.log.info({ numberId: row.id, e164: row.e164 }, 'number released')
+  return released
+}
