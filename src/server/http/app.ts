@@ -17,6 +17,7 @@ import { conversationRoutes } from './routes/conversations.js'
 import { cronRoutes } from './routes/cron.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
 import { memberRoutes } from './routes/members.js'
+import { meRoutes } from './routes/me.js'
 import { numberRoutes } from './routes/numbers.js'
 import { organizationRoutes } from './routes/organizations.js'
 import { simulatorRoutes } from './routes/simulator.js'
@@ -93,6 +94,7 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
   // Routes with fixed segments (search-numbers) go before /api/organizations/{id}.
   for (const routes of [
     numberRoutes(),
+    meRoutes(),
     trainingRoutes(),
     whatsappRoutes(),
     cronRoutes(),
