@@ -1,13 +1,35 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { BrowserRouter } from 'react-router-dom'
+import { sessionKey } from './api/auth'
+import { ApiError } from './api/client'
+import { AppRoutes } from './routes'
 import './styles.css'
 
-function App() {
-  return <main className="p-8">WhatsApp AI Assistants</main>
+/** A 401 anywhere means the session is gone: forget it, and RequireAuth sends the user to sign in. */
+const onError = (error: unknown) => {
+  if (error instanceof ApiError && error.status === 401) queryClient.setQueryData(sessionKey, null)
 }
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
+  defaultOptions: {
+    queries: {
+      // 4xx answers will not change on retry; network blips might.
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+})
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </QueryClientProvider>
   </StrictMode>,
 )

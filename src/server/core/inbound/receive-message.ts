@@ -1,7 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
-import { contacts, conversations, type MediaItem, messages, organizations } from '../../db/schema/index.js'
+import { contacts, conversations, type MediaItem, messages } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
-import { countInbound } from '../usage/usage.js'
 import { bareNumber, resolveDestination } from './destination.js'
 
 /** Twilio's inbound message parameters (form fields), as posted to the webhook. */
@@ -22,6 +21,25 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
   const from = bareNumber(input.From ?? '')
   if (!sid || !from || !input.To) return { outcome: 'ignored', reason: 'missing MessageSid, From or To' }
 
+  const media: MediaItem[] = []
+  const numMedia = Math.min(Number(input.NumMedia ?? 0) || 0, 10)
+  for (let i = 0; i < numMedia; i++) {
+    const url = input[`MediaUrl${i}`]
+    if (url) media.push({ url, contentType: input[`MediaContentType${i}`] ?? 'application/octet-stream' })
+  }
+  const waId = input.WaId ? `+${input.WaId.replace(/^\+/, '')}` : from
+  const profileName = input.ProfileName?.slice(0, 200) || null
+  const body = (input.Body ?? '').slice(0, 4096)
+
+  // The common case in one statement (one round trip, autocommit); anything unusual takes the
+  // general path below, which handles every case.
+  const fast = await storeInOneStatement(ctx, { sid, to: bareNumber(input.To), waId, profileName, body, media })
+  if (fast.messageId && fast.organizationId) {
+    ctx.jobs.wake('inbound.reply')
+    return { outcome: 'stored', messageId: fast.messageId, organizationId: fast.organizationId }
+  }
+  if (fast.duplicate) return { outcome: 'duplicate' }
+
   const [seen] = await ctx.db.select({ id: messages.id }).from(messages).where(eq(messages.providerMessageId, sid)).limit(1)
   if (seen) return { outcome: 'duplicate' }
 
@@ -31,14 +49,6 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
     return { outcome: 'unrouted' }
   }
   const { org, channelNumber } = destination
-  const media: MediaItem[] = []
-  const numMedia = Math.min(Number(input.NumMedia ?? 0) || 0, 10)
-  for (let i = 0; i < numMedia; i++) {
-    const url = input[`MediaUrl${i}`]
-    if (url) media.push({ url, contentType: input[`MediaContentType${i}`] ?? 'application/octet-stream' })
-  }
-  const waId = input.WaId ? `+${input.WaId.replace(/^\+/, '')}` : from
-  const profileName = input.ProfileName?.slice(0, 200) || null
 
   const result = await ctx.db.transaction(async (tx) => {
     const [contact] = await tx
@@ -54,13 +64,11 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
       .from(conversations)
       .where(and(eq(conversations.organizationId, org.id), eq(conversations.contactId, contact.id), ne(conversations.status, 'closed')))
       .for('update')
-    let isNew = false
     if (!conversation) {
       ;[conversation] = await tx
         .insert(conversations)
         .values({ organizationId: org.id, contactId: contact.id, channelNumber })
         .returning()
-      isNew = true
     }
     const [message] = await tx
       .insert(messages)
@@ -68,7 +76,7 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
         organizationId: org.id,
         conversationId: conversation.id,
         direction: 'inbound',
-        body: (input.Body ?? '').slice(0, 4096),
+        body,
         media,
         providerMessageId: sid,
         status: 'received',
@@ -81,13 +89,8 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
       .update(conversations)
       .set({ lastInboundAt: sql`now()`, lastMessageAt: sql`now()`, channelNumber, updatedAt: sql`now()` })
       .where(eq(conversations.id, conversation.id))
-    if (isNew) {
-      await tx
-        .update(organizations)
-        .set({ totalConversations: sql`${organizations.totalConversations} + 1` })
-        .where(eq(organizations.id, org.id))
-    }
-    await countInbound(tx, org)
+    // No counters on the organization's rows here: every message would queue on the same row
+    // lock. Statistics count messages and conversations themselves.
     await ctx.jobs.send('inbound.reply', { messageId: message.id }, { tx })
     return message.id
   })
@@ -95,4 +98,75 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
   // The job became visible at commit: wake this process's reply workers now.
   ctx.jobs.wake('inbound.reply')
   return { outcome: 'stored', messageId: result, organizationId: org.id }
+}
+
+/**
+ * Stores a message to an organization's active number in a single SQL statement: contact upsert,
+ * open conversation (found or created), message, and the pg-boss reply job, committed together.
+ * Returns no message id when the number is not an organization's, the MessageSid was seen before,
+ * or two first messages of one customer raced for the conversation (the general path retries).
+ *
+ * The job row mirrors pg-boss 10's own insert (plans.js insertJob) with the queue's policy.
+ */
+async function storeInOneStatement(
+  ctx: Ctx,
+  m: { sid: string; to: string; waId: string; profileName: string | null; body: string; media: MediaItem[] },
+): Promise<{ organizationId: string | null; messageId: string | null; duplicate: boolean }> {
+  const result = await ctx.db.execute(sql`
+    with seen as (
+      select 1 from messages where provider_message_id = ${m.sid}
+    ), dest as (
+      select organization_id from phone_numbers
+      where e164 = ${m.to} and status = 'active' and not exists (select 1 from seen)
+      limit 1
+    ), contact as (
+      insert into contacts (organization_id, wa_id, profile_name)
+      select organization_id, ${m.waId}, ${m.profileName} from dest
+      on conflict (organization_id, wa_id) do update
+        set last_seen_at = now(), profile_name = coalesce(excluded.profile_name, contacts.profile_name)
+      returning id, organization_id
+    ), open_conv as (
+      select cv.id from conversations cv join contact on cv.organization_id = contact.organization_id and cv.contact_id = contact.id
+      where cv.status <> 'closed'
+    ), new_conv as (
+      insert into conversations (organization_id, contact_id, channel_number, last_inbound_at, last_message_at)
+      select organization_id, id, ${m.to}, now(), now() from contact where not exists (select 1 from open_conv)
+      on conflict do nothing
+      returning id
+    ), conv as (
+      select id from open_conv union all select id from new_conv
+    ), msg as (
+      insert into messages (organization_id, conversation_id, direction, body, media, provider_message_id, status, source)
+      select contact.organization_id, conv.id, 'inbound', ${m.body}, ${JSON.stringify(m.media)}::jsonb, ${m.sid}, 'received', 'customer'
+      from contact, conv
+      on conflict (provider_message_id) do nothing
+      returning id, conversation_id
+    ), touched as (
+      update conversations set last_inbound_at = now(), last_message_at = now(), channel_number = ${m.to}, updated_at = now()
+      where id in (select id from open_conv) and exists (select 1 from msg)
+      returning id
+    ), job as (
+      insert into pgboss.job (id, name, data, priority, start_after, dead_letter, expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
+      select gen_random_uuid(), q.name, jsonb_build_object('messageId', msg.id), 0, now(), q.dead_letter,
+        coalesce(q.expire_seconds * interval '1s', interval '15 minutes'),
+        now() + cast(coalesce((q.retention_minutes * 60)::text, '14 days') as interval),
+        coalesce(q.retry_limit, 2),
+        case when coalesce(q.retry_backoff, false) then greatest(coalesce(q.retry_delay, 0), 1) else coalesce(q.retry_delay, 0) end,
+        coalesce(q.retry_backoff, false),
+        q.policy
+      from msg join pgboss.queue q on q.name = 'inbound.reply'
+      returning id
+    )
+    select (select organization_id from dest) as organization_id,
+           (select id from msg) as message_id,
+           exists (select 1 from seen) as duplicate,
+           (select count(*) from job)::int as jobs`)
+  const row = (result as unknown as { rows: { organization_id: string | null; message_id: string | null; duplicate: boolean; jobs: number }[] })
+    .rows[0]
+  if (row.message_id && row.jobs !== 1) {
+    // Never leave a stored message without its reply job.
+    ctx.log.warn({ messageId: row.message_id }, 'reply job not enqueued in the statement; enqueuing it now')
+    await ctx.jobs.send('inbound.reply', { messageId: row.message_id })
+  }
+  return { organizationId: row.organization_id, messageId: row.message_id, duplicate: row.duplicate }
 }

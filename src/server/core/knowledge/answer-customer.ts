@@ -1,4 +1,24 @@
+import { and, eq } from 'drizzle-orm'
+import { knowledgeSources } from '../../db/schema/index.js'
+import { generateReply } from '../../providers/ai/generate-reply.js'
+import { chooseModel, languageModelFor } from '../../providers/ai/models.js'
 import type { Ctx } from '../context.js'
+import { dbOf } from '../context.js'
+import { NotFound } from '../errors.js'
+import { buildPrompt } from './build-prompt.js'
+import { builtinAnswer } from './builtin-responder.js'
+import {
+  acceptsOffer,
+  detectLanguage,
+  HANDOFF_MARKER,
+  HANDOFF_TEXTS,
+  humanRequestLanguage,
+  replyLanguageOf,
+} from './escalation.js'
+import { loadKnowledgeOwner } from './knowledge-base.js'
+import { languageName } from './language.js'
+import { type RetrievedPassage, retrievePassages } from './retrieve-passages.js'
+import { profileText } from './save-profile.js'
 
 // CONTRACT between the inbound pipeline (caller) and the knowledge/AI area (implementer).
 // The signature and the CustomerAnswer shape are fixed; the body is the knowledge issue's.
@@ -32,12 +52,21 @@ export interface CustomerAnswer {
   latencyMs: number
 }
 
+const PASSAGES_IN_PROMPT = 4
+
+const used = (p: RetrievedPassage): UsedPassage => ({
+  sourceId: p.sourceId,
+  title: p.title,
+  content: p.content,
+  score: p.score,
+})
+
 /**
  * Answers one customer message from the organization's own knowledge, the recent conversation
  * and its AI settings. Throws ProviderFailed (retryable) when the model provider fails.
  */
 export async function answerCustomer({
-  ctx: _ctx,
+  ctx,
   input,
 }: {
   ctx: Ctx
@@ -50,13 +79,79 @@ export async function answerCustomer({
   }
 }): Promise<CustomerAnswer> {
   const started = performance.now()
+  const elapsed = () => Math.round(performance.now() - started)
+  const org = await loadKnowledgeOwner(ctx, input.organizationId)
+  if (!org) throw new NotFound('Organization')
+  const language = detectLanguage(input.message) ?? replyLanguageOf(org.ai.language)
+
+  // A request for a person needs no model: hand over at once, in the language it was asked in.
+  const lastAssistant = [...input.history].reverse().find((t) => t.role === 'assistant')?.text
+  const asked = humanRequestLanguage(input.message)
+  if (asked || acceptsOffer(input.message, lastAssistant)) {
+    return {
+      text: HANDOFF_TEXTS[asked ?? language],
+      escalate: true,
+      passages: [],
+      model: 'builtin',
+      tokensIn: null,
+      tokensOut: null,
+      latencyMs: elapsed(),
+    }
+  }
+
+  // A short follow-up ("and on sundays?") is searched together with the customer's previous message.
+  const lastCustomer = [...input.history].reverse().find((t) => t.role === 'customer')?.text
+  const shortFollowUp = input.message.trim().split(/\s+/).length <= 4 && lastCustomer
+  const passages = await retrievePassages(ctx, {
+    organizationId: org.id,
+    generation: org.knowledgeGeneration,
+    message: shortFollowUp ? `${input.message} ${lastCustomer}` : input.message,
+    limit: PASSAGES_IN_PROMPT,
+  })
+
+  const choice = chooseModel(ctx.config, org.ai)
+  if (choice.provider === 'builtin') {
+    const answer = builtinAnswer({ message: input.message, passages, language })
+    return {
+      text: answer.text,
+      escalate: false,
+      passages: answer.used.map(used),
+      model: choice.label,
+      tokensIn: null,
+      tokensOut: null,
+      latencyMs: elapsed(),
+    }
+  }
+
+  const [profile] = await dbOf(ctx)
+    .select({ fields: knowledgeSources.fields })
+    .from(knowledgeSources)
+    .where(and(eq(knowledgeSources.organizationId, org.id), eq(knowledgeSources.kind, 'profile')))
+    .limit(1)
+  const prompt = buildPrompt({
+    organization: { name: org.name, description: org.description, industry: org.industry },
+    ai: org.ai,
+    languageName: languageName(org.ai.language),
+    businessFacts: profileText(profile?.fields ?? {}),
+    passages,
+    history: input.history,
+    message: input.message,
+    customerName: input.customerName,
+  })
+  const reply = await generateReply({
+    model: languageModelFor(ctx.config, choice),
+    system: prompt.system,
+    messages: prompt.messages,
+  })
+  const handoff = reply.text.includes(HANDOFF_MARKER)
+  const text = reply.text.split(HANDOFF_MARKER).join('').trim()
   return {
-    text: `Thanks for your message! I don't have an answer for "${input.message.slice(0, 80)}" yet. Would you like a person from our team to help?`,
-    escalate: false,
-    passages: [],
-    model: 'builtin',
-    tokensIn: null,
-    tokensOut: null,
-    latencyMs: Math.round(performance.now() - started),
+    text: text || HANDOFF_TEXTS[language],
+    escalate: handoff || !text,
+    passages: passages.map(used),
+    model: choice.label,
+    tokensIn: reply.tokensIn,
+    tokensOut: reply.tokensOut,
+    latencyMs: elapsed(),
   }
 }

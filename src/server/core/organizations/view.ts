@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, notInArray } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, notInArray } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
-import { monthlyUsage, organizations, phoneNumbers } from '../../db/schema/index.js'
+import { conversations, monthlyUsage, organizations, phoneNumbers } from '../../db/schema/index.js'
 import type { MemberRole } from '../members/permissions.js'
 import { monthKey, monthStart } from '../usage/month.js'
 import { PLAN_LIMITS } from './schemas.js'
@@ -20,6 +20,11 @@ export async function organizationViews(db: Tx, rows: { org: OrganizationRow; ro
     .where(and(inArray(phoneNumbers.organizationId, ids), notInArray(phoneNumbers.status, ['released'])))
     .orderBy(desc(phoneNumbers.createdAt))
   const usage = await db.select().from(monthlyUsage).where(inArray(monthlyUsage.organizationId, ids))
+  const conversationCounts = await db
+    .select({ organizationId: conversations.organizationId, n: count() })
+    .from(conversations)
+    .where(inArray(conversations.organizationId, ids))
+    .groupBy(conversations.organizationId)
   return rows.map(({ org, role }) => {
     const tz = org.businessHours.timezone
     const month = monthKey(now, tz)
@@ -40,7 +45,7 @@ export async function organizationViews(db: Tx, rows: { org: OrganizationRow; ro
       monthlyMessageLimit: monthlyLimitOf(org),
       monthlyMessageCount: used?.messageCount ?? 0,
       lastResetDate: monthStart(now, tz).toISOString(),
-      totalConversations: org.totalConversations,
+      totalConversations: conversationCounts.find((c) => c.organizationId === org.id)?.n ?? 0,
       welcomeMessage: org.welcomeMessage,
       businessHours: org.businessHours,
       ai: { provider: 'builtin', ...org.ai },

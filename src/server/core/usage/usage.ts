@@ -44,15 +44,3 @@ export async function refundUsage(tx: Tx, org: OrganizationRow, n: number, at: D
     .set({ messageCount: sql`greatest(${monthlyUsage.messageCount} - ${n}, 0)` })
     .where(and(eq(monthlyUsage.organizationId, org.id), eq(monthlyUsage.month, month)))
 }
-
-/** Counts one inbound customer message (statistics only; never limited). */
-export async function countInbound(tx: Tx, org: OrganizationRow, now = new Date()) {
-  const month = monthKey(now, org.businessHours.timezone)
-  await tx
-    .insert(monthlyUsage)
-    .values({ organizationId: org.id, month, inboundCount: 1 })
-    .onConflictDoUpdate({
-      target: [monthlyUsage.organizationId, monthlyUsage.month],
-      set: { inboundCount: sql`${monthlyUsage.inboundCount} + 1` },
-    })
-}

@@ -1,7 +1,235 @@
-import { createRouter } from '../router.js'
+import { createRoute, z } from '@hono/zod-openapi'
+import { askKnowledge } from '../../core/knowledge/ask-knowledge.js'
+import { createSource } from '../../core/knowledge/create-source.js'
+import { deleteSource } from '../../core/knowledge/delete-source.js'
+import { listKnowledge } from '../../core/knowledge/list-knowledge.js'
+import { saveProfile } from '../../core/knowledge/save-profile.js'
+import { AskInput, CreateSourceInput, ProfileInput, UpdateSourceInput } from '../../core/knowledge/schemas.js'
+import { startTraining } from '../../core/knowledge/start-training.js'
+import { updateSource } from '../../core/knowledge/update-source.js'
+import { uploadFile } from '../../core/knowledge/upload-file.js'
+import { actorCtx } from '../context.js'
+import { errorResponses } from '../errors.js'
+import { createRouter, jsonBody, jsonResponse } from '../router.js'
 
-// Routes of the knowledge area (filled in by its issue).
+export const SourceSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['profile', 'faq', 'text', 'file']),
+    title: z.string(),
+    question: z.string().nullable(),
+    content: z.string(),
+    fields: z.record(z.string(), z.string()).nullable(),
+    fileName: z.string().nullable(),
+    mimeType: z.string().nullable(),
+    sizeBytes: z.number().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('KnowledgeSource')
+
+export const TrainingSchema = z
+  .object({
+    status: z.enum(['untrained', 'training', 'trained', 'failed']),
+    progress: z.number(),
+    error: z.string().nullable(),
+    trainedAt: z.string().nullable(),
+  })
+  .openapi('Training')
+
+const PassageSchema = z
+  .object({ sourceId: z.string(), title: z.string(), content: z.string(), score: z.number() })
+  .openapi('Passage')
+
+const OrgParam = z.object({ id: z.string() })
+const SourceParam = z.object({ id: z.string(), sourceId: z.string() })
+const tags = ['Knowledge']
+
+const FileUpload = z.object({
+  file: z
+    .instanceof(File, { message: 'attach the file in a multipart/form-data field named "file"' })
+    .openapi({ type: 'string', format: 'binary' }),
+})
+
 export function knowledgeRoutes() {
   const app = createRouter()
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/organizations/{id}/knowledge',
+      tags,
+      summary: 'Knowledge sources and the training state (every member)',
+      request: { params: OrgParam },
+      responses: {
+        200: jsonResponse(z.object({ sources: z.array(SourceSchema), training: TrainingSchema }), 'Sources'),
+        ...errorResponses('UNAUTHORIZED', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => c.json(await listKnowledge({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/organizations/{id}/knowledge/profile',
+      tags,
+      summary: 'Create or replace the business profile (owner/admin)',
+      request: { params: OrgParam, body: jsonBody(ProfileInput) },
+      responses: {
+        200: jsonResponse(z.object({ source: SourceSchema }), 'The profile'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const source = await saveProfile({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id, ...c.req.valid('json') },
+      })
+      return c.json({ source }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations/{id}/knowledge/files',
+      tags,
+      summary: 'Upload a PDF, DOCX, TXT, Markdown or CSV file, up to 10 MB (owner/admin)',
+      description: 'Its text is extracted at once; a file that is empty or cannot be read is refused with a 400 saying why, and nothing is stored.',
+      request: {
+        params: OrgParam,
+        body: { content: { 'multipart/form-data': { schema: FileUpload } }, required: true },
+      },
+      responses: {
+        201: jsonResponse(z.object({ source: SourceSchema }), 'Stored with its extracted text'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const { file } = c.req.valid('form')
+      const source = await uploadFile({
+        ctx: actorCtx(c),
+        input: {
+          organizationId: c.req.valid('param').id,
+          fileName: file.name,
+          mimeType: file.type || undefined,
+          bytes: new Uint8Array(await file.arrayBuffer()),
+        },
+      })
+      return c.json({ source }, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations/{id}/knowledge/ask',
+      tags,
+      summary: 'Answer a question as a customer would be answered (every member)',
+      request: { params: OrgParam, body: jsonBody(AskInput) },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            answer: z.string(),
+            escalate: z.boolean(),
+            passages: z.array(PassageSchema),
+            model: z.string(),
+            latencyMs: z.number(),
+          }),
+          'The answer and the passages it used',
+        ),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND', 'PROVIDER_FAILED'),
+      },
+    }),
+    async (c) =>
+      c.json(
+        await askKnowledge({
+          ctx: actorCtx(c),
+          input: { organizationId: c.req.valid('param').id, question: c.req.valid('json').question },
+        }),
+        200,
+      ),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations/{id}/knowledge',
+      tags,
+      summary: 'Add an FAQ pair or a free text (owner/admin)',
+      request: { params: OrgParam, body: jsonBody(CreateSourceInput) },
+      responses: {
+        201: jsonResponse(z.object({ source: SourceSchema }), 'Created'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const source = await createSource({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id, ...c.req.valid('json') },
+      })
+      return c.json({ source }, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/organizations/{id}/knowledge/{sourceId}',
+      tags,
+      summary: 'Edit a source (owner/admin)',
+      request: { params: SourceParam, body: jsonBody(UpdateSourceInput) },
+      responses: {
+        200: jsonResponse(z.object({ source: SourceSchema }), 'Updated'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const { id, sourceId } = c.req.valid('param')
+      const source = await updateSource({
+        ctx: actorCtx(c),
+        input: { organizationId: id, sourceId, ...c.req.valid('json') },
+      })
+      return c.json({ source }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/organizations/{id}/knowledge/{sourceId}',
+      tags,
+      summary: 'Delete a source (owner/admin)',
+      request: { params: SourceParam },
+      responses: {
+        200: jsonResponse(z.object({ deleted: z.literal(true) }), 'Deleted'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const { id, sourceId } = c.req.valid('param')
+      return c.json(await deleteSource({ ctx: actorCtx(c), input: { organizationId: id, sourceId } }), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations/{id}/train',
+      tags,
+      summary: 'Train the knowledge base again (owner/admin); progress shows in `training`',
+      request: { params: OrgParam },
+      responses: {
+        202: jsonResponse(z.object({ training: TrainingSchema }), 'Training started'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const { training } = await startTraining({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } })
+      return c.json({ training }, 202)
+    },
+  )
+
   return app
 }

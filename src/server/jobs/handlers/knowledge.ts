@@ -1,4 +1,20 @@
+import { markTrainingFailed, trainKnowledge } from '../../core/knowledge/train-knowledge.js'
 import type { JobHandlers } from './index.js'
 
 // Handlers of the knowledge area's jobs: each parses nothing itself (the catalog did), builds a context, calls one core action.
-export const knowledgeHandlers: JobHandlers = {}
+export const knowledgeHandlers: JobHandlers = {
+  'knowledge.train': async (payload, services, meta) => {
+    const ctx = { ...services, log: services.log.child({ job: 'knowledge.train', jobId: meta.id }) }
+    try {
+      await trainKnowledge({ ctx, input: { organizationId: payload.organizationId } })
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err)
+      ctx.log.warn({ err, organizationId: payload.organizationId, attempt: meta.retryCount }, 'training failed')
+      // The previous generation keeps answering; only the last attempt reports the failure.
+      if (meta.isLastAttempt) {
+        await markTrainingFailed({ ctx, input: { organizationId: payload.organizationId, reason: `Training failed: ${reason}` } })
+      }
+      throw err
+    }
+  },
+}

@@ -1,0 +1,354 @@
+// `npm run bench`: the webhook's throughput and latency against a bare node:http + pg server on
+// the same PostgreSQL, the webhook on PGlite, and the whole pipeline end to end (fake Twilio, an
+// instant model). Prints a Markdown table for the README. Needs the PostgreSQL server of
+// BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import twilio from 'twilio'
+import { startFakeTwilio } from '../test/support/fake-twilio.js'
+import { startBareServer } from './bare-server.js'
+import { startInstantModel } from './instant-model.js'
+
+const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`)
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const DURATION = Number(process.env.BENCH_DURATION ?? 20)
+const E2E_DURATION = Number(process.env.BENCH_E2E_DURATION ?? 60)
+const E2E_RATE = Number(process.env.BENCH_E2E_RATE ?? 100)
+const AUTH_SECRET = `bench-${randomBytes(24).toString('hex')}`
+// The sandbox provider signs with a token derived from the auth secret (config.ts).
+const SANDBOX_TOKEN = `sandbox-${AUTH_SECRET.slice(0, 24)}`
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+    s.on('error', reject)
+  })
+}
+
+async function createDatabase() {
+  const name = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+  const admin = new pg.Client({ connectionString: SERVER_URL })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(SERVER_URL)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: SERVER_URL })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
+
+interface AppProcess {
+  url: string
+  child: ChildProcess
+  stop(): Promise<void>
+}
+
+async function startApp(env: Record<string, string>, role: 'web' | 'all'): Promise<AppProcess> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts', `--role=${role}`], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      APP_URL: url,
+      AUTH_SECRET,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('server did not become ready')
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+/** Signs up, creates an organization and provisions a number; returns the number's E.164. */
+async function prepareOrganization(app: AppProcess, orgInput: Record<string, unknown>) {
+  const email = `bench-${randomBytes(4).toString('hex')}@example.test`
+  const signUp = await fetch(`${app.url}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: app.url },
+    body: JSON.stringify({ email, password: `pw-${randomBytes(8).toString('hex')}`, name: 'Bench' }),
+  })
+  if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`)
+  const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${app.url}${path}`, {
+      method,
+      headers: { cookie, origin: app.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const json = (await res.json()) as any
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+    return json
+  }
+  const { organization } = await call('POST', '/api/organizations', {
+    name: 'Bench Bakery',
+    planType: 'enterprise',
+    ...orgInput,
+  })
+  const search = await call('GET', '/api/organizations/search-numbers?country=US&type=local&limit=5')
+  const phoneNumber = search.numbers[0].phoneNumber as string
+  await call('POST', `/api/organizations/${organization.id}/provision-number`, { phoneNumber })
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const { organization: org } = await call('GET', `/api/organizations/${organization.id}`)
+    if (org.numberStatus === 'active') return { organizationId: organization.id as string, number: org.whatsappNumber as string }
+    if (org.numberStatus === 'failed' || Date.now() > deadline) throw new Error(`number did not become active: ${org.numberStatus}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+let sidSeq = 0
+/** A Twilio-shaped inbound message, signed as Twilio signs it. */
+function signedWebhook(appUrl: string, to: string, token: string, customers: number) {
+  const n = sidSeq++
+  const from = `+1555${String(1_000_000 + (n % customers)).slice(1)}`
+  const params: Record<string, string> = {
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    SmsMessageSid: '',
+    AccountSid: 'AC00000000000000000000000000000000',
+    From: `whatsapp:${from}`,
+    To: `whatsapp:${to}`,
+    Body: 'What time do you open on Monday?',
+    NumMedia: '0',
+    NumSegments: '1',
+    ProfileName: 'Bench Customer',
+    WaId: from.slice(1),
+    SmsStatus: 'received',
+    ApiVersion: '2010-04-01',
+  }
+  params.SmsMessageSid = params.MessageSid
+  const url = `${appUrl}/api/whatsapp/webhook`
+  const signature = twilio.getExpectedTwilioSignature(token, url, params)
+  return {
+    method: 'POST',
+    path: '/api/whatsapp/webhook',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  }
+}
+
+interface LoadResult {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+  total: number
+}
+
+async function load(
+  target: string,
+  makeRequest: () => { method: string; path: string; headers: Record<string, string>; body: string },
+  opts: { connections: number; duration: number; overallRate?: number },
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url: target,
+    connections: opts.connections,
+    duration: opts.duration,
+    overallRate: opts.overallRate,
+    requests: [{ setupRequest: (req: any) => ({ ...req, ...makeRequest() }) }],
+  })
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    total: result.requests.total,
+  }
+}
+
+async function benchWebhookVsBare(rows: string[][]) {
+  progress('webhook vs bare: starting')
+  const db = await createDatabase()
+  const bareDb = await createDatabase()
+  try {
+    const app = await startApp({ DATABASE_URL: db.url }, 'web')
+    const { number } = await prepareOrganization(app, {})
+    progress(`organization ready (${number}); loading the webhook`)
+    const webhook = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
+      connections: 50,
+      duration: DURATION,
+    })
+    await app.stop()
+
+    progress(`webhook: ${webhook.rps} req/s; loading the bare server`)
+    const bare = await startBareServer(bareDb.url, await freePort())
+    const baseline = await load(bare.url, () => signedWebhook(bare.url, number, SANDBOX_TOKEN, 5000), {
+      connections: 50,
+      duration: DURATION,
+    })
+    await bare.close()
+
+    rows.push(row('webhook, PostgreSQL (web role)', webhook))
+    rows.push(row('bare node:http + pg INSERT', baseline))
+    rows.push(['ratio webhook / bare', `${(webhook.rps / baseline.rps).toFixed(2)}`, '', '', ''])
+  } finally {
+    await db.drop()
+    await bareDb.drop()
+  }
+}
+
+async function benchWebhookPglite(rows: string[][]) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wa-bench-'))
+  try {
+    const app = await startApp({ DATA_DIR: dataDir }, 'web')
+    const { number } = await prepareOrganization(app, {})
+    const result = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
+      connections: 50,
+      duration: DURATION,
+    })
+    await app.stop()
+    rows.push(row('webhook, PGlite (web role)', result))
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function benchEndToEnd(lines: string[]) {
+  const db = await createDatabase()
+  const twilioFake = await startFakeTwilio()
+  const model = await startInstantModel(await freePort())
+  try {
+    const app = await startApp(
+      {
+        DATABASE_URL: db.url,
+        TWILIO_ACCOUNT_SID: twilioFake.accountSid,
+        TWILIO_AUTH_TOKEN: twilioFake.authToken,
+        TWILIO_API_BASE_URL: twilioFake.url,
+        OPENAI_API_KEY: 'bench-key',
+        OPENAI_BASE_URL: model.url,
+      },
+      'all',
+    )
+    const { organizationId, number } = await prepareOrganization(app, {
+      monthlyMessageLimit: 1_000_000,
+      ai: { tone: 'friendly', language: 'en', provider: 'openai', model: 'instant' },
+    })
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 })
+    const backlog: number[] = []
+    const sampler = setInterval(() => {
+      pool
+        .query(
+          `select count(*)::int as n from messages i where i.organization_id = $1 and i.direction = 'inbound'
+             and not exists (select 1 from messages o where o.reply_to_id = i.id and o.source = 'ai' and o.sent_at is not null)`,
+          [organizationId],
+        )
+        .then((r) => backlog.push(r.rows[0].n))
+        .catch(() => {})
+    }, 5000)
+    const result = await load(app.url, () => signedWebhook(app.url, number, twilioFake.authToken, 2000), {
+      connections: 20,
+      duration: E2E_DURATION,
+      overallRate: E2E_RATE,
+    })
+    // Let the last replies go out, then measure from the database.
+    const deadline = Date.now() + 60_000
+    let pending = -1
+    while (Date.now() < deadline) {
+      const r = await pool.query(
+        `select count(*)::int as n from messages i where i.organization_id = $1 and i.direction = 'inbound'
+           and not exists (select 1 from messages o where o.reply_to_id = i.id and o.source = 'ai' and o.sent_at is not null)`,
+        [organizationId],
+      )
+      pending = r.rows[0].n
+      if (pending === 0) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    clearInterval(sampler)
+    const lat = await pool.query(
+      `select extract(epoch from (o.sent_at - i.created_at)) * 1000 as ms
+         from messages i join messages o on o.reply_to_id = i.id and o.source = 'ai'
+        where i.organization_id = $1 and o.sent_at is not null order by ms`,
+      [organizationId],
+    )
+    const inbound = await pool.query(`select count(*)::int as n from messages where organization_id = $1 and direction = 'inbound'`, [
+      organizationId,
+    ])
+    await pool.end()
+    await app.stop()
+    const ms = lat.rows.map((r) => Number(r.ms))
+    const pct = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))].toFixed(1) : 'n/a')
+    lines.push(
+      `- sent ${result.total} webhooks at ${E2E_RATE}/s for ${E2E_DURATION} s (non-2xx ${result.non2xx}, errors ${result.errors}); ` +
+        `stored ${inbound.rows[0].n}; answered ${ms.length}; unanswered after drain ${pending}`,
+      `- inbound → reply sent: median ${pct(50)} ms, p99 ${pct(99)} ms`,
+      `- unanswered backlog sampled every 5 s: ${backlog.join(', ') || 'n/a'}`,
+      `- webhook latency under this load: p50 ${result.p50} ms, p99 ${result.p99} ms; model calls ${model.calls()}; Twilio sends ${twilioFake.requests.filter((r) => r.path.endsWith('/Messages.json')).length}`,
+    )
+  } finally {
+    await model.close()
+    await twilioFake.close()
+    await db.drop()
+  }
+}
+
+const row = (name: string, r: LoadResult) => [name, String(r.rps), String(r.p50), String(r.p99), `${r.total} (${r.non2xx} non-2xx, ${r.errors} errors)`]
+
+async function main() {
+  const only = process.argv.slice(2)
+  const want = (name: string) => only.length === 0 || only.includes(name)
+  const rows: string[][] = []
+  const e2e: string[] = []
+  if (want('webhook')) await benchWebhookVsBare(rows)
+  if (want('pglite')) await benchWebhookPglite(rows)
+  if (want('e2e')) await benchEndToEnd(e2e)
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
+  console.log(`\nMachine: ${machine}; ${new Date().toISOString().slice(0, 10)}`)
+  if (rows.length) {
+    console.log(`\nWebhook load: autocannon, 50 connections, ${DURATION} s, unique signed messages\n`)
+    console.log('| target | requests/s | p50 ms | p99 ms | requests |')
+    console.log('|---|---|---|---|---|')
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`)
+  }
+  if (e2e.length) {
+    console.log('\nEnd to end (PostgreSQL, fake Twilio, instant model, web + worker in one process):\n')
+    for (const l of e2e) console.log(l)
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

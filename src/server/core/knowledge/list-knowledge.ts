@@ -1,0 +1,22 @@
+import { asc, eq } from 'drizzle-orm'
+import { knowledgeSources } from '../../db/schema/index.js'
+import type { ActorCtx } from '../context.js'
+import { dbOf } from '../context.js'
+import { NotFound } from '../errors.js'
+import { authorizeKnowledgeBase, loadKnowledgeOwner } from './knowledge-base.js'
+import { sourceView, trainingView } from './view.js'
+
+/** Every source of the knowledge base, the profile first, and the training state. */
+export async function listKnowledge({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }) {
+  await authorizeKnowledgeBase(ctx, input.organizationId, 'org:read')
+  const org = await loadKnowledgeOwner(ctx, input.organizationId)
+  if (!org) throw new NotFound('Organization')
+  const rows = await dbOf(ctx)
+    .select()
+    .from(knowledgeSources)
+    .where(eq(knowledgeSources.organizationId, input.organizationId))
+    .orderBy(asc(knowledgeSources.createdAt), asc(knowledgeSources.id))
+  const order = { profile: 0, faq: 1, text: 2, file: 3 } as const
+  rows.sort((a, b) => order[a.kind] - order[b.kind])
+  return { sources: rows.map(sourceView), training: trainingView(org) }
+}

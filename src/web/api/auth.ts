@@ -1,0 +1,31 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { api } from './client'
+import type { Session } from './types'
+
+export const sessionKey = ['session'] as const
+
+export function useSession() {
+  return useQuery({
+    queryKey: sessionKey,
+    queryFn: async () => (await api<Session | null>('/api/auth/get-session')) ?? null,
+    staleTime: 60_000,
+    retry: false,
+  })
+}
+
+export async function signUp(input: { email: string; password: string; name: string }) {
+  return api<unknown>('/api/auth/sign-up/email', { method: 'POST', body: input })
+}
+
+export async function signIn(input: { email: string; password: string }) {
+  return api<unknown>('/api/auth/sign-in/email', { method: 'POST', body: input })
+}
+
+export function useSignOut() {
+  const qc = useQueryClient()
+  return async () => {
+    await api<unknown>('/api/auth/sign-out', { method: 'POST', body: {} })
+    qc.clear()
+    qc.setQueryData(sessionKey, null)
+  }
+}

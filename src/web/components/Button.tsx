@@ -1,0 +1,38 @@
+import type { ButtonHTMLAttributes } from 'react'
+
+type Variant = 'primary' | 'secondary' | 'danger' | 'ghost'
+
+const variants: Record<Variant, string> = {
+  primary: 'bg-emerald-600 text-white hover:bg-emerald-700 disabled:bg-emerald-300',
+  secondary: 'bg-white text-slate-800 border border-slate-300 hover:bg-slate-50 disabled:text-slate-400',
+  danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-red-300',
+  ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
+}
+
+export const focusRing =
+  'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 focus:outline-none'
+
+export function Button({
+  variant = 'primary',
+  busy,
+  className = '',
+  children,
+  disabled,
+  type = 'button',
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
+  return (
+    <button
+      type={type}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+      className={`inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium disabled:cursor-not-allowed ${focusRing} ${variants[variant]} ${className}`}
+      {...rest}
+    >
+      {busy && (
+        <span className="h-3 w-3 animate-spin rounded-full border-2 border-current border-t-transparent" aria-hidden />
+      )}
+      {children}
+    </button>
+  )
+}

@@ -1,0 +1,98 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react'
+import { focusRing } from './Button'
+
+const base = `rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm disabled:bg-slate-100 disabled:text-slate-500 aria-[invalid=true]:border-red-500 ${focusRing}`
+const control = `block w-full ${base}`
+
+interface FieldShell {
+  id: string
+  label: ReactNode
+  error?: string
+  hint?: ReactNode
+}
+
+function Shell({ id, label, error, hint, children }: FieldShell & { children: ReactNode }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {children}
+      {hint && !error && (
+        <p id={`${id}-hint`} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} role="alert" className="text-xs text-red-600" data-field-error={id}>
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+const describedBy = (id: string, error?: string, hint?: ReactNode) =>
+  error ? `${id}-error` : hint ? `${id}-hint` : undefined
+
+export function TextField({ id, label, error, hint, ...rest }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Shell id={id} label={label} error={error} hint={hint}>
+      <input
+        id={id}
+        className={control}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        {...rest}
+      />
+    </Shell>
+  )
+}
+
+export function TextAreaField({
+  id,
+  label,
+  error,
+  hint,
+  ...rest
+}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <Shell id={id} label={label} error={error} hint={hint}>
+      <textarea
+        id={id}
+        rows={3}
+        className={control}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        {...rest}
+      />
+    </Shell>
+  )
+}
+
+export function SelectField({
+  id,
+  label,
+  error,
+  hint,
+  children,
+  ...rest
+}: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <Shell id={id} label={label} error={error} hint={hint}>
+      <select
+        id={id}
+        className={control}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        {...rest}
+      >
+        {children}
+      </select>
+    </Shell>
+  )
+}
+
+export const inputClass = control
+/** For inputs that sit side by side (time pickers, a role select in a row). */
+export const inlineInputClass = base

@@ -1,0 +1,116 @@
+import type { KeyboardEvent } from 'react'
+import { Link, useParams, useSearchParams } from 'react-router-dom'
+import { ApiError } from '../api/client'
+import { useOrganization } from '../api/organizations'
+import { NumberStatusBadge, TrainingBadge } from '../components/Badges'
+import { focusRing } from '../components/Button'
+import { ErrorNotice, LoadingBlock } from '../components/Feedback'
+import { AnalyticsTab } from './organization/AnalyticsTab'
+import { OverviewTab } from './organization/OverviewTab'
+import { SettingsTab } from './organization/SettingsTab'
+import { TrainingTab } from './organization/TrainingTab'
+
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'training', label: 'AI Training' },
+  { id: 'analytics', label: 'Analytics' },
+] as const
+type TabId = (typeof TABS)[number]['id']
+
+export function OrganizationPage() {
+  const { id = '' } = useParams()
+  const [params, setParams] = useSearchParams()
+  const org = useOrganization(id)
+  const requested = params.get('tab')
+  const tab: TabId = TABS.some((t) => t.id === requested) ? (requested as TabId) : 'overview'
+
+  const select = (next: TabId) => {
+    const p = new URLSearchParams(params)
+    if (next === 'overview') p.delete('tab')
+    else p.set('tab', next)
+    p.delete('conversation')
+    setParams(p)
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = TABS.findIndex((t) => t.id === tab)
+    let next = -1
+    if (e.key === 'ArrowRight') next = (i + 1) % TABS.length
+    if (e.key === 'ArrowLeft') next = (i - 1 + TABS.length) % TABS.length
+    if (next >= 0) {
+      e.preventDefault()
+      select(TABS[next].id)
+      document.getElementById(`tab-${TABS[next].id}`)?.focus()
+    }
+  }
+
+  if (org.isPending) return <LoadingBlock label="Loading the organization…" lines={6} />
+  if (org.isError) {
+    return (
+      <div className="space-y-3">
+        <ErrorNotice
+          error={org.error}
+          title={org.error instanceof ApiError && org.error.status === 404 ? 'Organization not found' : 'Could not load the organization'}
+        />
+        <Link to="/Dashboard/organizations" className="font-medium text-emerald-700 underline">
+          Back to your organizations
+        </Link>
+      </div>
+    )
+  }
+  const o = org.data
+  return (
+    <div className="space-y-6">
+      <div className="space-y-2">
+        <Link to="/Dashboard/organizations" className={`text-sm text-emerald-700 underline ${focusRing}`}>
+          ← WhatsApp Organizations
+        </Link>
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold">{o.name}</h1>
+          <NumberStatusBadge status={o.numberStatus} />
+          <TrainingBadge status={o.trainingStatus} progress={o.trainingProgress} />
+          <span className="text-sm text-slate-500">
+            Your role: <span className="capitalize">{o.role}</span>
+          </span>
+          <Link
+            to={`/Dashboard/organizations/${o.id}/simulator`}
+            className={`ml-auto text-sm font-medium text-emerald-700 underline ${focusRing}`}
+          >
+            Open the simulator
+          </Link>
+        </div>
+      </div>
+      <div
+        role="tablist"
+        aria-label="Organization sections"
+        className="-mx-4 flex gap-1 overflow-x-auto border-b border-slate-200 px-4 sm:mx-0 sm:px-0"
+        onKeyDown={onKeyDown}
+      >
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => select(t.id)}
+            className={`whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${focusRing} ${
+              tab === t.id ? 'border-emerald-600 text-emerald-700' : 'border-transparent text-slate-600 hover:text-slate-900'
+            }`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'overview' && <OverviewTab org={o} />}
+        {tab === 'settings' && <SettingsTab org={o} />}
+        {tab === 'training' && <TrainingTab org={o} />}
+        {tab === 'analytics' && <AnalyticsTab org={o} />}
+      </div>
+    </div>
+  )
+}

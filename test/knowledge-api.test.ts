@@ -1,0 +1,412 @@
+import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow } from 'docx'
+import { PDFDocument, StandardFonts } from 'pdf-lib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { knowledgeHandlers } from '../src/server/jobs/handlers/knowledge.js'
+import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
+import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+
+let rt: TestRuntime
+beforeAll(async () => {
+  rt = await startTestRuntime()
+})
+afterAll(async () => {
+  await rt?.close()
+})
+
+const kb = (orgId: string) => `/api/organizations/${orgId}/knowledge`
+
+async function upload(user: TestUser | undefined, orgId: string, fileName: string, bytes: Uint8Array | string, type = '') {
+  const form = new FormData()
+  form.append('file', new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], { type }), fileName)
+  const res = await rt.request(`${kb(orgId)}/files`, { method: 'POST', headers: user ? { cookie: user.cookie } : {}, body: form })
+  return { status: res.status, body: (await res.json()) as { source: Record<string, unknown> & { id: string; content: string }; error: { message: string } } }
+}
+
+async function waitForTraining(user: TestUser, orgId: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const res = await api(rt, user, 'GET', kb(orgId))
+    const status = res.body.training.status
+    if (status === 'trained' || status === 'failed') return res.body.training
+    if (Date.now() > deadline) throw new Error(`training still ${status} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+async function pdfWith(lines: string[]) {
+  const doc = await PDFDocument.create()
+  const font = await doc.embedFont(StandardFonts.Helvetica)
+  const page = doc.addPage([595, 842])
+  for (const [i, line] of lines.entries()) page.drawText(line, { x: 50, y: 780 - i * 20, size: 12, font })
+  return doc.save()
+}
+
+async function docxWith() {
+  const doc = new Document({
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: 'Desserts', heading: HeadingLevel.HEADING_1 }),
+          new Paragraph('Our pastry chef bakes every morning.'),
+          new Table({
+            rows: [
+              new TableRow({ children: [new TableCell({ children: [new Paragraph('Dish')] }), new TableCell({ children: [new Paragraph('Price')] })] }),
+              new TableRow({
+                children: [new TableCell({ children: [new Paragraph('Pistachio tiramisu')] }), new TableCell({ children: [new Paragraph('7.50 EUR')] })],
+              }),
+            ],
+          }),
+        ],
+      },
+    ],
+  })
+  return new Uint8Array(await Packer.toBuffer(doc))
+}
+
+describe('knowledge sources API', () => {
+  it('creates, lists, edits and deletes FAQs, texts and the profile', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+
+    const empty = await api(rt, owner, 'GET', kb(org.id))
+    expect(empty.status).toBe(200)
+    expect(empty.body).toEqual({ sources: [], training: { status: 'untrained', progress: 0, error: null, trainedAt: null } })
+
+    const faq = await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you deliver?', content: 'Yes, within 5 km.' })
+    expect(faq.status).toBe(201)
+    expect(faq.body.source).toMatchObject({ kind: 'faq', question: 'Do you deliver?', content: 'Yes, within 5 km.', title: 'Do you deliver?', fileName: null })
+
+    const text = await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'Parking', content: 'Free parking behind the shop.' })
+    expect(text.status).toBe(201)
+
+    const profile = await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, {
+      fields: { name: 'Chez Paul', openingHours: 'Mon-Fri 9:00-17:00', location: '' },
+    })
+    expect(profile.status).toBe(200)
+    expect(profile.body.source.kind).toBe('profile')
+    expect(profile.body.source.fields).toEqual({ name: 'Chez Paul', openingHours: 'Mon-Fri 9:00-17:00' })
+    expect(profile.body.source.content).toBe('Business name: Chez Paul\nOpening hours: Mon-Fri 9:00-17:00')
+    // PUT again replaces the one profile.
+    const again = await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, { fields: { name: 'Chez Paulette' } })
+    expect(again.body.source.id).toBe(profile.body.source.id)
+
+    const edited = await api(rt, owner, 'PATCH', `${kb(org.id)}/${faq.body.source.id}`, { question: 'Do you deliver at home?' })
+    expect(edited.status).toBe(200)
+    expect(edited.body.source).toMatchObject({ question: 'Do you deliver at home?', title: 'Do you deliver at home?', content: 'Yes, within 5 km.' })
+
+    const list = await api(rt, owner, 'GET', kb(org.id))
+    expect(list.body.sources.map((s: { kind: string }) => s.kind)).toEqual(['profile', 'faq', 'text'])
+    expect(list.body.sources[0].fields).toEqual({ name: 'Chez Paulette' })
+
+    const deleted = await api(rt, owner, 'DELETE', `${kb(org.id)}/${text.body.source.id}`)
+    expect(deleted).toMatchObject({ status: 200, body: { deleted: true } })
+    expect((await api(rt, owner, 'DELETE', `${kb(org.id)}/${text.body.source.id}`)).status).toBe(404)
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.sources).toHaveLength(2)
+  })
+
+  it('refuses invalid input with 400 and the field', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const cases: [unknown, string][] = [
+      [{ kind: 'faq', question: '', content: 'x' }, 'question'],
+      [{ kind: 'faq', question: 'Q?' }, 'content'],
+      [{ kind: 'text', content: 'no title' }, 'title'],
+      [{ kind: 'file', title: 'x', content: 'y' }, 'kind'],
+      [{ kind: 'text', title: 'T', content: 'C', extra: 1 }, ''],
+    ]
+    for (const [body, path] of cases) {
+      const res = await api(rt, owner, 'POST', kb(org.id), body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.body.error.code).toBe('BAD_REQUEST')
+      if (path) expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path)
+    }
+    const badProfile = await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, { fields: { favouriteColour: 'blue' } })
+    expect(badProfile.status).toBe(400)
+    const text = await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'T', content: 'C' })
+    const noChange = await api(rt, owner, 'PATCH', `${kb(org.id)}/${text.body.source.id}`, {})
+    expect(noChange.status).toBe(400)
+    const questionOnText = await api(rt, owner, 'PATCH', `${kb(org.id)}/${text.body.source.id}`, { question: 'Q?' })
+    expect(questionOnText.status).toBe(400)
+    expect(questionOnText.body.error.details[0].path).toBe('question')
+    const emptyAsk = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: '   ' })
+    expect(emptyAsk.status).toBe(400)
+  })
+
+  it('enforces tenancy and roles: no session 401, other tenant 404, viewer/agent writes 403', async () => {
+    const owner = await signUp(rt)
+    const stranger = await signUp(rt)
+    const viewer = await signUp(rt)
+    const agent = await signUp(rt)
+    const admin = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    await addMember(rt, owner, org.id, viewer, 'viewer')
+    await addMember(rt, owner, org.id, agent, 'agent')
+    await addMember(rt, owner, org.id, admin, 'admin')
+    const faq = await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Secret?', content: 'The owner only.' })
+    const sourcePath = `${kb(org.id)}/${faq.body.source.id}`
+
+    const writes: [string, string, unknown][] = [
+      ['POST', kb(org.id), { kind: 'text', title: 'T', content: 'C' }],
+      ['PUT', `${kb(org.id)}/profile`, { fields: { name: 'X' } }],
+      ['PATCH', sourcePath, { content: 'changed' }],
+      ['DELETE', sourcePath, undefined],
+      ['POST', `/api/organizations/${org.id}/train`, undefined],
+    ]
+    for (const [method, path, body] of writes) {
+      expect((await api(rt, undefined, method, path, body)).status, `${method} ${path} anonymous`).toBe(401)
+      expect((await api(rt, stranger, method, path, body)).status, `${method} ${path} stranger`).toBe(404)
+      expect((await api(rt, viewer, method, path, body)).status, `${method} ${path} viewer`).toBe(403)
+      expect((await api(rt, agent, method, path, body)).status, `${method} ${path} agent`).toBe(403)
+    }
+    expect((await upload(undefined, org.id, 'a.txt', 'hello')).status).toBe(401)
+    expect((await upload(stranger, org.id, 'a.txt', 'hello')).status).toBe(404)
+    expect((await upload(viewer, org.id, 'a.txt', 'hello')).status).toBe(403)
+
+    // Reads: every member; nobody else.
+    expect((await api(rt, undefined, 'GET', kb(org.id))).status).toBe(401)
+    expect((await api(rt, stranger, 'GET', kb(org.id))).status).toBe(404)
+    expect((await api(rt, stranger, 'POST', `${kb(org.id)}/ask`, { question: 'Secret?' })).status).toBe(404)
+    expect((await api(rt, undefined, 'POST', `${kb(org.id)}/ask`, { question: 'Secret?' })).status).toBe(401)
+    expect((await api(rt, viewer, 'GET', kb(org.id))).status).toBe(200)
+    expect((await api(rt, viewer, 'POST', `${kb(org.id)}/ask`, { question: 'Secret?' })).status).toBe(200)
+    expect((await api(rt, undefined, 'POST', '/api/training/train')).status).toBe(401)
+    const strangerTrain = await api(rt, stranger, 'POST', '/api/training/train')
+    expect(strangerTrain.status).toBe(202)
+    expect(strangerTrain.body.organizationId).not.toBe(org.id)
+    const headerTrain = await rt.request('/api/training/train', { method: 'POST', headers: { cookie: stranger.cookie, 'x-organization-id': org.id } })
+    expect(headerTrain.status).toBe(404)
+    const viewerHeaderTrain = await rt.request('/api/training/train', { method: 'POST', headers: { cookie: viewer.cookie, 'x-organization-id': org.id } })
+    expect(viewerHeaderTrain.status).toBe(403)
+
+    // A source id of another organization is not found through this one.
+    const other = await createOrganization(rt, stranger)
+    expect((await api(rt, stranger, 'PATCH', `${kb(other.id)}/${faq.body.source.id}`, { content: 'x' })).status).toBe(404)
+    expect((await api(rt, stranger, 'DELETE', `${kb(other.id)}/${faq.body.source.id}`)).status).toBe(404)
+
+    // Admins write.
+    expect((await api(rt, admin, 'PATCH', sourcePath, { content: 'Admins too.' })).status).toBe(200)
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.sources[0].content).toBe('Admins too.')
+  })
+})
+
+describe('file uploads', () => {
+  let owner: TestUser
+  let orgId: string
+  beforeAll(async () => {
+    owner = await signUp(rt)
+    orgId = (await createOrganization(rt, owner)).id
+  })
+
+  it('extracts text from PDF, DOCX, TXT, Markdown and CSV', async () => {
+    const pdf = await upload(owner, orgId, 'menu.pdf', await pdfWith(['Lunch menu', 'The soup of the day costs 6 euros.', 'Open terrace in summer.']), 'application/pdf')
+    expect(pdf.status).toBe(201)
+    expect(pdf.body.source).toMatchObject({ kind: 'file', fileName: 'menu.pdf', mimeType: 'application/pdf', title: 'menu' })
+    expect(pdf.body.source.content).toContain('The soup of the day costs 6 euros.')
+    expect(pdf.body.source.sizeBytes).toBeGreaterThan(100)
+
+    const docx = await upload(owner, orgId, 'desserts.docx', await docxWith())
+    expect(docx.status).toBe(201)
+    expect(docx.body.source.mimeType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+    expect(docx.body.source.content).toContain('# Desserts')
+    expect(docx.body.source.content).toContain('| Pistachio tiramisu | 7.50 EUR |')
+
+    const txt = await upload(owner, orgId, 'notes.txt', 'We close on public holidays.\n', 'text/plain')
+    expect(txt.status).toBe(201)
+    expect(txt.body.source).toMatchObject({ mimeType: 'text/plain', content: 'We close on public holidays.' })
+
+    const md = await upload(owner, orgId, 'faq.md', '# Allergies\n\nAll dishes can be made **gluten free**.\n', 'text/markdown')
+    expect(md.status).toBe(201)
+    expect(md.body.source.mimeType).toBe('text/markdown')
+    expect(md.body.source.content).toContain('gluten free')
+
+    const csv = await upload(owner, orgId, 'prices.csv', 'Dish,Price,Vegan\nFalafel wrap,8.90,yes\n"Lamb stew, slow cooked",14.50,no\n', 'text/csv')
+    expect(csv.status).toBe(201)
+    expect(csv.body.source.content).toBe('Dish: Falafel wrap; Price: 8.90; Vegan: yes\nDish: Lamb stew, slow cooked; Price: 14.50; Vegan: no')
+
+    // Trained, each is searchable; the DOCX table row keeps its header, the CSV row stays whole.
+    expect((await api(rt, owner, 'POST', `/api/organizations/${orgId}/train`)).status).toBe(202)
+    expect((await waitForTraining(owner, orgId)).status).toBe('trained')
+    const ask = async (question: string) => (await api(rt, owner, 'POST', `${kb(orgId)}/ask`, { question })).body
+    expect((await ask('How much is the soup?')).passages[0].sourceId).toBe(pdf.body.source.id)
+    const tiramisu = await ask('price of the pistachio tiramisu')
+    expect(tiramisu.passages[0].sourceId).toBe(docx.body.source.id)
+    expect(tiramisu.passages[0].content).toContain('| Dish | Price |\n| Pistachio tiramisu | 7.50 EUR |')
+    expect((await ask('are you open on public holidays')).passages[0].sourceId).toBe(txt.body.source.id)
+    expect((await ask('gluten free options?')).passages[0].sourceId).toBe(md.body.source.id)
+    const lamb = await ask('how much is the lamb stew')
+    expect(lamb.passages[0].sourceId).toBe(csv.body.source.id)
+    expect(lamb.answer).toContain('Lamb stew, slow cooked; Price: 14.50')
+  })
+
+  it('refuses bad files with a 400 that says why, storing nothing', async () => {
+    const before = (await api(rt, owner, 'GET', kb(orgId))).body.sources.length
+    const garbage = await upload(owner, orgId, 'broken.pdf', new Uint8Array([0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), 'application/pdf')
+    expect(garbage.status).toBe(400)
+    expect(garbage.body.error.message).toMatch(/not a PDF/)
+    const damaged = await upload(owner, orgId, 'damaged.pdf', '%PDF-1.7\n this is not really a pdf body', 'application/pdf')
+    expect(damaged.status).toBe(400)
+    expect(damaged.body.error.message).toMatch(/PDF is damaged|no text/)
+    const fakeDocx = await upload(owner, orgId, 'letter.docx', 'PK\u0003\u0004 definitely not a zip')
+    expect(fakeDocx.status).toBe(400)
+    expect(fakeDocx.body.error.message).toMatch(/DOCX/)
+    const emptyFile = await upload(owner, orgId, 'empty.txt', '')
+    expect(emptyFile.status).toBe(400)
+    expect(emptyFile.body.error.message).toMatch(/empty/)
+    const blank = await upload(owner, orgId, 'blank.md', '\n\n   \n')
+    expect(blank.status).toBe(400)
+    expect(blank.body.error.message).toMatch(/no text/)
+    const headerOnly = await upload(owner, orgId, 'rows.csv', 'Dish,Price\n')
+    expect(headerOnly.status).toBe(400)
+    expect(headerOnly.body.error.message).toMatch(/no rows/)
+    const binary = await upload(owner, orgId, 'notes.txt', new Uint8Array([0xff, 0xfe, 0xfd, 0x00]))
+    expect(binary.status).toBe(400)
+    const unsupported = await upload(owner, orgId, 'photo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47]), 'image/png')
+    expect(unsupported.status).toBe(400)
+    expect(unsupported.body.error.message).toMatch(/\.png files are not supported/)
+    const tooBig = await upload(owner, orgId, 'big.txt', 'a'.repeat(10 * 1024 * 1024 + 10))
+    expect(tooBig.status).toBe(400)
+    expect(tooBig.body.error.message).toMatch(/10 MB/)
+    const wayTooBig = await upload(owner, orgId, 'huge.txt', 'a'.repeat(12 * 1024 * 1024))
+    expect(wayTooBig.status).toBe(400)
+    const noFile = await rt.request(`${kb(orgId)}/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: new FormData() })
+    expect(noFile.status).toBe(400)
+    expect((await api(rt, owner, 'GET', kb(orgId))).body.sources.length).toBe(before)
+  })
+})
+
+describe('training', () => {
+  it('trains into chunks, reports progress and marks the organization trained', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    expect(org.isModelTrained).toBe(false)
+    await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, { fields: { name: 'Bloom Florist', openingHours: 'Tuesday to Saturday, 10:00 to 18:00' } })
+    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you deliver flowers?', content: 'Yes, same-day delivery in the city for 5 EUR.' })
+    await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'Weddings', content: '# Weddings\n\nWe design bridal bouquets. Book three months ahead.' })
+
+    const started = await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
+    expect(started.status).toBe(202)
+    expect(started.body.training).toMatchObject({ status: 'training', progress: 0, error: null })
+    const training = await waitForTraining(owner, org.id)
+    expect(training).toMatchObject({ status: 'trained', progress: 100, error: null })
+    expect(Date.parse(training.trainedAt)).toBeGreaterThan(Date.now() - 60_000)
+
+    const view = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
+    expect(view.body.organization).toMatchObject({ isModelTrained: true, trainingStatus: 'trained', trainingProgress: 100 })
+
+    const chunks = await rt.database.sql.executeSql(
+      'select generation, language, heading, content from knowledge_chunks where organization_id = $1 order by position',
+      [org.id],
+    )
+    expect(chunks.rows.length).toBe(4) // two profile fields, one FAQ, one text
+    expect(new Set(chunks.rows.map((r) => r.generation))).toEqual(new Set([1]))
+    expect(chunks.rows.every((r) => r.language === 'english')).toBe(true)
+    expect(chunks.rows.find((r) => String(r.content).includes('bridal'))?.heading).toBe('Weddings')
+
+    const hours = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'When are you open?' })
+    expect(hours.status).toBe(200)
+    expect(hours.body).toMatchObject({ escalate: false, model: 'builtin' })
+    expect(hours.body.answer).toContain('Tuesday to Saturday, 10:00 to 18:00')
+    expect(hours.body.passages[0]).toMatchObject({ title: 'Opening hours', content: 'Tuesday to Saturday, 10:00 to 18:00' })
+    expect(hours.body.latencyMs).toBeGreaterThanOrEqual(0)
+
+    const delivery = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'can you deliver my flowers today?' })
+    expect(delivery.body.answer).toBe('Yes, same-day delivery in the city for 5 EUR.')
+
+    const unknown = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'Do you repair bicycles?' })
+    expect(unknown.body.passages).toEqual([])
+    expect(unknown.body.answer).toMatch(/don't have that information.*someone from our team/)
+    expect(unknown.body.escalate).toBe(false)
+
+    const human = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'Can I talk to a real person please?' })
+    expect(human.body).toMatchObject({ escalate: true, passages: [] })
+    expect(human.body.answer).toMatch(/someone from our team/)
+
+    // Retraining switches generations: the old chunks are gone, the new ones answer.
+    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you sell plants?', content: 'Yes, house plants from 12 EUR.' })
+    await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
+    await waitForTraining(owner, org.id)
+    const after = await rt.database.sql.executeSql(
+      'select distinct generation from knowledge_chunks where organization_id = $1',
+      [org.id],
+    )
+    expect(after.rows).toEqual([{ generation: 2 }])
+    expect((await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'do you sell plants' })).body.answer).toBe('Yes, house plants from 12 EUR.')
+  })
+
+  it('trains the personal knowledge base when no organization header is given', async () => {
+    const user = await signUp(rt)
+    const first = await api(rt, user, 'POST', '/api/training/train')
+    expect(first.status).toBe(202)
+    expect(first.body.training.status).toBe('training')
+    const personalId = first.body.organizationId
+    // The personal knowledge base is the user's alone and is not an organization in their list.
+    expect((await api(rt, user, 'GET', '/api/organizations')).body.organizations).toEqual([])
+    const faq = await api(rt, user, 'POST', kb(personalId), { kind: 'faq', question: 'What is my wifi password?', content: 'It is on the router sticker.' })
+    expect(faq.status).toBe(201)
+    const second = await api(rt, user, 'POST', '/api/training/train')
+    expect(second.body.organizationId).toBe(personalId)
+    expect((await waitForTraining(user, personalId)).status).toBe('trained')
+    const ask = await api(rt, user, 'POST', `${kb(personalId)}/ask`, { question: 'wifi password?' })
+    expect(ask.body.answer).toBe('It is on the router sticker.')
+    const other = await signUp(rt)
+    expect((await api(rt, other, 'GET', kb(personalId))).status).toBe(404)
+    expect((await api(rt, other, 'GET', `/api/organizations/${personalId}`)).status).toBe(404)
+
+    // With the header, the organization is trained instead.
+    const org = await createOrganization(rt, user)
+    const res = await rt.request('/api/training/train', { method: 'POST', headers: { cookie: user.cookie, 'x-organization-id': org.id } })
+    expect(res.status).toBe(202)
+    expect(((await res.json()) as { organizationId: string }).organizationId).toBe(org.id)
+    expect((await waitForTraining(user, org.id)).status).toBe('trained')
+  })
+
+  it('reports a failure with its reason on the last attempt, keeping the previous knowledge', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you open on Sundays?', content: 'Yes, 10 to 4.' })
+    await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
+    expect((await waitForTraining(owner, org.id)).status).toBe('trained')
+    // Settings the training cannot use (written around the API's validation).
+    await rt.database.sql.executeSql(`update organizations set ai = '{"tone":"friendly","language":5}'::jsonb where id = $1`, [org.id])
+    const train = knowledgeHandlers['knowledge.train']
+    if (!train) throw new Error('no knowledge.train handler')
+    const meta = { id: 'job-1', retryCount: 1, retryLimit: 3, isLastAttempt: false }
+    await expect(train({ organizationId: org.id }, rt.services, meta)).rejects.toThrow()
+    // Not the last attempt: still training as far as the dashboard knows.
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.training).toMatchObject({ status: 'training', error: null })
+    await expect(train({ organizationId: org.id }, rt.services, { ...meta, retryCount: 3, isLastAttempt: true })).rejects.toThrow()
+    const failed = (await api(rt, owner, 'GET', kb(org.id))).body.training
+    expect(failed.status).toBe('failed')
+    expect(failed.error).toMatch(/^Training failed: /)
+    const view = (await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).body.organization
+    expect(view).toMatchObject({ trainingStatus: 'failed', isModelTrained: true })
+    // Customers are still answered from the last good generation.
+    expect((await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'open on sunday?' })).body.answer).toBe('Yes, 10 to 4.')
+  })
+
+  it('documents the knowledge routes in the OpenAPI document', async () => {
+    const res = await rt.request('/api/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> }
+    for (const path of [
+      '/api/organizations/{id}/knowledge',
+      '/api/organizations/{id}/knowledge/files',
+      '/api/organizations/{id}/knowledge/ask',
+      '/api/organizations/{id}/knowledge/{sourceId}',
+      '/api/organizations/{id}/train',
+      '/api/training/train',
+      '/api/ai/providers',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined()
+    }
+    expect(Object.keys(doc.paths['/api/organizations/{id}/knowledge/files'].post as object)).toContain('requestBody')
+  })
+
+  it('lists the providers this deployment can use', async () => {
+    const user = await signUp(rt)
+    const res = await api(rt, user, 'GET', '/api/ai/providers')
+    expect(res.status).toBe(200)
+    expect(res.body.providers).toEqual([{ id: 'builtin', models: ['builtin'] }])
+    expect((await api(rt, undefined, 'GET', '/api/ai/providers')).status).toBe(401)
+  })
+})
