@@ -60,7 +60,7 @@ interface AppProcess {
   stop(): Promise<void>
 }
 
-async function startApp(env: Record<string, string>, role: 'web' | 'all'): Promise<AppProcess> {
+async function startApp(env: Record<string, string>, role: 'web' | 'worker' | 'all'): Promise<AppProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
@@ -79,7 +79,9 @@ async function startApp(env: Record<string, string>, role: 'web' | 'all'): Promi
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const deadline = Date.now() + 60_000
-  for (;;) {
+  // A worker process does not listen: give it time to start its workers.
+  if (role === 'worker') await new Promise((r) => setTimeout(r, 4000))
+  for (; role !== 'worker'; ) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
     try {
       if ((await fetch(`${url}/readyz`)).ok) break
@@ -251,17 +253,18 @@ async function benchEndToEnd(lines: string[]) {
   const twilioFake = await startFakeTwilio()
   const model = await startInstantModel(await freePort())
   try {
-    const app = await startApp(
-      {
-        DATABASE_URL: db.url,
-        TWILIO_ACCOUNT_SID: twilioFake.accountSid,
-        TWILIO_AUTH_TOKEN: twilioFake.authToken,
-        TWILIO_API_BASE_URL: twilioFake.url,
-        OPENAI_API_KEY: 'bench-key',
-        OPENAI_BASE_URL: model.url,
-      },
-      'all',
-    )
+    const env = {
+      DATABASE_URL: db.url,
+      TWILIO_ACCOUNT_SID: twilioFake.accountSid,
+      TWILIO_AUTH_TOKEN: twilioFake.authToken,
+      TWILIO_API_BASE_URL: twilioFake.url,
+      OPENAI_API_KEY: 'bench-key',
+      OPENAI_BASE_URL: model.url,
+    }
+    // As in production: a web process and a worker process (2 cores), sharing PostgreSQL.
+    const app = await startApp(env, 'web')
+    const worker = await startApp(env, 'worker')
+    progress('web and worker processes up')
     const { organizationId, number } = await prepareOrganization(app, {
       monthlyMessageLimit: 1_000_000,
       ai: { tone: 'friendly', language: 'en', provider: 'openai', model: 'instant' },
@@ -308,6 +311,7 @@ async function benchEndToEnd(lines: string[]) {
     ])
     await pool.end()
     await app.stop()
+    await worker.stop()
     const ms = lat.rows.map((r) => Number(r.ms))
     const pct = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))].toFixed(1) : 'n/a')
     lines.push(
@@ -343,7 +347,7 @@ async function main() {
     for (const r of rows) console.log(`| ${r.join(' | ')} |`)
   }
   if (e2e.length) {
-    console.log('\nEnd to end (PostgreSQL, fake Twilio, instant model, web + worker in one process):\n')
+    console.log('\nEnd to end (PostgreSQL, fake Twilio, instant model; one web and one worker process):\n')
     for (const l of e2e) console.log(l)
   }
 }

@@ -48,6 +48,9 @@ const envSchema = z
     ANTHROPIC_API_KEY: optionalString,
     ANTHROPIC_BASE_URL: optionalUrl,
     AI_MODEL: optionalString,
+    AI_COMPATIBLE_BASE_URL: optionalUrl,
+    AI_COMPATIBLE_API_KEY: optionalString,
+    AI_COMPATIBLE_MODELS: optionalString,
     CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     OPERATOR_EMAILS: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -88,6 +91,8 @@ export interface Config {
     deepseek?: { apiKey: string; baseURL?: string }
     openai?: { apiKey: string; baseURL?: string }
     anthropic?: { apiKey: string; baseURL?: string }
+    /** Any OpenAI-compatible chat-completions server (Ollama, vLLM, OpenRouter, …). */
+    compatible?: { baseURL: string; apiKey?: string; models: string[] }
     defaultModel?: string
   }
   cronSecret?: string
@@ -145,6 +150,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       deepseek: e.DEEPSEEK_API_KEY ? { apiKey: e.DEEPSEEK_API_KEY, baseURL: e.DEEPSEEK_BASE_URL } : undefined,
       openai: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL } : undefined,
       anthropic: e.ANTHROPIC_API_KEY ? { apiKey: e.ANTHROPIC_API_KEY, baseURL: e.ANTHROPIC_BASE_URL } : undefined,
+      compatible: e.AI_COMPATIBLE_BASE_URL
+        ? {
+            baseURL: e.AI_COMPATIBLE_BASE_URL.replace(/\/+$/, ''),
+            apiKey: e.AI_COMPATIBLE_API_KEY,
+            models: (e.AI_COMPATIBLE_MODELS ?? 'default')
+              .split(',')
+              .map((m) => m.trim())
+              .filter(Boolean),
+          }
+        : undefined,
       defaultModel: e.AI_MODEL,
     },
     cronSecret: e.CRON_SECRET,

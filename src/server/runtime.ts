@@ -6,7 +6,7 @@ import type { Config, Role } from './config.js'
 import type { Services } from './core/context.js'
 import { type Database, openDatabase } from './db/client.js'
 import { createApp } from './http/app.js'
-import { createJobQueue, type LocalWorkers, startBoss } from './jobs/queue.js'
+import { createJobQueue, type LocalWorkers, listenForWakeUps, startBoss } from './jobs/queue.js'
 import { startWorker } from './jobs/worker.js'
 import type { Logger } from './logger.js'
 import { createTelephony } from './providers/telephony/index.js'
@@ -42,16 +42,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const boss = await startBoss(database, log, { schedule: worker, supervise: worker })
   const telephony = opts.telephony ? opts.telephony(config, database) : createTelephony(config, database.db)
   const localWorkers: LocalWorkers = new Map()
-  const services: Services = { db: database.db, config, log, telephony, jobs: createJobQueue(boss, localWorkers) }
+  const services: Services = { db: database.db, config, log, telephony, jobs: createJobQueue(boss, localWorkers, database, log) }
   const auth = createAuth(database.db, config)
   const app = createApp({ services, auth, sql: database.sql, webRoot: opts.webRoot })
   if (worker) await startWorker(boss, services, localWorkers, { pollingIntervalSeconds: opts.workerPollingIntervalSeconds })
+  const listener = worker ? listenForWakeUps(database, boss, localWorkers, log) : undefined
   return {
     app,
     services,
     database,
     boss,
     async close() {
+      await listener?.close()
       await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {})
       if (!opts.database) await database.close()
     },

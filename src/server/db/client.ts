@@ -37,7 +37,7 @@ const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migratio
 const MIGRATION_LOCK_KEY = 7_313_019_001
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 })
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 20 })
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on next use.
   })

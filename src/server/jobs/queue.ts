@@ -1,3 +1,4 @@
+import pg from 'pg'
 import PgBoss from 'pg-boss'
 import type { Database, SqlExecutor, Tx } from '../db/client.js'
 import { txExecutor } from '../db/client.js'
@@ -20,7 +21,7 @@ export interface JobQueue {
    * `send` does it by itself; a job enqueued inside a transaction is invisible until the commit,
    * so the caller wakes after committing. Workers in other processes still poll.
    */
-  wake(name: JobName): void
+  wake(name: JobName, opts?: { remote?: boolean }): void
 }
 
 /** Ids of the pg-boss workers this process runs, by job name (filled by startWorker). */
@@ -50,11 +51,23 @@ export async function startBoss(database: Database, log: Logger, opts: { schedul
   return boss
 }
 
-export function createJobQueue(boss: PgBoss, localWorkers: LocalWorkers): JobQueue {
-  const wake = (name: JobName) => {
-    // One idle worker is enough; the others keep polling.
-    const ids = localWorkers.get(name)
-    if (ids?.length) boss.notifyWorker(ids[Math.floor(Math.random() * ids.length)])
+/** The PostgreSQL channel on which processes wake each other's workers (payload: the job name). */
+export const WAKE_CHANNEL = 'jobs_wake'
+
+const wakeLocal = (boss: PgBoss, localWorkers: LocalWorkers, name: string) => {
+  // One idle worker is enough; the others keep polling.
+  const ids = localWorkers.get(name as JobName)
+  if (ids?.length) boss.notifyWorker(ids[Math.floor(Math.random() * ids.length)])
+  return Boolean(ids?.length)
+}
+
+export function createJobQueue(boss: PgBoss, localWorkers: LocalWorkers, database?: Database, log?: Logger): JobQueue {
+  const wake = (name: JobName, opts: { remote?: boolean } = {}) => {
+    if (wakeLocal(boss, localWorkers, name) || opts.remote === false) return
+    // No worker of this kind here (a web-only process on PostgreSQL): wake the worker processes.
+    if (database?.kind === 'postgres') {
+      database.sql.executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, name]).catch((err) => log?.warn({ err }, 'wake notify failed'))
+    }
   }
   return {
     async send(name, payload, opts = {}) {
@@ -69,5 +82,43 @@ export function createJobQueue(boss: PgBoss, localWorkers: LocalWorkers): JobQue
       return id
     },
     wake,
+  }
+}
+
+/**
+ * Worker processes on PostgreSQL listen for wake-ups from web processes, so a job enqueued in
+ * another process starts at once instead of at the next poll. Reconnects when the connection drops.
+ */
+export function listenForWakeUps(database: Database, boss: PgBoss, localWorkers: LocalWorkers, log: Logger) {
+  if (database.kind !== 'postgres' || !database.url) return { close: async () => {} }
+  let client: pg.Client | undefined
+  let closed = false
+  const connect = async () => {
+    if (closed) return
+    const c = new pg.Client({ connectionString: database.url, application_name: 'job-wake-listener' })
+    c.on('notification', (msg) => {
+      if (msg.payload) wakeLocal(boss, localWorkers, msg.payload)
+    })
+    c.on('error', (err) => {
+      log.warn({ err }, 'wake listener connection lost; reconnecting')
+      c.end().catch(() => {})
+      if (!closed) setTimeout(connect, 1000)
+    })
+    try {
+      await c.connect()
+      await c.query(`listen ${WAKE_CHANNEL}`)
+      client = c
+    } catch (err) {
+      log.warn({ err }, 'wake listener could not connect; retrying')
+      c.end().catch(() => {})
+      if (!closed) setTimeout(connect, 1000)
+    }
+  }
+  void connect()
+  return {
+    async close() {
+      closed = true
+      await client?.end().catch(() => {})
+    },
   }
 }

@@ -14,17 +14,24 @@ interface LocalTime {
   naive: number
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>()
+
 function localTime(at: Date, timezone: string): LocalTime {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    weekday: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at)
+  let format = formats.get(timezone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+    formats.set(timezone, format)
+  }
+  const parts = format.formatToParts(at)
   const get = (t: string) => parts.find((p) => p.type === t)!.value
   const day = SHORT[get('weekday')]
   const hour = Number(get('hour'))

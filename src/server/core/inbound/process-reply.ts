@@ -3,7 +3,7 @@ import { contacts, conversations, limitNotices, messages, organizations } from '
 import type { Ctx } from '../context.js'
 import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
 import { monthKey } from '../usage/month.js'
-import { refundUsage, reserveUsage } from '../usage/usage.js'
+import { markLimitReached, refundUsage, reserveUsage } from '../usage/usage.js'
 import { openState } from './business-hours.js'
 import { isStart, isStop, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from './opt-out.js'
 import { markMessageFailed, sendOutbound } from './send-outbound.js'
@@ -13,6 +13,12 @@ type Source = MessageRow['source']
 
 export const LIMIT_NOTICE =
   'Thank you for your message! We have reached our messaging limit for this month, so we cannot reply here right now. Please contact us another way, or write again next month.'
+
+class OverLimit extends Error {
+  constructor(readonly hadWelcome: boolean) {
+    super('over the monthly limit')
+  }
+}
 
 /** Sources counted against the monthly limit. */
 const COUNTED: Source[] = ['welcome', 'out_of_hours', 'ai']
@@ -67,52 +73,69 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
   // 3–5. What to send, counted against the limit in the same transaction that records it.
   const now = new Date()
   const hours = openState(org.businessHours, now)
-  await ctx.db.transaction(async (tx) => {
-    const existing = await tx
-      .select({ source: messages.source })
-      .from(messages)
-      .where(eq(messages.replyToId, messageId))
-    if (existing.length > 0) return // planned on an earlier attempt
+  // The usage row is the one every reply of the organization updates: it is counted last, right
+  // before the commit, so its lock is held as briefly as possible. Over the limit, the
+  // transaction rolls back (nothing planned stays) and the limit path runs instead.
+  const plan = async (dropWelcome: boolean) =>
+    ctx.db.transaction(async (tx) => {
+      const existing = await tx.select({ source: messages.source }).from(messages).where(eq(messages.replyToId, messageId))
+      if (existing.length > 0) return 'planned' as const // on an earlier attempt
 
-    // Re-read under lock: another message of this contact may have welcomed or notified them.
-    ;[contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.id)).for('update')
-    ;[conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversation.id))
+      // Re-read under lock: another message of this contact may have welcomed or notified them.
+      ;[contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.id)).for('update')
+      ;[conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversation.id))
 
-    let plan: { source: Source; body: string }[]
-    if (!hours.open) {
-      if (conversation.outOfHoursNoticeFor === hours.periodKey) return // told once for this closed period
-      plan = [{ source: 'out_of_hours', body: org.businessHours.outOfHoursMessage }]
-    } else {
-      const welcome = contact.welcomedAt === null && org.welcomeMessage.trim() !== ''
-      plan = [...(welcome ? [{ source: 'welcome' as const, body: org.welcomeMessage }] : []), { source: 'ai', body: '' }]
-    }
+      let replies: { source: Source; body: string }[]
+      if (!hours.open) {
+        if (conversation.outOfHoursNoticeFor === hours.periodKey) return 'nothing' as const // told once this closed period
+        replies = [{ source: 'out_of_hours', body: org.businessHours.outOfHoursMessage }]
+      } else {
+        const welcome = !dropWelcome && contact.welcomedAt === null && org.welcomeMessage.trim() !== ''
+        replies = [...(welcome ? [{ source: 'welcome' as const, body: org.welcomeMessage }] : []), { source: 'ai', body: '' }]
+      }
+      for (const r of replies) await insertReply(tx, message, r.source, r.body)
+      if (contact.welcomedAt === null) {
+        await tx.update(contacts).set({ welcomedAt: sql`now()` }).where(eq(contacts.id, contact.id))
+      }
+      if (!hours.open) {
+        await tx
+          .update(conversations)
+          .set({ outOfHoursNoticeFor: hours.periodKey, updatedAt: sql`now()` })
+          .where(eq(conversations.id, conversation.id))
+      }
+      if (!(await reserveUsage(tx, org, replies.length, now))) {
+        throw new OverLimit(replies.some((r) => r.source === 'welcome'))
+      }
+      return 'planned' as const
+    })
 
-    let fits = await reserveUsage(tx, org, plan.length, now)
-    if (!fits && plan.length > 1) {
-      plan = plan.filter((p) => p.source === 'ai')
-      fits = await reserveUsage(tx, org, 1, now)
+  try {
+    await plan(false)
+  } catch (err) {
+    if (!(err instanceof OverLimit)) throw err
+    let over = true
+    if (err.hadWelcome) {
+      // Room for the answer but not the welcome too: answer without the welcome.
+      try {
+        await plan(true)
+        over = false
+      } catch (again) {
+        if (!(again instanceof OverLimit)) throw again
+      }
     }
-    if (!fits) {
-      const first = await tx
-        .insert(limitNotices)
-        .values({ organizationId: org.id, contactId: contact.id, month: monthKey(now, org.businessHours.timezone) })
-        .onConflictDoNothing()
-        .returning()
-      if (first.length > 0) await insertReply(tx, message, 'limit_notice', LIMIT_NOTICE)
-      log.info({ noticeSent: first.length > 0 }, 'monthly limit reached; no AI reply')
-      return
+    if (over) {
+      await ctx.db.transaction(async (tx) => {
+        await markLimitReached(tx, org, now)
+        const first = await tx
+          .insert(limitNotices)
+          .values({ organizationId: org.id, contactId: contact.id, month: monthKey(now, org.businessHours.timezone) })
+          .onConflictDoNothing()
+          .returning()
+        if (first.length > 0) await insertReply(tx, message, 'limit_notice', LIMIT_NOTICE)
+        log.info({ noticeSent: first.length > 0 }, 'monthly limit reached; no AI reply')
+      })
     }
-    for (const p of plan) await insertReply(tx, message, p.source, p.body)
-    if (plan.some((p) => p.source === 'welcome') || contact.welcomedAt === null) {
-      await tx.update(contacts).set({ welcomedAt: sql`now()` }).where(eq(contacts.id, contact.id))
-    }
-    if (!hours.open) {
-      await tx
-        .update(conversations)
-        .set({ outOfHoursNoticeFor: hours.periodKey, updatedAt: sql`now()` })
-        .where(eq(conversations.id, conversation.id))
-    }
-  })
+  }
 
   await sendPending(ctx, messageId, ['limit_notice', 'out_of_hours', 'welcome'], job, org)
 

@@ -35,7 +35,8 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
   // general path below, which handles every case.
   const fast = await storeInOneStatement(ctx, { sid, to: bareNumber(input.To), waId, profileName, body, media })
   if (fast.messageId && fast.organizationId) {
-    ctx.jobs.wake('inbound.reply')
+    // The statement already notified other processes' workers.
+    ctx.jobs.wake('inbound.reply', { remote: false })
     return { outcome: 'stored', messageId: fast.messageId, organizationId: fast.organizationId }
   }
   if (fast.duplicate) return { outcome: 'duplicate' }
@@ -156,11 +157,15 @@ async function storeInOneStatement(
         q.policy
       from msg join pgboss.queue q on q.name = 'inbound.reply'
       returning id
+    ), woken as (
+      -- Wakes reply workers in other processes at commit (see jobs/queue.ts listenForWakeUps).
+      select pg_notify('jobs_wake', 'inbound.reply') from job
     )
     select (select organization_id from dest) as organization_id,
            (select id from msg) as message_id,
            exists (select 1 from seen) as duplicate,
-           (select count(*) from job)::int as jobs`)
+           (select count(*) from job)::int as jobs,
+           (select count(*) from woken)::int as woken`)
   const row = (result as unknown as { rows: { organization_id: string | null; message_id: string | null; duplicate: boolean; jobs: number }[] })
     .rows[0]
   if (row.message_id && row.jobs !== 1) {

@@ -7,6 +7,7 @@ export function configuredProviders(config: Config): string[] {
   if (config.ai.deepseek) list.push('deepseek')
   if (config.ai.openai) list.push('openai')
   if (config.ai.anthropic) list.push('anthropic')
+  if (config.ai.compatible) list.push('compatible')
   return list
 }
 

@@ -5,7 +5,7 @@ export const PLAN_LIMITS = { starter: 500, business: 2000, enterprise: 10000 } a
 export const PLAN_NUMBER_LIMITS = { starter: 1, business: 1, enterprise: 5 } as const
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const
 export const TONES = ['friendly', 'professional', 'formal', 'casual', 'playful'] as const
-export const AI_PROVIDERS = ['builtin', 'deepseek', 'openai', 'anthropic'] as const
+export const AI_PROVIDERS = ['builtin', 'deepseek', 'openai', 'anthropic', 'compatible'] as const
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))

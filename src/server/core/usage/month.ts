@@ -1,7 +1,21 @@
 // Billing months are calendar months in the organization's time zone, keyed `YYYY-MM`.
 
+// Building an Intl.DateTimeFormat is costly (it showed in the reply job's profile): keep one per zone.
+const monthFormats = new Map<string, Intl.DateTimeFormat>()
+const clockFormats = new Map<string, Intl.DateTimeFormat>()
+const cached = (cache: Map<string, Intl.DateTimeFormat>, timezone: string, make: () => Intl.DateTimeFormat) => {
+  let f = cache.get(timezone)
+  if (!f) {
+    f = make()
+    cache.set(timezone, f)
+  }
+  return f
+}
+
 export function monthKey(at: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).formatToParts(at)
+  const parts = cached(monthFormats, timezone, () =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }),
+  ).formatToParts(at)
   const year = parts.find((p) => p.type === 'year')!.value
   const month = parts.find((p) => p.type === 'month')!.value
   return `${year}-${month}`
@@ -9,16 +23,21 @@ export function monthKey(at: Date, timezone: string): string {
 
 /** Offset of `timezone` from UTC at instant `at`, in minutes. */
 function offsetMinutes(at: Date, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at)
+  const parts = cached(
+    clockFormats,
+    timezone,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: timezone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
+  ).formatToParts(at)
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value)
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000)

@@ -26,14 +26,16 @@ export async function reserveUsage(tx: Tx, org: OrganizationRow, n: number, now 
       ),
     )
     .returning({ count: monthlyUsage.messageCount })
-  if (updated.length === 0) {
-    await tx
-      .update(monthlyUsage)
-      .set({ limitReachedAt: sql`now()` })
-      .where(and(eq(monthlyUsage.organizationId, org.id), eq(monthlyUsage.month, month), isNull(monthlyUsage.limitReachedAt)))
-    return false
-  }
-  return true
+  return updated.length > 0
+}
+
+/** Records when the organization first hit its limit this month (shown in its stats). */
+export async function markLimitReached(tx: Tx, org: OrganizationRow, now = new Date()) {
+  const month = monthKey(now, org.businessHours.timezone)
+  await tx
+    .update(monthlyUsage)
+    .set({ limitReachedAt: sql`now()` })
+    .where(and(eq(monthlyUsage.organizationId, org.id), eq(monthlyUsage.month, month), isNull(monthlyUsage.limitReachedAt)))
 }
 
 /** Gives back a counted message that was never sent. */

@@ -37,14 +37,16 @@ export function availableProviders(config: Config): { id: ProviderId; models: st
   if (config.ai.deepseek) list.push({ id: 'deepseek', models: withDefault('deepseek') })
   if (config.ai.openai) list.push({ id: 'openai', models: withDefault('openai') })
   if (config.ai.anthropic) list.push({ id: 'anthropic', models: withDefault('anthropic') })
+  if (config.ai.compatible) list.push({ id: 'compatible', models: config.ai.compatible.models })
   return list
 }
 
 /** The provider answering for organizations that chose none: DeepSeek when its key is set, as the platform always did. */
-export function defaultProvider(config: Config): Exclude<ProviderId, 'compatible'> {
+export function defaultProvider(config: Config): ProviderId {
   if (config.ai.deepseek) return 'deepseek'
   if (config.ai.openai) return 'openai'
   if (config.ai.anthropic) return 'anthropic'
+  if (config.ai.compatible) return 'compatible'
   return 'builtin'
 }
 
@@ -74,7 +76,7 @@ export function chooseModel(config: Config, ai: { provider?: string; model?: str
   }
   if (provider === 'builtin') return { provider, modelId: 'builtin', label: 'builtin' }
   if (!modelId && provider === defaultProvider(config)) modelId = config.ai.defaultModel
-  modelId ??= DEFAULT_MODELS[provider]
+  modelId ??= provider === 'compatible' ? (config.ai.compatible?.models[0] ?? DEFAULT_MODELS.compatible) : DEFAULT_MODELS[provider]
   return { provider, modelId, label: `${provider}:${modelId}` }
 }
 
@@ -95,11 +97,12 @@ export function languageModelFor(config: Config, choice: ModelChoice, compatible
       return createAnthropic({ apiKey: c.apiKey, baseURL: c.baseURL })(choice.modelId)
     }
     case 'compatible': {
-      if (!compatible) throw new Error('an OpenAI-compatible endpoint needs a base URL')
+      const endpoint = compatible ?? config.ai.compatible
+      if (!endpoint) throw new Error('an OpenAI-compatible endpoint needs a base URL (AI_COMPATIBLE_BASE_URL)')
       return createOpenAICompatible({
-        name: compatible.name ?? 'compatible',
-        baseURL: compatible.baseURL,
-        apiKey: compatible.apiKey,
+        name: compatible?.name ?? 'compatible',
+        baseURL: endpoint.baseURL,
+        apiKey: endpoint.apiKey,
         includeUsage: true,
       }).chatModel(choice.modelId)
     }
