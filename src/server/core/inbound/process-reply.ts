@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm'
 import { contacts, conversations, limitNotices, messages, organizations } from '../../db/schema/index.js'
+import type { Tx } from '../../db/client.js'
 import type { Ctx } from '../context.js'
 import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
 import { monthKey } from '../usage/month.js'
@@ -169,8 +170,8 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
       log.error({ err }, 'AI answer failed for good')
       return
     }
-    await ctx.db.transaction(async (tx) => {
-      await tx
+    const record = (db: Tx) =>
+      db
         .update(messages)
         .set({
           body: answer.text.slice(0, 4096),
@@ -181,13 +182,17 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
           updatedAt: sql`now()`,
         })
         .where(eq(messages.id, aiRow.id))
-      if (answer.escalate) {
+    if (answer.escalate) {
+      await ctx.db.transaction(async (tx) => {
+        await record(tx)
         await tx
           .update(conversations)
           .set({ status: 'human', needsAttention: true, updatedAt: sql`now()` })
           .where(and(eq(conversations.id, conversation.id), ne(conversations.status, 'closed')))
-      }
-    })
+      })
+    } else {
+      await record(ctx.db)
+    }
     if (answer.escalate) log.info('conversation handed to a human')
   }
   await sendPending(ctx, messageId, ['ai'], job, org)
@@ -219,15 +224,17 @@ async function sendPending(
   org?: typeof organizations.$inferSelect,
 ) {
   const pending = await ctx.db
-    .select()
+    .select({ message: messages, conversation: conversations, contact: contacts })
     .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(eq(messages.replyToId, messageId), inArray(messages.source, sources), eq(messages.status, 'queued')))
     .orderBy(asc(messages.createdAt))
-  for (const reply of pending) {
-    const outcome = await sendOutbound(ctx, reply.id, job)
-    if (outcome === 'failed' && org && COUNTED.includes(reply.source)) {
+  for (const row of pending) {
+    const outcome = await sendOutbound(ctx, row.message.id, job, row)
+    if (outcome === 'failed' && org && COUNTED.includes(row.message.source)) {
       // Never sent: it does not count against the month.
-      await ctx.db.transaction((tx) => refundUsage(tx, org, 1, reply.createdAt))
+      await ctx.db.transaction((tx) => refundUsage(tx, org, 1, row.message.createdAt))
     }
   }
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { contacts, conversations, messages } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { Ctx } from '../context.js'
@@ -12,6 +12,19 @@ export const OUTSIDE_WINDOW_REASON = "Outside WhatsApp's 24-hour window since th
 
 /** `failed`: this call marked it failed; `already-failed`: it was before. */
 export type SendOutcome = 'sent' | 'already-sent' | 'failed' | 'already-failed'
+
+export type OutboundRow = Awaited<ReturnType<typeof loadOutbound>>[number]
+
+/** Outbound messages with their conversation and contact, oldest first. */
+export function loadOutbound(ctx: Ctx, ids: string[]) {
+  return ctx.db
+    .select({ message: messages, conversation: conversations, contact: contacts })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(inArray(messages.id, ids))
+    .orderBy(asc(messages.createdAt))
+}
 
 /** Marks an outbound message failed for good, with the reason the organization will see. */
 export async function markMessageFailed(ctx: Ctx, messageId: string, reason: string, code?: string | number) {
@@ -31,13 +44,14 @@ export async function markMessageFailed(ctx: Ctx, messageId: string, reason: str
  * provider's id and status. Never sends a message twice: a message with a provider id is done.
  * Retryable provider failures throw (the job retries); refusals mark it failed.
  */
-export async function sendOutbound(ctx: Ctx, messageId: string, opts: { isLastAttempt: boolean }): Promise<SendOutcome> {
-  const [row] = await ctx.db
-    .select({ message: messages, conversation: conversations, contact: contacts })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(eq(messages.id, messageId))
+export async function sendOutbound(
+  ctx: Ctx,
+  messageId: string,
+  opts: { isLastAttempt: boolean },
+  /** The message with its conversation and contact, when the caller has just read them. */
+  loaded?: OutboundRow,
+): Promise<SendOutcome> {
+  const row = loaded ?? (await loadOutbound(ctx, [messageId]))[0]
   if (!row) return 'already-failed'
   const { message, conversation, contact } = row
   if (message.providerMessageId) return 'already-sent'
@@ -80,12 +94,13 @@ const KNOWN = new Set(['queued', 'sent', 'delivered', 'read', 'failed', 'undeliv
 
 async function recordSent(ctx: Ctx, message: MessageRow, sid: string, providerStatus: string) {
   const status = (KNOWN.has(providerStatus) ? providerStatus : providerStatus === 'accepted' ? 'queued' : 'sent') as MessageRow['status']
-  await ctx.db
-    .update(messages)
-    .set({ providerMessageId: sid, status, sentAt: sql`now()`, updatedAt: sql`now()` })
-    .where(eq(messages.id, message.id))
-  await ctx.db
-    .update(conversations)
-    .set({ lastMessageAt: sql`now()`, updatedAt: sql`now()` })
-    .where(eq(conversations.id, message.conversationId))
+  // Both rows in one statement (one round trip).
+  await ctx.db.execute(sql`
+    with sent as (
+      update messages set provider_message_id = ${sid}, status = ${status}, sent_at = now(), updated_at = now()
+      where id = ${message.id}
+      returning conversation_id
+    )
+    update conversations set last_message_at = now(), updated_at = now()
+    where id in (select conversation_id from sent)`)
 }

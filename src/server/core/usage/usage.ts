@@ -14,19 +14,16 @@ type OrganizationRow = typeof organizations.$inferSelect
 export async function reserveUsage(tx: Tx, org: OrganizationRow, n: number, now = new Date()): Promise<boolean> {
   const month = monthKey(now, org.businessHours.timezone)
   const limit = monthlyLimitOf(org)
-  await tx.insert(monthlyUsage).values({ organizationId: org.id, month }).onConflictDoNothing()
-  const updated = await tx
-    .update(monthlyUsage)
-    .set({ messageCount: sql`${monthlyUsage.messageCount} + ${n}` })
-    .where(
-      and(
-        eq(monthlyUsage.organizationId, org.id),
-        eq(monthlyUsage.month, month),
-        sql`${monthlyUsage.messageCount} + ${n} <= ${limit}`,
-      ),
-    )
-    .returning({ count: monthlyUsage.messageCount })
-  return updated.length > 0
+  // One statement: the first message of a month creates the row (when it fits), later ones add
+  // to it only while the sum stays within the limit.
+  const result = await tx.execute(sql`
+    insert into monthly_usage (organization_id, month, message_count)
+    select ${org.id}, ${month}, ${n}::int where ${n}::int <= ${limit}::int
+    on conflict (organization_id, month) do update
+      set message_count = monthly_usage.message_count + excluded.message_count
+      where monthly_usage.message_count + excluded.message_count <= ${limit}::int
+    returning message_count`)
+  return (result as unknown as { rows: unknown[] }).rows.length > 0
 }
 
 /** Records when the organization first hit its limit this month (shown in its stats). */
