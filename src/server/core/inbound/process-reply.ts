@@ -7,7 +7,7 @@ import { monthKey } from '../usage/month.js'
 import { markLimitReached, refundUsage, reserveUsage } from '../usage/usage.js'
 import { openState } from './business-hours.js'
 import { isStart, isStop, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from './opt-out.js'
-import { markMessageFailed, sendOutbound } from './send-outbound.js'
+import { markMessageFailed, type OutboundRow, sendOutbound } from './send-outbound.js'
 
 type MessageRow = typeof messages.$inferSelect
 type Source = MessageRow['source']
@@ -53,10 +53,10 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
         .where(and(eq(contacts.id, contact.id), eq(contacts.optedOut, !stop)))
         .returning({ id: contacts.id })
       if (changed.length > 0) {
-        await insertReply(tx, message, 'opt_out', stop ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION)
+        await insertReplies(tx, message, [{ source: 'opt_out', body: stop ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION }])
       }
     })
-    await sendPending(ctx, messageId, ['opt_out'], job)
+    for (const reply of await pendingReplies(ctx, messageId)) await sendReply(ctx, reply, job)
     log.info({ optedOut: stop }, 'opt-out keyword handled')
     return
   }
@@ -79,12 +79,21 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
   // transaction rolls back (nothing planned stays) and the limit path runs instead.
   const plan = async (dropWelcome: boolean) =>
     ctx.db.transaction(async (tx) => {
-      const existing = await tx.select({ source: messages.source }).from(messages).where(eq(messages.replyToId, messageId))
-      if (existing.length > 0) return 'planned' as const // on an earlier attempt
-
-      // Re-read under lock: another message of this contact may have welcomed or notified them.
-      ;[contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.id)).for('update')
-      ;[conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversation.id))
+      // Re-read under lock (another message of this contact may have welcomed or notified them),
+      // and whether an earlier attempt already planned this message's replies.
+      const [fresh] = await tx
+        .select({
+          contact: contacts,
+          conversation: conversations,
+          planned: sql<boolean>`exists (select 1 from messages r where r.reply_to_id = ${messageId})`,
+        })
+        .from(contacts)
+        .innerJoin(conversations, eq(conversations.id, conversation.id))
+        .where(eq(contacts.id, contact.id))
+        .for('update', { of: contacts })
+      if (fresh.planned) return 'planned' as const
+      contact = fresh.contact
+      conversation = fresh.conversation
 
       let replies: { source: Source; body: string }[]
       if (!hours.open) {
@@ -94,7 +103,7 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
         const welcome = !dropWelcome && contact.welcomedAt === null && org.welcomeMessage.trim() !== ''
         replies = [...(welcome ? [{ source: 'welcome' as const, body: org.welcomeMessage }] : []), { source: 'ai', body: '' }]
       }
-      for (const r of replies) await insertReply(tx, message, r.source, r.body)
+      await insertReplies(tx, message, replies)
       if (contact.welcomedAt === null) {
         await tx.update(contacts).set({ welcomedAt: sql`now()` }).where(eq(contacts.id, contact.id))
       }
@@ -132,20 +141,20 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
           .values({ organizationId: org.id, contactId: contact.id, month: monthKey(now, org.businessHours.timezone) })
           .onConflictDoNothing()
           .returning()
-        if (first.length > 0) await insertReply(tx, message, 'limit_notice', LIMIT_NOTICE)
+        if (first.length > 0) await insertReplies(tx, message, [{ source: 'limit_notice', body: LIMIT_NOTICE }])
         log.info({ noticeSent: first.length > 0 }, 'monthly limit reached; no AI reply')
       })
     }
   }
 
-  await sendPending(ctx, messageId, ['limit_notice', 'out_of_hours', 'welcome'], job, org)
+  // Send what was planned: notices and the welcome first, then the AI answer.
+  const pending = await pendingReplies(ctx, messageId)
+  for (const reply of pending) if (reply.message.source !== 'ai') await sendReply(ctx, reply, job, org)
 
   // 6. The AI answer.
-  const [aiRow] = await ctx.db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.replyToId, messageId), eq(messages.source, 'ai')))
-  if (!aiRow || aiRow.status !== 'queued' || aiRow.providerMessageId) return
+  const aiReply = pending.find((r) => r.message.source === 'ai')
+  if (!aiReply) return
+  const aiRow = aiReply.message
   if (aiRow.body === '') {
     const history = await historyBefore(ctx, conversation.id, message.createdAt)
     let answer: Awaited<ReturnType<typeof answerCustomer>>
@@ -194,48 +203,47 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
       await record(ctx.db)
     }
     if (answer.escalate) log.info('conversation handed to a human')
+    aiRow.body = answer.text.slice(0, 4096)
   }
-  await sendPending(ctx, messageId, ['ai'], job, org)
+  await sendReply(ctx, aiReply, job, org)
 }
 
-async function insertReply(tx: Parameters<Parameters<Ctx['db']['transaction']>[0]>[0], inbound: MessageRow, source: Source, body: string) {
+async function insertReplies(tx: Tx, inbound: MessageRow, replies: { source: Source; body: string }[]) {
   await tx
     .insert(messages)
-    .values({
-      organizationId: inbound.organizationId,
-      conversationId: inbound.conversationId,
-      direction: 'outbound',
-      body,
-      status: 'queued',
-      source,
-      replyToId: inbound.id,
-      // Rows of one transaction share now(): the wall clock keeps welcome before the answer.
-      createdAt: sql`clock_timestamp()`,
-    })
+    .values(
+      replies.map((r, i) => ({
+        organizationId: inbound.organizationId,
+        conversationId: inbound.conversationId,
+        direction: 'outbound' as const,
+        body: r.body,
+        status: 'queued' as const,
+        source: r.source,
+        replyToId: inbound.id,
+        // Rows of one transaction share now(): the wall clock (plus the position, for clocks
+        // too coarse to tell the rows apart) keeps the welcome before the answer.
+        createdAt: sql`clock_timestamp() + ${i} * interval '1 millisecond'`,
+      })),
+    )
     .onConflictDoNothing()
 }
 
-/** Sends this message's replies of these kinds that are not sent yet, oldest first. */
-async function sendPending(
-  ctx: Ctx,
-  messageId: string,
-  sources: Source[],
-  job: { isLastAttempt: boolean },
-  org?: typeof organizations.$inferSelect,
-) {
-  const pending = await ctx.db
+/** This message's replies not sent yet, oldest first, with what sending them needs. */
+function pendingReplies(ctx: Ctx, messageId: string) {
+  return ctx.db
     .select({ message: messages, conversation: conversations, contact: contacts })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(messages.replyToId, messageId), inArray(messages.source, sources), eq(messages.status, 'queued')))
+    .where(and(eq(messages.replyToId, messageId), eq(messages.status, 'queued')))
     .orderBy(asc(messages.createdAt))
-  for (const row of pending) {
-    const outcome = await sendOutbound(ctx, row.message.id, job, row)
-    if (outcome === 'failed' && org && COUNTED.includes(row.message.source)) {
-      // Never sent: it does not count against the month.
-      await ctx.db.transaction((tx) => refundUsage(tx, org, 1, row.message.createdAt))
-    }
+}
+
+async function sendReply(ctx: Ctx, reply: OutboundRow, job: { isLastAttempt: boolean }, org?: typeof organizations.$inferSelect) {
+  const outcome = await sendOutbound(ctx, reply.message.id, job, reply)
+  if (outcome === 'failed' && org && COUNTED.includes(reply.message.source)) {
+    // Never sent: it does not count against the month.
+    await ctx.db.transaction((tx) => refundUsage(tx, org, 1, reply.message.createdAt))
   }
 }
 

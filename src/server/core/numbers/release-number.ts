@@ -5,7 +5,7 @@ import type { ActorCtx, Ctx } from '../context.js'
 import { NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
 import { toAppError } from './provider-errors.js'
-import { phoneNumberView } from './view.js'
+import { LIVE_STATUSES, phoneNumberView } from './view.js'
 
 type PhoneNumberRow = typeof phoneNumbers.$inferSelect
 
@@ -18,24 +18,23 @@ export async function releaseNumber({
   input: { organizationId: string; numberId?: string }
 }) {
   await authorizeOrganization(ctx, input.organizationId, 'numbers:manage')
-  const held = await ctx.db
-    .select()
-    .from(phoneNumbers)
-    .where(
-      and(
-        eq(phoneNumbers.organizationId, input.organizationId),
-        inArray(phoneNumbers.status, ['purchasing', 'registering', 'active', 'releasing']),
-        input.numberId ? eq(phoneNumbers.id, input.numberId) : undefined,
-      ),
-    )
-    .orderBy(desc(phoneNumbers.isPrimary), desc(phoneNumbers.createdAt))
-  const target = held[0]
+  const held = await heldNumbers(ctx, input.organizationId)
+  const target = input.numberId ? held.find((n) => n.id === input.numberId) : held[0]
   if (!target) throw new NotFound('Number')
   try {
     return phoneNumberView(await releaseAtProvider(ctx, target))
   } catch (err) {
     throw toAppError(err)
   }
+}
+
+/** The numbers an organization holds (not released or failed), primary first. */
+export function heldNumbers(ctx: Ctx, organizationId: string) {
+  return ctx.db
+    .select()
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.organizationId, organizationId), inArray(phoneNumbers.status, [...LIVE_STATUSES])))
+    .orderBy(desc(phoneNumbers.isPrimary), desc(phoneNumbers.createdAt))
 }
 
 /**
