@@ -29,7 +29,7 @@ export type LocalWorkers = Map<JobName, string[]>
 
 export async function startBoss(database: Database, log: Logger, opts: { schedule: boolean; supervise: boolean }) {
   const boss = new PgBoss({
-    ...(database.kind === 'postgres' ? { connectionString: database.url, max: 5 } : { db: database.sql as SqlExecutor & PgBoss.Db }),
+    ...(database.kind === 'postgres' ? { connectionString: database.url, max: 10 } : { db: database.sql as SqlExecutor & PgBoss.Db }),
     schema: 'pgboss',
     schedule: opts.schedule,
     supervise: opts.supervise,

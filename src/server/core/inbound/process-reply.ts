@@ -3,6 +3,7 @@ import { contacts, conversations, limitNotices, messages, organizations } from '
 import type { Tx } from '../../db/client.js'
 import type { Ctx } from '../context.js'
 import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
+import { monthlyLimitOf } from '../organizations/view.js'
 import { monthKey } from '../usage/month.js'
 import { markLimitReached, refundUsage, reserveUsage } from '../usage/usage.js'
 import { openState } from './business-hours.js'
@@ -120,7 +121,8 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
     })
 
   try {
-    await plan(false)
+    // The common case (open, within the limit) in one statement; anything else, the general path.
+    if (!hours.open || !(await planInOneStatement(ctx, { message, contactId: contact.id, org, now }))) await plan(false)
   } catch (err) {
     if (!(err instanceof OverLimit)) throw err
     let over = true
@@ -226,6 +228,51 @@ async function insertReplies(tx: Tx, inbound: MessageRow, replies: { source: Sou
       })),
     )
     .onConflictDoNothing()
+}
+
+/**
+ * Plans the welcome (for a contact never welcomed) and the AI answer, and counts them against the
+ * month, in ONE autocommitted statement: the organization's usage row, which every reply updates,
+ * stays locked only inside PostgreSQL, never across a round trip to this process. Returns false
+ * when it could not (over the limit, or with the welcome): the general path then decides.
+ */
+async function planInOneStatement(
+  ctx: Ctx,
+  { message, contactId, org, now }: { message: MessageRow; contactId: string; org: typeof organizations.$inferSelect; now: Date },
+): Promise<boolean> {
+  const welcome = org.welcomeMessage.trim() === '' ? '' : org.welcomeMessage
+  const result = await ctx.db.execute(sql`
+    with fresh as (
+      select (welcomed_at is null and ${welcome} <> '') as wants_welcome from contacts where id = ${contactId} for update
+    ), planned as (
+      select 1 from messages where reply_to_id = ${message.id} limit 1
+    ), need as (
+      select 1 + (select count(*) from fresh where wants_welcome)::int as n
+    ), usage as (
+      insert into monthly_usage (organization_id, month, message_count)
+      select ${org.id}, ${monthKey(now, org.businessHours.timezone)}, need.n from need
+      where not exists (select 1 from planned) and need.n <= ${monthlyLimitOf(org)}::int
+      on conflict (organization_id, month) do update
+        set message_count = monthly_usage.message_count + excluded.message_count
+        where monthly_usage.message_count + excluded.message_count <= ${monthlyLimitOf(org)}::int
+      returning 1
+    ), replies as (
+      insert into messages (organization_id, conversation_id, direction, body, status, source, reply_to_id, created_at)
+      select ${org.id}, ${message.conversationId}, 'outbound', v.body, 'queued', v.source::message_source, ${message.id},
+             clock_timestamp() + v.ord * interval '1 millisecond'
+      from (values (0, 'welcome', ${welcome}::text), (1, 'ai', '')) as v(ord, source, body)
+      where exists (select 1 from usage) and (v.source = 'ai' or exists (select 1 from fresh where wants_welcome))
+      on conflict do nothing
+      returning 1
+    ), welcomed as (
+      update contacts set welcomed_at = now()
+      where id = ${contactId} and welcomed_at is null and exists (select 1 from usage)
+      returning 1
+    )
+    select exists (select 1 from planned) as planned, exists (select 1 from usage) as fits,
+           (select count(*) from replies)::int as replies, (select count(*) from welcomed)::int as welcomed`)
+  const row = (result as unknown as { rows: { planned: boolean; fits: boolean }[] }).rows[0]
+  return row.planned || row.fits
 }
 
 /** This message's replies not sent yet, oldest first, with what sending them needs. */

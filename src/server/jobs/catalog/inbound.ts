@@ -10,7 +10,7 @@ export const inboundJobs = {
     retryDelay: 5,
     retryBackoff: true,
     expireInSeconds: 180,
-    concurrency: 16,
+    concurrency: 32,
   }),
   /** Sends one stored outbound message (an agent's reply). */
   'messages.send': defineJob({
