@@ -240,6 +240,8 @@ describe('the reply job', () => {
     expect(await repliesTo(rt, during)).toHaveLength(0)
     const flagged = await api(rt, agent, 'GET', base)
     expect(flagged.body.conversation.needsAttention).toBe(true)
+    // The dashboard's badge.
+    expect((await api(rt, agent, 'GET', `/api/organizations/${org.id}`)).body.organization.conversationsNeedingAttention).toBe(1)
 
     expect((await api(rt, agent, 'POST', `${base}/reply`, { body: '' })).status).toBe(400)
     expect((await api(rt, viewer, 'POST', `${base}/reply`, { body: 'hi' })).status).toBe(403)

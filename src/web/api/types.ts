@@ -42,6 +42,7 @@ export interface Organization {
   monthlyMessageCount: number
   lastResetDate: string
   totalConversations: number
+  conversationsNeedingAttention: number
   welcomeMessage: string
   businessHours: BusinessHours
   ai: AiSettings

@@ -20,7 +20,14 @@ function OrganizationCard({ org }: { org: Organization }) {
       >
         <div className="flex items-start justify-between gap-2">
           <h2 className="font-semibold text-slate-900">{org.name}</h2>
-          <span className="text-xs capitalize text-slate-500">{org.role}</span>
+          <span className="flex items-center gap-2">
+            {org.conversationsNeedingAttention > 0 && (
+              <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800" data-testid="attention-badge">
+                {org.conversationsNeedingAttention} need{org.conversationsNeedingAttention === 1 ? 's' : ''} attention
+              </span>
+            )}
+            <span className="text-xs capitalize text-slate-500">{org.role}</span>
+          </span>
         </div>
         <dl className="space-y-2 text-sm">
           <div className="flex flex-wrap items-center justify-between gap-2">

@@ -110,6 +110,7 @@ export const READ_ONLY_FIELDS = [
   'monthlyMessageCount',
   'lastResetDate',
   'totalConversations',
+  'conversationsNeedingAttention',
   'isModelTrained',
   'trainingStatus',
   'trainingProgress',

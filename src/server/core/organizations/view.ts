@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, notInArray } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
 import { conversations, monthlyUsage, organizations, phoneNumbers } from '../../db/schema/index.js'
 import type { MemberRole } from '../members/permissions.js'
@@ -21,7 +21,11 @@ export async function organizationViews(db: Tx, rows: { org: OrganizationRow; ro
     .orderBy(desc(phoneNumbers.createdAt))
   const usage = await db.select().from(monthlyUsage).where(inArray(monthlyUsage.organizationId, ids))
   const conversationCounts = await db
-    .select({ organizationId: conversations.organizationId, n: count() })
+    .select({
+      organizationId: conversations.organizationId,
+      n: count(),
+      attention: sql<number>`count(*) filter (where ${conversations.needsAttention})`.mapWith(Number),
+    })
     .from(conversations)
     .where(inArray(conversations.organizationId, ids))
     .groupBy(conversations.organizationId)
@@ -46,6 +50,8 @@ export async function organizationViews(db: Tx, rows: { org: OrganizationRow; ro
       monthlyMessageCount: used?.messageCount ?? 0,
       lastResetDate: monthStart(now, tz).toISOString(),
       totalConversations: conversationCounts.find((c) => c.organizationId === org.id)?.n ?? 0,
+      /** Conversations handed to a human or flagged for the team: the dashboard's badge. */
+      conversationsNeedingAttention: conversationCounts.find((c) => c.organizationId === org.id)?.attention ?? 0,
       welcomeMessage: org.welcomeMessage,
       businessHours: org.businessHours,
       ai: { provider: 'builtin', ...org.ai },

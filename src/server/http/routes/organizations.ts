@@ -28,6 +28,7 @@ export const OrganizationSchema = z
     monthlyMessageCount: z.number(),
     lastResetDate: z.string(),
     totalConversations: z.number(),
+    conversationsNeedingAttention: z.number(),
     welcomeMessage: z.string(),
     businessHours: BusinessHoursSchema,
     ai: z.object({
