@@ -70,7 +70,7 @@ describe('knowledge sources API', () => {
 
     const empty = await api(rt, owner, 'GET', kb(org.id))
     expect(empty.status).toBe(200)
-    expect(empty.body).toEqual({ sources: [], training: { status: 'untrained', progress: 0, error: null, trainedAt: null } })
+    expect(empty.body).toEqual({ sources: [], training: { status: 'untrained', progress: 0, error: null, trainedAt: null, changedSinceTraining: false } })
 
     const faq = await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you deliver?', content: 'Yes, within 5 km.' })
     expect(faq.status).toBe(201)
@@ -321,10 +321,13 @@ describe('training', () => {
     expect(human.body).toMatchObject({ escalate: true, passages: [] })
     expect(human.body.answer).toMatch(/someone from our team/)
 
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.training.changedSinceTraining).toBe(false)
     // Retraining switches generations: the old chunks are gone, the new ones answer.
     await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you sell plants?', content: 'Yes, house plants from 12 EUR.' })
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.training.changedSinceTraining).toBe(true)
     await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
     await waitForTraining(owner, org.id)
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.training.changedSinceTraining).toBe(false)
     const after = await rt.database.sql.executeSql(
       'select distinct generation from knowledge_chunks where organization_id = $1',
       [org.id],

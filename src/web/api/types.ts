@@ -128,6 +128,8 @@ export interface Training {
   progress: number
   error: string | null
   trainedAt: string | null
+  /** Only in the knowledge listing: sources changed after the last training. */
+  changedSinceTraining?: boolean
 }
 
 export interface Passage {

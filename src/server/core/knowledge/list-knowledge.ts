@@ -18,5 +18,8 @@ export async function listKnowledge({ ctx, input }: { ctx: ActorCtx; input: { or
     .orderBy(asc(knowledgeSources.createdAt), asc(knowledgeSources.id))
   const order = { profile: 0, faq: 1, text: 2, file: 3 } as const
   rows.sort((a, b) => order[a.kind] - order[b.kind])
-  return { sources: rows.map(sourceView), training: trainingView(org) }
+  // Sources added or edited after the last training are not in what customers are answered from.
+  const trainedAt = org.trainedAt?.getTime()
+  const changedSinceTraining = trainedAt !== undefined && rows.some((r) => r.updatedAt.getTime() > trainedAt)
+  return { sources: rows.map(sourceView), training: { ...trainingView(org), changedSinceTraining } }
 }

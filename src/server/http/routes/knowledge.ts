@@ -62,7 +62,15 @@ export function knowledgeRoutes() {
       summary: 'Knowledge sources and the training state (every member)',
       request: { params: OrgParam },
       responses: {
-        200: jsonResponse(z.object({ sources: z.array(SourceSchema), training: TrainingSchema }), 'Sources'),
+        200: jsonResponse(
+          z.object({
+            sources: z.array(SourceSchema),
+            training: TrainingSchema.extend({
+              changedSinceTraining: z.boolean().openapi({ description: 'Sources were added or edited after the last training' }),
+            }),
+          }),
+          'Sources',
+        ),
         ...errorResponses('UNAUTHORIZED', 'NOT_FOUND'),
       },
     }),

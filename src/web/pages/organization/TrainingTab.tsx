@@ -55,6 +55,11 @@ function TrainingCard({ org, knowledge }: { org: Organization; knowledge: Knowle
             Last trained: {formatDateTime(t.trainedAt)}
           </span>
         </div>
+        {t.status === 'trained' && t.changedSinceTraining && (
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-amber-900" data-testid="retrain-notice">
+            Your knowledge changed since the last training. Train again so customers get the new answers.
+          </p>
+        )}
         {t.status === 'training' && <ProgressBar id="training-progress" label="Training progress" value={t.progress} />}
         {t.status === 'failed' && t.error && <ErrorNotice error={new Error(t.error)} title="Training failed" />}
         {knowledge.sources.length === 0 && (
