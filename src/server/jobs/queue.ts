@@ -33,6 +33,9 @@ export async function startBoss(database: Database, log: Logger, opts: { schedul
     schema: 'pgboss',
     schedule: opts.schedule,
     supervise: opts.supervise,
+    // Expired jobs (a worker that died mid-job) are noticed within this many seconds of their
+    // expiry and retried; pg-boss's default is two minutes.
+    maintenanceIntervalSeconds: 15,
   })
   boss.on('error', (err) => log.error({ err }, 'job queue error'))
   await boss.start()
