@@ -125,3 +125,14 @@ export function txExecutor(tx: Tx): SqlExecutor {
     },
   }
 }
+
+/**
+ * Runs one static SQL text with positional parameters; on PostgreSQL as a named prepared
+ * statement, planned once per connection (worth it for hot, complex statements). `name` must be
+ * unique per text. Not for use inside a transaction (it takes its own connection).
+ */
+export async function executePrepared<Row>(db: Db, name: string, text: string, values: unknown[]): Promise<Row[]> {
+  const client = (db as unknown as { $client: unknown }).$client
+  if (client instanceof pg.Pool) return (await client.query({ name, text, values })).rows as Row[]
+  return (await (client as { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }).query(text, values)).rows as Row[]
+}

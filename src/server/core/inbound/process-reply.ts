@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm'
 import { contacts, conversations, limitNotices, messages, organizations } from '../../db/schema/index.js'
-import type { Tx } from '../../db/client.js'
+import { executePrepared, type Tx } from '../../db/client.js'
 import type { Ctx } from '../context.js'
 import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
 import { monthlyLimitOf } from '../organizations/view.js'
@@ -231,6 +231,41 @@ async function insertReplies(tx: Tx, inbound: MessageRow, replies: { source: Sou
 }
 
 /**
+ * $1 welcome text ('' for none), $2 contact, $3 customer message, $4 organization, $5 month,
+ * $6 monthly limit, $7 conversation. Prepared: its planning costs as much as running it.
+ */
+const PLAN_REPLY_SQL = `
+    with fresh as (
+      select (welcomed_at is null and $1::text <> '') as wants_welcome from contacts where id = $2::text for update
+    ), planned as (
+      select 1 from messages where reply_to_id = $3::text limit 1
+    ), need as (
+      select 1 + (select count(*) from fresh where wants_welcome)::int as n
+    ), usage as (
+      insert into monthly_usage (organization_id, month, message_count)
+      select $4::text, $5::text, need.n from need
+      where not exists (select 1 from planned) and need.n <= $6::int
+      on conflict (organization_id, month) do update
+        set message_count = monthly_usage.message_count + excluded.message_count
+        where monthly_usage.message_count + excluded.message_count <= $6::int
+      returning 1
+    ), replies as (
+      insert into messages (organization_id, conversation_id, direction, body, status, source, reply_to_id, created_at)
+      select $4::text, $7::text, 'outbound', v.body, 'queued', v.source::message_source, $3::text,
+             clock_timestamp() + v.ord * interval '1 millisecond'
+      from (values (0, 'welcome', $1::text::text), (1, 'ai', '')) as v(ord, source, body)
+      where exists (select 1 from usage) and (v.source = 'ai' or exists (select 1 from fresh where wants_welcome))
+      on conflict do nothing
+      returning 1
+    ), welcomed as (
+      update contacts set welcomed_at = now()
+      where id = $2::text and welcomed_at is null and exists (select 1 from usage)
+      returning 1
+    )
+    select exists (select 1 from planned) as planned, exists (select 1 from usage) as fits,
+           (select count(*) from replies)::int as replies, (select count(*) from welcomed)::int as welcomed`
+
+/**
  * Plans the welcome (for a contact never welcomed) and the AI answer, and counts them against the
  * month, in ONE autocommitted statement: the organization's usage row, which every reply updates,
  * stays locked only inside PostgreSQL, never across a round trip to this process. Returns false
@@ -241,37 +276,15 @@ async function planInOneStatement(
   { message, contactId, org, now }: { message: MessageRow; contactId: string; org: typeof organizations.$inferSelect; now: Date },
 ): Promise<boolean> {
   const welcome = org.welcomeMessage.trim() === '' ? '' : org.welcomeMessage
-  const result = await ctx.db.execute(sql`
-    with fresh as (
-      select (welcomed_at is null and ${welcome} <> '') as wants_welcome from contacts where id = ${contactId} for update
-    ), planned as (
-      select 1 from messages where reply_to_id = ${message.id} limit 1
-    ), need as (
-      select 1 + (select count(*) from fresh where wants_welcome)::int as n
-    ), usage as (
-      insert into monthly_usage (organization_id, month, message_count)
-      select ${org.id}, ${monthKey(now, org.businessHours.timezone)}, need.n from need
-      where not exists (select 1 from planned) and need.n <= ${monthlyLimitOf(org)}::int
-      on conflict (organization_id, month) do update
-        set message_count = monthly_usage.message_count + excluded.message_count
-        where monthly_usage.message_count + excluded.message_count <= ${monthlyLimitOf(org)}::int
-      returning 1
-    ), replies as (
-      insert into messages (organization_id, conversation_id, direction, body, status, source, reply_to_id, created_at)
-      select ${org.id}, ${message.conversationId}, 'outbound', v.body, 'queued', v.source::message_source, ${message.id},
-             clock_timestamp() + v.ord * interval '1 millisecond'
-      from (values (0, 'welcome', ${welcome}::text), (1, 'ai', '')) as v(ord, source, body)
-      where exists (select 1 from usage) and (v.source = 'ai' or exists (select 1 from fresh where wants_welcome))
-      on conflict do nothing
-      returning 1
-    ), welcomed as (
-      update contacts set welcomed_at = now()
-      where id = ${contactId} and welcomed_at is null and exists (select 1 from usage)
-      returning 1
-    )
-    select exists (select 1 from planned) as planned, exists (select 1 from usage) as fits,
-           (select count(*) from replies)::int as replies, (select count(*) from welcomed)::int as welcomed`)
-  const row = (result as unknown as { rows: { planned: boolean; fits: boolean }[] }).rows[0]
+  const [row] = await executePrepared<{ planned: boolean; fits: boolean }>(ctx.db, 'reply_plan_v1', PLAN_REPLY_SQL, [
+    welcome,
+    contactId,
+    message.id,
+    org.id,
+    monthKey(now, org.businessHours.timezone),
+    monthlyLimitOf(org),
+    message.conversationId,
+  ])
   return row.planned || row.fits
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
+import { executePrepared } from '../../db/client.js'
 import { contacts, conversations, type MediaItem, messages } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { bareNumber, resolveDestination } from './destination.js'
@@ -101,28 +102,17 @@ export async function receiveMessage({ ctx, input }: { ctx: Ctx; input: TwilioPa
   return { outcome: 'stored', messageId: result, organizationId: org.id }
 }
 
-/**
- * Stores a message to an organization's active number in a single SQL statement: contact upsert,
- * open conversation (found or created), message, and the pg-boss reply job, committed together.
- * Returns no message id when the number is not an organization's, the MessageSid was seen before,
- * or two first messages of one customer raced for the conversation (the general path retries).
- *
- * The job row mirrors pg-boss 10's own insert (plans.js insertJob) with the queue's policy.
- */
-async function storeInOneStatement(
-  ctx: Ctx,
-  m: { sid: string; to: string; waId: string; profileName: string | null; body: string; media: MediaItem[] },
-): Promise<{ organizationId: string | null; messageId: string | null; duplicate: boolean }> {
-  const result = await ctx.db.execute(sql`
+/** $1 MessageSid, $2 To (E.164), $3 WaId, $4 ProfileName, $5 Body, $6 media (JSON). */
+const STORE_MESSAGE_SQL = `
     with seen as (
-      select 1 from messages where provider_message_id = ${m.sid}
+      select 1 from messages where provider_message_id = $1::text
     ), dest as (
       select organization_id from phone_numbers
-      where e164 = ${m.to} and status = 'active' and not exists (select 1 from seen)
+      where e164 = $2::text and status = 'active' and not exists (select 1 from seen)
       limit 1
     ), contact as (
       insert into contacts (organization_id, wa_id, profile_name)
-      select organization_id, ${m.waId}, ${m.profileName} from dest
+      select organization_id, $3::text, $4::text from dest
       on conflict (organization_id, wa_id) do update
         set last_seen_at = now(), profile_name = coalesce(excluded.profile_name, contacts.profile_name)
       returning id, organization_id
@@ -131,19 +121,19 @@ async function storeInOneStatement(
       where cv.status <> 'closed'
     ), new_conv as (
       insert into conversations (organization_id, contact_id, channel_number, last_inbound_at, last_message_at)
-      select organization_id, id, ${m.to}, now(), now() from contact where not exists (select 1 from open_conv)
+      select organization_id, id, $2::text, now(), now() from contact where not exists (select 1 from open_conv)
       on conflict do nothing
       returning id
     ), conv as (
       select id from open_conv union all select id from new_conv
     ), msg as (
       insert into messages (organization_id, conversation_id, direction, body, media, provider_message_id, status, source)
-      select contact.organization_id, conv.id, 'inbound', ${m.body}, ${JSON.stringify(m.media)}::jsonb, ${m.sid}, 'received', 'customer'
+      select contact.organization_id, conv.id, 'inbound', $5::text, $6::jsonb, $1::text, 'received', 'customer'
       from contact, conv
       on conflict (provider_message_id) do nothing
       returning id, conversation_id
     ), touched as (
-      update conversations set last_inbound_at = now(), last_message_at = now(), channel_number = ${m.to}, updated_at = now()
+      update conversations set last_inbound_at = now(), last_message_at = now(), channel_number = $2::text, updated_at = now()
       where id in (select id from open_conv) and exists (select 1 from msg)
       returning id
     ), job as (
@@ -165,9 +155,28 @@ async function storeInOneStatement(
            (select id from msg) as message_id,
            exists (select 1 from seen) as duplicate,
            (select count(*) from job)::int as jobs,
-           (select count(*) from woken)::int as woken`)
-  const row = (result as unknown as { rows: { organization_id: string | null; message_id: string | null; duplicate: boolean; jobs: number }[] })
-    .rows[0]
+           (select count(*) from woken)::int as woken`
+
+/**
+ * Stores a message to an organization's active number in a single SQL statement: contact upsert,
+ * open conversation (found or created), message, and the pg-boss reply job, committed together.
+ * Returns no message id when the number is not an organization's, the MessageSid was seen before,
+ * or two first messages of one customer raced for the conversation (the general path retries).
+ *
+ * The job row mirrors pg-boss 10's own insert (plans.js insertJob) with the queue's policy.
+ */
+async function storeInOneStatement(
+  ctx: Ctx,
+  m: { sid: string; to: string; waId: string; profileName: string | null; body: string; media: MediaItem[] },
+): Promise<{ organizationId: string | null; messageId: string | null; duplicate: boolean }> {
+  const values = [m.sid, m.to, m.waId, m.profileName, m.body, JSON.stringify(m.media)]
+  // A prepared statement: planning this one costs more than running it (0.46 ms vs 0.35 ms).
+  const [row] = await executePrepared<{ organization_id: string | null; message_id: string | null; duplicate: boolean; jobs: number }>(
+    ctx.db,
+    'inbound_store_v1',
+    STORE_MESSAGE_SQL,
+    values,
+  )
   if (row.message_id && row.jobs !== 1) {
     // Never leave a stored message without its reply job.
     ctx.log.warn({ messageId: row.message_id }, 'reply job not enqueued in the statement; enqueuing it now')
