@@ -3,7 +3,7 @@ import { contacts, conversations, messages } from '../../db/schema/index.js'
 import type { Tx } from '../../db/client.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
-import { authorizeOrganization } from '../members/permissions.js'
+import { authorizeOrganization, isUuid } from '../members/permissions.js'
 
 type MessageRow = typeof messages.$inferSelect
 
@@ -21,8 +21,6 @@ export const messageView = (m: MessageRow) => ({
   createdAt: m.createdAt.toISOString(),
   sentAt: m.sentAt?.toISOString() ?? null,
 })
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Conversation summaries of an organization, most recent first. */
 export async function conversationSummaries(db: Tx, organizationId: string, opts: { limit: number; conversationId?: string }) {
@@ -56,7 +54,7 @@ export async function listConversations({ ctx, input }: { ctx: ActorCtx; input: 
 }
 
 async function oneConversation(ctx: ActorCtx, organizationId: string, conversationId: string) {
-  if (!UUID.test(conversationId)) throw new NotFound('Conversation')
+  if (!isUuid(conversationId)) throw new NotFound('Conversation')
   const [summary] = await conversationSummaries(ctx.db, organizationId, { limit: 1, conversationId })
   if (!summary) throw new NotFound('Conversation')
   return summary

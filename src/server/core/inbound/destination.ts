@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.js'
 import { organizations, phoneNumbers, user } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
+import { personalKnowledgeBaseOf } from '../knowledge/knowledge-base.js'
 import { DEFAULT_AI_SETTINGS, DEFAULT_BUSINESS_HOURS } from '../organizations/schemas.js'
 
 type OrganizationRow = typeof organizations.$inferSelect
@@ -35,27 +36,8 @@ export async function resolveDestination(
   const shared = ctx.config.sharedNumber ? bareNumber(ctx.config.sharedNumber) : undefined
   if (!shared || shared !== channelNumber) return null
   const [linked] = await db.select({ id: user.id }).from(user).where(eq(user.phone, bareNumber(from))).limit(1)
-  const org = linked ? await personalOrganization(db, linked.id) : await platformOrganization(db)
+  const org = linked ? await personalKnowledgeBaseOf(db, linked.id) : await platformOrganization(db)
   return { org, channelNumber }
-}
-
-/** A user's personal knowledge base (an organization of kind `personal`), created on first use. */
-export async function personalOrganization(db: Tx, userId: string): Promise<OrganizationRow> {
-  const [found] = await db.select().from(organizations).where(eq(organizations.personalOwnerId, userId)).limit(1)
-  if (found) return found
-  await db
-    .insert(organizations)
-    .values({
-      kind: 'personal',
-      personalOwnerId: userId,
-      name: 'Personal assistant',
-      welcomeMessage: '',
-      businessHours: { ...DEFAULT_BUSINESS_HOURS, enabled: false },
-      ai: { ...DEFAULT_AI_SETTINGS },
-    })
-    .onConflictDoNothing()
-  const [row] = await db.select().from(organizations).where(eq(organizations.personalOwnerId, userId)).limit(1)
-  return row
 }
 
 async function platformOrganization(db: Tx): Promise<OrganizationRow> {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, lt, ne, sql } from 'drizzle-orm'
 import { contacts, conversations, limitNotices, messages, organizations } from '../../db/schema/index.js'
 import { executePrepared, type Tx } from '../../db/client.js'
 import type { Ctx } from '../context.js'
@@ -120,33 +120,30 @@ export async function processReply(ctx: Ctx, messageId: string, job: { isLastAtt
       return 'planned' as const
     })
 
-  try {
-    // The common case (open, within the limit) in one statement; anything else, the general path.
-    if (!hours.open || !(await planInOneStatement(ctx, { message, contactId: contact.id, org, now }))) await plan(false)
-  } catch (err) {
-    if (!(err instanceof OverLimit)) throw err
-    let over = true
-    if (err.hadWelcome) {
-      // Room for the answer but not the welcome too: answer without the welcome.
-      try {
-        await plan(true)
-        over = false
-      } catch (again) {
-        if (!(again instanceof OverLimit)) throw again
-      }
+  // Over the limit, `plan` throws to roll its transaction back; here that is an outcome.
+  const tryPlan = async (dropWelcome: boolean) => {
+    try {
+      return await plan(dropWelcome)
+    } catch (err) {
+      if (!(err instanceof OverLimit)) throw err
+      return err.hadWelcome ? ('over-with-welcome' as const) : ('over' as const)
     }
-    if (over) {
-      await ctx.db.transaction(async (tx) => {
-        await markLimitReached(tx, org, now)
-        const first = await tx
-          .insert(limitNotices)
-          .values({ organizationId: org.id, contactId: contact.id, month: monthKey(now, org.businessHours.timezone) })
-          .onConflictDoNothing()
-          .returning()
-        if (first.length > 0) await insertReplies(tx, message, [{ source: 'limit_notice', body: LIMIT_NOTICE }])
-        log.info({ noticeSent: first.length > 0 }, 'monthly limit reached; no AI reply')
-      })
-    }
+  }
+  // The common case (open, within the limit) in one statement; anything else, the general path.
+  let outcome = hours.open && (await planInOneStatement(ctx, { message, contactId: contact.id, org, now })) ? 'planned' : await tryPlan(false)
+  // Room for the answer but not the welcome too: answer without the welcome.
+  if (outcome === 'over-with-welcome') outcome = await tryPlan(true)
+  if (outcome === 'over' || outcome === 'over-with-welcome') {
+    await ctx.db.transaction(async (tx) => {
+      await markLimitReached(tx, org, now)
+      const first = await tx
+        .insert(limitNotices)
+        .values({ organizationId: org.id, contactId: contact.id, month: monthKey(now, org.businessHours.timezone) })
+        .onConflictDoNothing()
+        .returning()
+      if (first.length > 0) await insertReplies(tx, message, [{ source: 'limit_notice', body: LIMIT_NOTICE }])
+      log.info({ noticeSent: first.length > 0 }, 'monthly limit reached; no AI reply')
+    })
   }
 
   // Send what was planned: notices and the welcome first, then the AI answer.
@@ -303,7 +300,7 @@ async function sendReply(ctx: Ctx, reply: OutboundRow, job: { isLastAttempt: boo
   const outcome = await sendOutbound(ctx, reply.message.id, job, reply)
   if (outcome === 'failed' && org && COUNTED.includes(reply.message.source)) {
     // Never sent: it does not count against the month.
-    await ctx.db.transaction((tx) => refundUsage(tx, org, 1, reply.message.createdAt))
+    await refundUsage(ctx.db, org, 1, reply.message.createdAt)
   }
 }
 

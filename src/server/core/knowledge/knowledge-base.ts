@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { organizations } from '../../db/schema/index.js'
+import type { Tx } from '../../db/client.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { dbOf } from '../context.js'
 import { NotFound } from '../errors.js'
@@ -32,13 +33,15 @@ export async function authorizeKnowledgeBase(
 }
 
 /** The actor's personal knowledge base (an organization of kind `personal`), created on first use. */
-export async function personalKnowledgeBase({ ctx }: { ctx: ActorCtx }) {
-  const db = dbOf(ctx)
+export const personalKnowledgeBase = ({ ctx }: { ctx: ActorCtx }) => personalKnowledgeBaseOf(dbOf(ctx), ctx.actor.userId)
+
+/** A user's personal knowledge base, created on first use (also for their messages to the shared number). */
+export async function personalKnowledgeBaseOf(db: Tx, userId: string) {
   const find = () =>
     db
       .select()
       .from(organizations)
-      .where(and(eq(organizations.kind, 'personal'), eq(organizations.personalOwnerId, ctx.actor.userId)))
+      .where(and(eq(organizations.kind, 'personal'), eq(organizations.personalOwnerId, userId)))
       .limit(1)
   const [existing] = await find()
   if (existing) return existing
@@ -47,7 +50,7 @@ export async function personalKnowledgeBase({ ctx }: { ctx: ActorCtx }) {
     .insert(organizations)
     .values({
       kind: 'personal',
-      personalOwnerId: ctx.actor.userId,
+      personalOwnerId: userId,
       name: 'Personal knowledge base',
       businessHours: DEFAULT_BUSINESS_HOURS,
       ai: { ...DEFAULT_AI_SETTINGS },

@@ -36,6 +36,9 @@ export const can = (role: MemberRole, permission: Permission) => grants[role].in
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** Ids are UUIDs: anything else cannot name a row (and would be a database type error). */
+export const isUuid = (id: string) => UUID.test(id)
+
 /**
  * The one authorization check: the actor must be a member of this (business) organization
  * with a role that grants `permission`. Not a member, or no such organization → 404, so another
@@ -43,7 +46,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export async function authorizeOrganization(ctx: Ctx, organizationId: string, permission: Permission) {
   if (!ctx.actor) throw new Unauthorized()
-  if (!UUID.test(organizationId)) throw new NotFound('Organization')
+  if (!isUuid(organizationId)) throw new NotFound('Organization')
   const [row] = await dbOf(ctx)
     .select({ role: memberships.role })
     .from(memberships)

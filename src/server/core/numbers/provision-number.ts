@@ -1,5 +1,6 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm'
 import { organizations, phoneNumbers } from '../../db/schema/index.js'
+import { E164 } from '../../providers/telephony/types.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -9,7 +10,6 @@ import { registerSender } from './register-sender.js'
 import { LIVE_STATUSES, phoneNumberView } from './view.js'
 import { webhookUrls } from './webhook-urls.js'
 
-const E164 = /^\+[1-9]\d{6,14}$/
 
 /**
  * Buys `phoneNumber` for the organization and registers it as its WhatsApp sender.

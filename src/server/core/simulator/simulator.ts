@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import twilio from 'twilio'
 import { contacts, conversations, messages, phoneNumbers } from '../../db/schema/index.js'
+import { E164 } from '../../providers/telephony/types.js'
 import type { ActorCtx } from '../context.js'
 import { messageView } from '../conversations/conversations.js'
 import { BadRequest, Conflict } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
 
-const E164 = /^\+[1-9]\d{6,14}$/
 
 async function activeNumber(ctx: ActorCtx, organizationId: string) {
   const [number] = await ctx.db

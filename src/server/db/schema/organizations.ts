@@ -51,7 +51,6 @@ export const organizations = pgTable(
     trainedAt: timestamp('trained_at', { withTimezone: true }),
     /** The chunk generation customers are answered from; retraining switches it atomically. */
     knowledgeGeneration: integer('knowledge_generation').notNull().default(0),
-    totalConversations: integer('total_conversations').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -83,7 +82,6 @@ export const monthlyUsage = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     month: text('month').notNull(),
     messageCount: integer('message_count').notNull().default(0),
-    inboundCount: integer('inbound_count').notNull().default(0),
     limitReachedAt: timestamp('limit_reached_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

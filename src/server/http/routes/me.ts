@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { getAccount, linkPhone } from '../../core/account/account.js'
 import { actorCtx } from '../context.js'
+import { E164 } from '../../providers/telephony/types.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
 
@@ -32,7 +33,7 @@ export function meRoutes() {
             .object({
               phone: z
                 .string()
-                .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +250788123456')
+                .regex(E164, 'must be an E.164 number like +250788123456')
                 .nullable(),
             })
             .strict(),

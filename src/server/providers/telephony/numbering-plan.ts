@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { NumberType } from './types.js'
+import { E164, type NumberType } from './types.js'
 
 // Enough of the world's numbering plans to hand out numbers that are valid E.164 for their
 // country: every ISO 3166-1 alpha-2 code with its calling code, plus prefixes and lengths per
@@ -295,7 +295,7 @@ export function plannedNumbers(q: {
 
 /** Whether an E.164 number has the shape of some block of some country's plan; returns that country and type. */
 export function classifyNumber(e164: string): { isoCountry: string; type: NumberType } | undefined {
-  if (!/^\+[1-9]\d{6,14}$/.test(e164)) return undefined
+  if (!E164.test(e164)) return undefined
   const digits = e164.slice(1)
   for (const iso of Object.keys(CALLING_CODES)) {
     const found = planFor(iso)!

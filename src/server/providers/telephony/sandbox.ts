@@ -13,10 +13,11 @@ import {
   type Sender,
   type Telephony,
   TelephonyError,
+  E164,
 } from './types.js'
 
 /** E.164, optionally with Twilio's `whatsapp:` channel prefix. */
-const E164 = /^(whatsapp:)?\+[1-9]\d{6,14}$/
+const isAddress = (value: string) => E164.test(value.replace(/^whatsapp:/, ''))
 const NOT_LIVE = ['released', 'failed'] as const
 const MAX_LIMIT = 100
 
@@ -130,7 +131,7 @@ export class SandboxTelephony implements Telephony {
     webhookUrl: string
     statusCallbackUrl: string
   }): Promise<Sender> {
-    if (!E164.test(input.phoneNumber)) {
+    if (!isAddress(input.phoneNumber)) {
       throw new TelephonyError('invalid', `${input.phoneNumber} is not an E.164 number`, 21211, 400)
     }
     return { sid: senderSid(input.phoneNumber.replace(/^whatsapp:/, '')), status: 'ONLINE' }
@@ -144,8 +145,8 @@ export class SandboxTelephony implements Telephony {
   async deleteSender(_sid: string): Promise<void> {}
 
   async sendMessage(msg: OutboundMessage): Promise<SentMessage> {
-    if (!E164.test(msg.to)) throw new TelephonyError('invalid', `${msg.to} is not an E.164 number`, 21211, 400)
-    if (!E164.test(msg.from)) throw new TelephonyError('invalid', `${msg.from} is not an E.164 number`, 21212, 400)
+    if (!isAddress(msg.to)) throw new TelephonyError('invalid', `${msg.to} is not an E.164 number`, 21211, 400)
+    if (!isAddress(msg.from)) throw new TelephonyError('invalid', `${msg.from} is not an E.164 number`, 21212, 400)
     return { sid: `SM${randomBytes(16).toString('hex')}`, status: 'sent' }
   }
 }
