@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { processReply } from '../src/server/core/inbound/process-reply.js'
+import { processReply, withMediaNote } from '../src/server/core/inbound/process-reply.js'
 import { contacts, conversations, messages, monthlyUsage, user } from '../src/server/db/schema/index.js'
 import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
@@ -142,6 +142,12 @@ describe('webhook', () => {
     const detail = await api(rt, owner, 'GET', `/api/organizations/${org.id}/conversations/${conv.id}`)
     const inbound = detail.body.messages.find((m: { direction: string }) => m.direction === 'inbound')
     expect(inbound.media).toEqual([{ url: expect.stringContaining('/Media/ME1'), contentType: 'image/jpeg' }])
+    // What the reply job gives the assistant for this stored message: its text and a note of the media.
+    const [stored] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
+    const forAssistant = withMediaNote(stored)
+    expect(forAssistant).toContain('Is this in stock?')
+    expect(forAssistant).toMatch(/1 attachment \(image\/jpeg\)/)
+    expect(withMediaNote({ body: '', media: stored.media })).toMatch(/^\[The customer sent 1 attachment/)
   })
 
   it('routes by To: unknown numbers are acknowledged and not answered; the shared number answers', async () => {
@@ -253,10 +259,24 @@ describe('the reply job', () => {
     const after = await customerSays(number, from, 'thanks')
     expect((await settledReplies(after, 1))[0].source).toBe('ai')
 
+    expect((await api(rt, viewer, 'POST', `${base}/hand-back`)).status).toBe(403)
+    expect((await api(rt, viewer, 'GET', base)).status).toBe(200)
+
     const stranger = await signUp(rt)
     expect((await api(rt, stranger, 'GET', base)).status).toBe(404)
-    expect((await api(rt, stranger, 'POST', `${base}/take-over`)).status).toBe(404)
+    expect((await api(rt, stranger, 'GET', `/api/organizations/${org.id}/conversations`)).status).toBe(404)
+    for (const action of ['take-over', 'hand-back']) expect((await api(rt, stranger, 'POST', `${base}/${action}`)).status).toBe(404)
+    expect((await api(rt, stranger, 'POST', `${base}/reply`, { body: 'hi' })).status).toBe(404)
+    // A conversation of another organization, asked for through one's own: not found, untouched.
+    const own = await createOrganization(rt, stranger)
+    const foreign = `/api/organizations/${own.id}/conversations/${conv.id}`
+    expect((await api(rt, stranger, 'GET', foreign)).status).toBe(404)
+    expect((await api(rt, stranger, 'POST', `${foreign}/hand-back`)).status).toBe(404)
+    expect((await api(rt, stranger, 'POST', `${foreign}/reply`, { body: 'hijack' })).status).toBe(404)
+    expect((await api(rt, agent, 'GET', base)).body.conversation.status).toBe('ai')
     expect((await api(rt, undefined, 'GET', base)).status).toBe(401)
+    expect((await api(rt, undefined, 'GET', `/api/organizations/${org.id}/conversations`)).status).toBe(401)
+    expect((await api(rt, undefined, 'POST', `${base}/reply`, { body: 'hi' })).status).toBe(401)
   })
 
   it('at the monthly limit: 50 concurrent messages one below it produce exactly one more answer', async () => {

@@ -240,6 +240,8 @@ describe('security and the operator view', () => {
     const body = { phoneNumber: '+14155550199' }
     const before = purchases().length
     expect((await api(rt, undefined, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status).toBe(401)
+    expect((await api(rt, undefined, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(401)
+    expect((await api(rt, undefined, 'GET', `/api/organizations/${org.id}/numbers`)).status).toBe(401)
     expect((await api(rt, stranger, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status).toBe(404)
     expect((await api(rt, stranger, 'GET', `/api/organizations/${org.id}/numbers`)).status).toBe(404)
     expect((await api(rt, stranger, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(404)

@@ -109,6 +109,11 @@ describe('account', () => {
     expect((await api(rt, b, 'PATCH', '/api/me', { phone })).status).toBe(409)
     expect((await api(rt, b, 'PATCH', '/api/me', { phone: '0788' })).status).toBe(400)
     expect((await api(rt, undefined, 'GET', '/api/me')).status).toBe(401)
+    expect((await api(rt, undefined, 'PATCH', '/api/me', { phone })).status).toBe(401)
+    expect((await api(rt, a, 'PATCH', '/api/me', { phone, role: 'admin' })).status).toBe(400)
+    // Unlinking frees the number for another account.
+    expect((await api(rt, a, 'PATCH', '/api/me', { phone: null })).body.account.phone).toBeNull()
+    expect((await api(rt, b, 'PATCH', '/api/me', { phone })).status).toBe(200)
     expect((await api(rt, a, 'GET', '/api/me')).body.account.email).toBe(a.email)
   })
 })
