@@ -6,7 +6,7 @@ import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
-import { giveActiveNumber, inboundParams, messageSid, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
+import { giveActiveNumber, inboundParams, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
 
 // The inbound pipeline end to end: signed webhook → database → reply job → the real `twilio`
 // client → a local server speaking Twilio's API.
