@@ -14,6 +14,7 @@ import twilio from 'twilio'
 import { startFakeTwilio } from '../test/support/fake-twilio.js'
 import { startBareServer } from './bare-server.js'
 import { startInstantModel } from './instant-model.js'
+import { benchRetrieval } from './retrieval.js'
 
 const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`)
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -60,12 +61,14 @@ interface AppProcess {
   stop(): Promise<void>
 }
 
-async function startApp(env: Record<string, string>, role: 'web' | 'worker' | 'all'): Promise<AppProcess> {
+/** `default` is `npm start` as shipped (no --role): on PostgreSQL, web processes on every core plus a worker. */
+async function startApp(env: Record<string, string>, role: 'web' | 'worker' | 'default'): Promise<AppProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
   const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts', `--role=${role}`], {
+  const roleArgs = role === 'default' ? [] : [`--role=${role}`]
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts', ...roleArgs], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -103,8 +106,12 @@ async function startApp(env: Record<string, string>, role: 'web' | 'worker' | 'a
   }
 }
 
-/** Signs up, creates an organization and provisions a number; returns the number's E.164. */
-async function prepareOrganization(app: AppProcess, orgInput: Record<string, unknown>) {
+/**
+ * Signs up, creates an organization and provisions a number; returns the number's E.164. With
+ * `databaseUrl`, lifts the organization's monthly limit as an operator would (so a long run is
+ * answered, not limit-noticed).
+ */
+async function prepareOrganization(app: AppProcess, orgInput: Record<string, unknown>, databaseUrl?: string) {
   const email = `bench-${randomBytes(4).toString('hex')}@example.test`
   const signUp = await fetch(`${app.url}/api/auth/sign-up/email`, {
     method: 'POST',
@@ -123,11 +130,13 @@ async function prepareOrganization(app: AppProcess, orgInput: Record<string, unk
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
     return json
   }
-  const { organization } = await call('POST', '/api/organizations', {
-    name: 'Bench Bakery',
-    planType: 'enterprise',
-    ...orgInput,
-  })
+  const { organization } = await call('POST', '/api/organizations', { name: 'Bench Bakery', ...orgInput })
+  if (databaseUrl) {
+    const c = new pg.Client({ connectionString: databaseUrl })
+    await c.connect()
+    await c.query('update organizations set monthly_message_limit_override = 100000000 where id = $1', [organization.id])
+    await c.end()
+  }
   const search = await call('GET', '/api/organizations/search-numbers?country=US&type=local&limit=5')
   const phoneNumber = search.numbers[0].phoneNumber as string
   await call('POST', `/api/organizations/${organization.id}/provision-number`, { phoneNumber })
@@ -203,50 +212,79 @@ async function load(
 
 async function benchWebhookVsBare(rows: string[][]) {
   progress('webhook vs bare: starting')
-  const db = await createDatabase()
   const bareDb = await createDatabase()
   try {
-    const app = await startApp({ DATABASE_URL: db.url }, 'web')
-    const { number } = await prepareOrganization(app, {})
-    progress(`organization ready (${number}); loading the webhook`)
-    const webhook = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
-      connections: 50,
-      duration: DURATION,
-    })
-    await app.stop()
-
-    progress(`webhook: ${webhook.rps} req/s; loading the bare server`)
     const bare = await startBareServer(bareDb.url, await freePort())
-    const baseline = await load(bare.url, () => signedWebhook(bare.url, number, SANDBOX_TOKEN, 5000), {
+    const baseline = await load(bare.url, () => signedWebhook(bare.url, '+15550000000', SANDBOX_TOKEN, 5000), {
       connections: 50,
       duration: DURATION,
     })
     await bare.close()
-
-    rows.push(row('webhook, PostgreSQL (web role)', webhook))
+    progress(`bare: ${baseline.rps} req/s`)
     rows.push(row('bare node:http + pg INSERT', baseline))
-    rows.push(['ratio webhook / bare', `${(webhook.rps / baseline.rps).toFixed(2)}`, '', '', ''])
+
+    for (const role of ['default', 'web'] as const) {
+      const db = await createDatabase()
+      try {
+        const app = await startApp({ DATABASE_URL: db.url }, role)
+        const { number } = await prepareOrganization(app, { welcomeMessage: '' }, db.url)
+        progress(`${role}: organization ready (${number}); loading the webhook`)
+        const webhook = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
+          connections: 50,
+          duration: DURATION,
+        })
+        const answered = await countAnswered(db.url)
+        await app.stop()
+        const name =
+          role === 'default'
+            ? `webhook, PostgreSQL, \`npm start\` (web on every core + worker answering: ${answered.answered} answered of ${answered.accepted})`
+            : 'webhook, PostgreSQL, web role alone'
+        rows.push(row(name, webhook))
+        rows.push([`ratio ${role === 'default' ? 'npm start' : 'web role'} / bare`, `${(webhook.rps / baseline.rps).toFixed(2)}`, '', '', ''])
+      } finally {
+        await db.drop()
+      }
+    }
   } finally {
-    await db.drop()
     await bareDb.drop()
   }
+}
+
+/** Inbox rows accepted and customer messages answered (an AI reply sent), so far. */
+async function countAnswered(databaseUrl: string) {
+  const c = new pg.Client({ connectionString: databaseUrl })
+  await c.connect()
+  const { rows } = await c.query(
+    `select (select count(*)::int from inbox) as accepted,
+            (select count(*)::int from messages where source = 'ai' and sent_at is not null) as answered`,
+  )
+  await c.end()
+  return rows[0] as { accepted: number; answered: number }
 }
 
 async function benchWebhookPglite(rows: string[][]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'wa-bench-'))
   try {
-    const app = await startApp({ DATA_DIR: dataDir }, 'web')
-    const { number } = await prepareOrganization(app, {})
+    const app = await startApp({ DATA_DIR: dataDir }, 'default')
+    const { number } = await prepareOrganization(app, { welcomeMessage: '' })
     const result = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
       connections: 50,
       duration: DURATION,
     })
     await app.stop()
-    rows.push(row('webhook, PGlite (web role)', result))
+    rows.push(row('webhook, PGlite, `npm start` (one process, the worker answering too)', result))
   } finally {
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
+
+/** Customer messages of the organization not yet answered (no AI reply sent, and not finished otherwise). */
+const UNANSWERED_SQL = `select count(*)::int as n from inbox x where x.done_at is null`
+/** Inbox arrival → AI reply sent, for messages that arrived since $1. */
+const LATENCY_SQL = `
+  select extract(epoch from (o.sent_at - x.received_at)) * 1000 as ms
+    from inbox x join messages o on o.reply_to_id = x.message_id and o.source = 'ai'
+   where x.received_at >= $1 and o.sent_at is not null order by ms`
 
 async function benchEndToEnd(lines: string[]) {
   const db = await createDatabase()
@@ -261,89 +299,77 @@ async function benchEndToEnd(lines: string[]) {
       OPENAI_API_KEY: 'bench-key',
       OPENAI_BASE_URL: model.url,
     }
-    // As in production: a web process and a worker process (2 cores), sharing PostgreSQL.
-    const app = await startApp(env, 'web')
-    const worker = await startApp(env, 'worker')
-    progress('web and worker processes up')
-    const { organizationId, number } = await prepareOrganization(app, {
-      monthlyMessageLimit: 1_000_000,
-      ai: { tone: 'friendly', language: 'en', provider: 'openai', model: 'instant' },
-    })
+    // `npm start` as shipped: web processes on every core and a worker process, sharing PostgreSQL.
+    const app = await startApp(env, 'default')
+    progress('npm start up')
+    const { number } = await prepareOrganization(
+      app,
+      { welcomeMessage: '', ai: { tone: 'friendly', language: 'en', provider: 'openai', model: 'instant' } },
+      db.url,
+    )
     const pool = new pg.Pool({ connectionString: db.url, max: 2 })
-    const backlog: number[] = []
-    const sampler = setInterval(() => {
-      pool
-        .query(
-          `select count(*)::int as n from messages i where i.organization_id = $1 and i.direction = 'inbound'
-             and not exists (select 1 from messages o where o.reply_to_id = i.id and o.source = 'ai' and o.sent_at is not null)`,
-          [organizationId],
-        )
-        .then((r) => backlog.push(r.rows[0].n))
-        .catch(() => {})
-    }, 5000)
-    // Warm-up (JIT, connection pools), then let it drain; only the main run is measured.
-    progress('e2e warm-up')
-    await load(app.url, () => signedWebhook(app.url, number, twilioFake.authToken, 2000), {
-      connections: 20,
-      duration: 10,
-      overallRate: E2E_RATE / 2,
-    })
-    for (let i = 0; i < 60; i++) {
-      const r = await pool.query(
-        `select count(*)::int as n from messages i where i.organization_id = $1 and i.direction = 'inbound'
-           and not exists (select 1 from messages o where o.reply_to_id = i.id and o.source = 'ai' and o.sent_at is not null)`,
-        [organizationId],
-      )
-      if (r.rows[0].n === 0) break
-      await new Promise((r) => setTimeout(r, 500))
+    const unanswered = async () => (await pool.query(UNANSWERED_SQL)).rows[0].n as number
+    const drain = async (ms: number) => {
+      const deadline = Date.now() + ms
+      let n = await unanswered()
+      while (n > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500))
+        n = await unanswered()
+      }
+      return n
     }
-    const since = (await pool.query('select now() as t')).rows[0].t as Date
-    const sends = () => twilioFake.requests.filter((r) => r.path.endsWith('/Messages.json')).length
-    const sendsBefore = sends()
+    /** One run at `rate` messages/s: webhook latency, backlog every 5 s, reply latency. */
+    const run = async (rate: number, duration: number) => {
+      const since = (await pool.query('select now() as t')).rows[0].t as Date
+      const backlog: number[] = []
+      const sampler = setInterval(() => {
+        unanswered()
+          .then((n) => backlog.push(n))
+          .catch(() => {})
+      }, 5000)
+      const result = await load(app.url, () => signedWebhook(app.url, number, twilioFake.authToken, 2000), {
+        connections: 20,
+        duration,
+        overallRate: rate,
+      })
+      clearInterval(sampler)
+      const left = await drain(60_000)
+      const ms = (await pool.query(LATENCY_SQL, [since])).rows.map((r) => Number(r.ms))
+      const pct = (p: number) => (ms.length ? (ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0).toFixed(1) : 'n/a')
+      return { result, backlog, left, answered: ms.length, p50: pct(50), p99: pct(99) }
+    }
+
+    progress('e2e warm-up')
+    await run(E2E_RATE / 2, 10)
+    const sendsBefore = twilioFake.requests.filter((r) => r.path.endsWith('/Messages.json')).length
     const modelCallsBefore = model.calls()
     progress('e2e main run')
-    backlog.length = 0
-    const result = await load(app.url, () => signedWebhook(app.url, number, twilioFake.authToken, 2000), {
-      connections: 20,
-      duration: E2E_DURATION,
-      overallRate: E2E_RATE,
-    })
-    // Let the last replies go out, then measure from the database.
-    const deadline = Date.now() + 60_000
-    let pending = -1
-    while (Date.now() < deadline) {
-      const r = await pool.query(
-        `select count(*)::int as n from messages i where i.organization_id = $1 and i.direction = 'inbound'
-           and not exists (select 1 from messages o where o.reply_to_id = i.id and o.source = 'ai' and o.sent_at is not null)`,
-        [organizationId],
+    const main = await run(E2E_RATE, E2E_DURATION)
+    lines.push(
+      `- after a 10 s warm-up at ${E2E_RATE / 2}/s: sent ${main.result.total} webhooks at ${E2E_RATE}/s for ${E2E_DURATION} s (non-2xx ${main.result.non2xx}, errors ${main.result.errors}); ` +
+        `answered ${main.answered}; unanswered after drain ${main.left}`,
+      `- inbound (webhook accepted) → reply sent: median ${main.p50} ms, p99 ${main.p99} ms`,
+      `- unanswered backlog sampled every 5 s: ${main.backlog.join(', ') || 'n/a'}`,
+      `- webhook latency under this load: p50 ${main.result.p50} ms, p99 ${main.result.p99} ms; model calls ${model.calls() - modelCallsBefore}; ` +
+        `Twilio sends ${twilioFake.requests.filter((r) => r.path.endsWith('/Messages.json')).length - sendsBefore}`,
+    )
+
+    // The highest rate answered with no growing backlog: step up until the backlog grows.
+    let sustained = E2E_RATE
+    for (const rate of (process.env.BENCH_STEP_RATES ?? '200,300,400,600').split(',').map(Number)) {
+      progress(`e2e step ${rate}/s`)
+      const step = await run(rate, 20)
+      const growing = step.backlog.length >= 2 && (step.backlog.at(-1) ?? 0) > Math.max(rate, (step.backlog[0] ?? 0) * 2)
+      lines.push(
+        `- step ${rate}/s for 20 s: achieved ${step.result.rps}/s, webhook p99 ${step.result.p99} ms, backlog ${step.backlog.join(', ') || 'n/a'}, ` +
+          `reply median ${step.p50} ms, p99 ${step.p99} ms${growing ? ' — backlog growing' : ''}`,
       )
-      pending = r.rows[0].n
-      if (pending === 0) break
-      await new Promise((r) => setTimeout(r, 500))
+      if (growing || step.result.rps < rate * 0.9) break
+      sustained = rate
     }
-    clearInterval(sampler)
-    const lat = await pool.query(
-      `select extract(epoch from (o.sent_at - i.created_at)) * 1000 as ms
-         from messages i join messages o on o.reply_to_id = i.id and o.source = 'ai'
-        where i.organization_id = $1 and o.sent_at is not null and i.created_at >= $2 order by ms`,
-      [organizationId, since],
-    )
-    const inbound = await pool.query(
-      `select count(*)::int as n from messages where organization_id = $1 and direction = 'inbound' and created_at >= $2`,
-      [organizationId, since],
-    )
+    lines.push(`- highest rate sustained with no growing backlog: ${sustained} messages/s`)
     await pool.end()
     await app.stop()
-    await worker.stop()
-    const ms = lat.rows.map((r) => Number(r.ms))
-    const pct = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))].toFixed(1) : 'n/a')
-    lines.push(
-      `- after a 10 s warm-up at ${E2E_RATE / 2}/s: sent ${result.total} webhooks at ${E2E_RATE}/s for ${E2E_DURATION} s (non-2xx ${result.non2xx}, errors ${result.errors}); ` +
-        `stored ${inbound.rows[0].n}; answered ${ms.length}; unanswered after drain ${pending}`,
-      `- inbound → reply sent: median ${pct(50)} ms, p99 ${pct(99)} ms`,
-      `- unanswered backlog sampled every 5 s: ${backlog.join(', ') || 'n/a'}`,
-      `- webhook latency under this load: p50 ${result.p50} ms, p99 ${result.p99} ms; model calls ${model.calls() - modelCallsBefore}; Twilio sends ${sends() - sendsBefore}`,
-    )
   } finally {
     await model.close()
     await twilioFake.close()
@@ -370,9 +396,10 @@ async function main() {
     for (const r of rows) console.log(`| ${r.join(' | ')} |`)
   }
   if (e2e.length) {
-    console.log('\nEnd to end (PostgreSQL, fake Twilio, instant model; one web and one worker process):\n')
+    console.log('\nEnd to end (PostgreSQL, fake Twilio, instant model; `npm start`: web processes on every core and a worker process):\n')
     for (const l of e2e) console.log(l)
   }
+  if (want('retrieval')) console.log(`\n${(await benchRetrieval()).join('\n')}`)
 }
 
 main().catch((err) => {

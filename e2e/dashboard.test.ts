@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
 import { launchBrowser, newPage, signInInBrowser, signUpInBrowser } from './support/browser'
-import { type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+import { addMemberViaApi, type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+import { setPlanViaApi, signUpOperator } from './support/operator'
 
+const OPERATOR = uniqueUser('operator')
 const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots')
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
 
@@ -65,7 +67,7 @@ describe('dashboard in a real browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
-    server = await startServer()
+    server = await startServer({ OPERATOR_EMAILS: OPERATOR.email })
     browser = await launchBrowser()
   })
 
@@ -248,9 +250,9 @@ describe('dashboard in a real browser', () => {
     const owner = uniqueUser('owner')
     const viewer = uniqueUser('viewer')
     const ownerCookie = await signUpViaApi(server, owner)
-    await signUpViaApi(server, viewer)
+    const viewerCookie = await signUpViaApi(server, viewer)
     const org = await createOrgViaApi(server, ownerCookie, 'Viewer Test Co')
-    await apiJson(server, ownerCookie, `/api/organizations/${org.id}/members`, 'POST', { email: viewer.email, role: 'viewer' })
+    await addMemberViaApi(server, ownerCookie, org.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
 
     const { context, page } = await newPage(browser, server.url)
     await signInInBrowser(page, viewer)
@@ -282,7 +284,8 @@ describe('dashboard in a real browser', () => {
     const owner = uniqueUser('owner')
     const cookie = await signUpViaApi(server, owner)
     const org = await createOrgViaApi(server, cookie, 'Busy Shop')
-    await apiJson(server, cookie, `/api/organizations/${org.id}`, 'PATCH', { monthlyMessageLimit: 0 })
+    // Limits are the operator's to set.
+    await setPlanViaApi(server, await signUpOperator(server, OPERATOR), org.id, { monthlyMessageLimit: 0 })
 
     const { context, page } = await newPage(browser, server.url)
     await signInInBrowser(page, owner)

@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { processReply, withMediaNote } from '../src/server/core/inbound/process-reply.js'
-import { contacts, conversations, messages, monthlyUsage, user } from '../src/server/db/schema/index.js'
+import { deliverReplies, withMediaNote } from '../src/server/core/inbound/deliver-replies.js'
+import { contacts, conversations, inbox, messages, monthlyUsage, user } from '../src/server/db/schema/index.js'
 import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
@@ -55,16 +55,13 @@ async function settledReplies(sid: string, count: number) {
     { what: `${count} replies to ${sid}` },
   )
 }
-/** Waits for the reply job of `sid` to be done (completed in pg-boss). */
+/** Waits for the inbox row of `sid` to be done (stored, planned, replies sent); returns its outcome. */
 async function jobDone(sid: string) {
-  const [inbound] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
-  await waitFor(async () => {
-    const r = await rt.services.db.execute(
-      sql`select state from pgboss.job where name = 'inbound.reply' and data->>'messageId' = ${inbound.id}`,
-    )
-    const rows = (r as unknown as { rows: { state: string }[] }).rows
-    return rows.length > 0 && rows.every((j) => j.state === 'completed')
-  }, { what: 'reply job' })
+  const row = await waitFor(async () => {
+    const [r] = await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, sid))
+    return r?.doneAt ? r : null
+  }, { what: `inbox row ${sid} done` })
+  return row.outcome
 }
 
 describe('webhook', () => {
@@ -91,10 +88,13 @@ describe('webhook', () => {
     expect(res.status).toBe(200)
     expect(res.contentType).toMatch(/text\/xml/)
     expect(res.text).toContain('<Response/>')
-    const [contact] = await rt.services.db.select().from(contacts).where(and(eq(contacts.organizationId, org.id), eq(contacts.waId, from)))
-    expect(contact.profileName).toBe('Amina')
+    // The webhook's one write: the inbox row, at once.
+    const [accepted] = await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, params.MessageSid))
+    expect(accepted).toMatchObject({ toNumber: number, fromWaId: from, body: 'Hi, are you open today?', simulated: false })
 
     const replies = await settledReplies(params.MessageSid, 2)
+    const [contact] = await rt.services.db.select().from(contacts).where(and(eq(contacts.organizationId, org.id), eq(contacts.waId, from)))
+    expect(contact.profileName).toBe('Amina')
     expect(replies.map((r) => r.source)).toEqual(['welcome', 'ai'])
     expect(replies[0].body).toBe('Welcome to Test Shop!')
     expect(replies[1].body.length).toBeGreaterThan(0)
@@ -153,6 +153,7 @@ describe('webhook', () => {
   it('routes by To: unknown numbers are acknowledged and not answered; the shared number answers', async () => {
     const from = uniquePhone()
     const unknownSid = await customerSays('+15559990000', from, 'hello?')
+    expect(await jobDone(unknownSid)).toBe('unrouted')
     expect(await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, unknownSid))).toHaveLength(0)
 
     const sid = await customerSays(SHARED, from, 'What is this service?')
@@ -173,6 +174,30 @@ describe('webhook', () => {
       kind: 'personal',
       personal_owner_id: person.id,
     })
+  })
+})
+
+describe('the inbox', () => {
+  it("answers one customer's messages arriving together in order, one at a time", async () => {
+    const { number } = await setup({ welcomeMessage: '' })
+    const from = uniquePhone()
+    const sids = await Promise.all(['one', 'two', 'three', 'four', 'five'].map((body) => customerSays(number, from, `Question ${body}`)))
+    for (const sid of sids) await settledReplies(sid, 1)
+    const inbound = await rt.services.db
+      .select()
+      .from(messages)
+      .where(inArray(messages.providerMessageId, sids))
+      .orderBy(asc(messages.createdAt))
+    expect(inbound).toHaveLength(5)
+    // Each message is stored only once the one before it was answered: never two at once.
+    for (let i = 1; i < inbound.length; i++) {
+      const [previousReply] = await rt.services.db.select().from(messages).where(eq(messages.replyToId, inbound[i - 1]!.id))
+      expect(previousReply?.sentAt).toBeTruthy()
+      expect(previousReply!.sentAt!.getTime()).toBeLessThanOrEqual(inbound[i]!.createdAt.getTime())
+    }
+    // And the customer got the answers in the order of their questions' arrival in the inbox.
+    const arrived = await rt.services.db.select().from(inbox).where(inArray(inbox.messageSid, sids)).orderBy(asc(inbox.id))
+    expect(inbound.map((m) => m.providerMessageId)).toEqual(arrived.map((r) => r.messageSid))
   })
 })
 
@@ -326,9 +351,9 @@ describe('the reply job', () => {
     const [reply] = await settledReplies(sid, 1)
     expect(reply.providerMessageId).toMatch(/^SM/)
     expect(sentTo(from)).toHaveLength(1)
-    // Running the job again (a worker killed after sending) sends nothing new.
+    // Delivering again (a worker killed after sending) sends nothing new.
     const [inbound] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
-    await processReply(rt.services, inbound.id, { isLastAttempt: false })
+    await deliverReplies(rt.services, inbound.id, { isLastAttempt: false })
     expect(sentTo(from)).toHaveLength(1)
   }, 60_000)
 

@@ -19,7 +19,35 @@ async function upload(user: TestUser | undefined, orgId: string, fileName: strin
   const form = new FormData()
   form.append('file', new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], { type }), fileName)
   const res = await rt.request(`${kb(orgId)}/files`, { method: 'POST', headers: user ? { cookie: user.cookie } : {}, body: form })
-  return { status: res.status, body: (await res.json()) as { source: Record<string, unknown> & { id: string; content: string }; error: { message: string } } }
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      source: Record<string, unknown> & { id: string; content: string }
+      error: { code: string; message: string; details: { path: string; limit?: string; max?: number }[] }
+    },
+  }
+}
+
+type SourceBody = Record<string, unknown> & { id: string; content: string; status: string; error: string | null }
+
+/** Waits until an uploaded file's text has been read (ready) or refused (failed), and returns the whole source. */
+async function settled(user: TestUser, orgId: string, sourceId: string, timeoutMs = 30_000): Promise<SourceBody> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const res = await api(rt, user, 'GET', `${kb(orgId)}/${sourceId}`)
+    if (res.status !== 200) throw new Error(`GET source: ${res.status}`)
+    if (res.body.source.status !== 'processing') return res.body.source
+    if (Date.now() > deadline) throw new Error(`file still processing after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Uploads a file, expects 202 processing, and waits for its text. */
+async function uploadRead(user: TestUser, orgId: string, fileName: string, bytes: Uint8Array | string, type = '') {
+  const res = await upload(user, orgId, fileName, bytes, type)
+  expect(res.status, JSON.stringify(res.body)).toBe(202)
+  expect(res.body.source).toMatchObject({ status: 'processing', progress: 0, error: null })
+  return { upload: res.body.source, source: await settled(user, orgId, res.body.source.id) }
 }
 
 async function waitForTraining(user: TestUser, orgId: string, timeoutMs = 20_000) {
@@ -198,79 +226,169 @@ describe('file uploads', () => {
   })
 
   it('extracts text from PDF, DOCX, TXT, Markdown and CSV', async () => {
-    const pdf = await upload(owner, orgId, 'menu.pdf', await pdfWith(['Lunch menu', 'The soup of the day costs 6 euros.', 'Open terrace in summer.']), 'application/pdf')
-    expect(pdf.status).toBe(201)
-    expect(pdf.body.source).toMatchObject({ kind: 'file', fileName: 'menu.pdf', mimeType: 'application/pdf', title: 'menu' })
-    expect(pdf.body.source.content).toContain('The soup of the day costs 6 euros.')
-    expect(pdf.body.source.sizeBytes).toBeGreaterThan(100)
+    const pdf = await uploadRead(owner, orgId, 'menu.pdf', await pdfWith(['Lunch menu', 'The soup of the day costs 6 euros.', 'Open terrace in summer.']), 'application/pdf')
+    expect(pdf.upload).toMatchObject({ kind: 'file', fileName: 'menu.pdf', mimeType: 'application/pdf', title: 'menu', content: '' })
+    expect(pdf.source).toMatchObject({ status: 'ready', progress: 100, error: null })
+    expect(pdf.source.content).toContain('The soup of the day costs 6 euros.')
+    expect(pdf.source.sizeBytes).toBeGreaterThan(100)
 
-    const docx = await upload(owner, orgId, 'desserts.docx', await docxWith())
-    expect(docx.status).toBe(201)
-    expect(docx.body.source.mimeType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-    expect(docx.body.source.content).toContain('# Desserts')
-    expect(docx.body.source.content).toContain('| Pistachio tiramisu | 7.50 EUR |')
+    const docx = await uploadRead(owner, orgId, 'desserts.docx', await docxWith())
+    expect(docx.source.mimeType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+    expect(docx.source.content).toContain('# Desserts')
+    expect(docx.source.content).toContain('| Pistachio tiramisu | 7.50 EUR |')
 
-    const txt = await upload(owner, orgId, 'notes.txt', 'We close on public holidays.\n', 'text/plain')
-    expect(txt.status).toBe(201)
-    expect(txt.body.source).toMatchObject({ mimeType: 'text/plain', content: 'We close on public holidays.' })
+    const txt = await uploadRead(owner, orgId, 'notes.txt', 'We close on public holidays.\n', 'text/plain')
+    expect(txt.source).toMatchObject({ mimeType: 'text/plain', content: 'We close on public holidays.', status: 'ready' })
 
-    const md = await upload(owner, orgId, 'faq.md', '# Allergies\n\nAll dishes can be made **gluten free**.\n', 'text/markdown')
-    expect(md.status).toBe(201)
-    expect(md.body.source.mimeType).toBe('text/markdown')
-    expect(md.body.source.content).toContain('gluten free')
+    const md = await uploadRead(owner, orgId, 'faq.md', '# Allergies\n\nAll dishes can be made **gluten free**.\n', 'text/markdown')
+    expect(md.source.mimeType).toBe('text/markdown')
+    expect(md.source.content).toContain('gluten free')
 
-    const csv = await upload(owner, orgId, 'prices.csv', 'Dish,Price,Vegan\nFalafel wrap,8.90,yes\n"Lamb stew, slow cooked",14.50,no\n', 'text/csv')
-    expect(csv.status).toBe(201)
-    expect(csv.body.source.content).toBe('Dish: Falafel wrap; Price: 8.90; Vegan: yes\nDish: Lamb stew, slow cooked; Price: 14.50; Vegan: no')
+    const csv = await uploadRead(owner, orgId, 'prices.csv', 'Dish,Price,Vegan\nFalafel wrap,8.90,yes\n"Lamb stew, slow cooked",14.50,no\n', 'text/csv')
+    expect(csv.source.content).toBe('Dish: Falafel wrap; Price: 8.90; Vegan: yes\nDish: Lamb stew, slow cooked; Price: 14.50; Vegan: no')
+
+    // The stored bytes are dropped once the text is read.
+    const bytes = await rt.database.sql.executeSql(
+      'select count(*)::int as n from knowledge_sources where organization_id = $1 and file_bytes is not null',
+      [orgId],
+    )
+    expect(bytes.rows[0].n).toBe(0)
 
     // Trained, each is searchable; the DOCX table row keeps its header, the CSV row stays whole.
     expect((await api(rt, owner, 'POST', `/api/organizations/${orgId}/train`)).status).toBe(202)
     expect((await waitForTraining(owner, orgId)).status).toBe('trained')
     const ask = async (question: string) => (await api(rt, owner, 'POST', `${kb(orgId)}/ask`, { question })).body
-    expect((await ask('How much is the soup?')).passages[0].sourceId).toBe(pdf.body.source.id)
+    expect((await ask('How much is the soup?')).passages[0].sourceId).toBe(pdf.source.id)
     const tiramisu = await ask('price of the pistachio tiramisu')
-    expect(tiramisu.passages[0].sourceId).toBe(docx.body.source.id)
+    expect(tiramisu.passages[0].sourceId).toBe(docx.source.id)
     expect(tiramisu.passages[0].content).toContain('| Dish | Price |\n| Pistachio tiramisu | 7.50 EUR |')
-    expect((await ask('are you open on public holidays')).passages[0].sourceId).toBe(txt.body.source.id)
-    expect((await ask('gluten free options?')).passages[0].sourceId).toBe(md.body.source.id)
+    expect((await ask('are you open on public holidays')).passages[0].sourceId).toBe(txt.source.id)
+    expect((await ask('gluten free options?')).passages[0].sourceId).toBe(md.source.id)
     const lamb = await ask('how much is the lamb stew')
-    expect(lamb.passages[0].sourceId).toBe(csv.body.source.id)
+    expect(lamb.passages[0].sourceId).toBe(csv.source.id)
     expect(lamb.answer).toContain('Lamb stew, slow cooked; Price: 14.50')
   })
 
   it('refuses bad files with a 400 that says why, storing nothing', async () => {
     const before = (await api(rt, owner, 'GET', kb(orgId))).body.sources.length
-    const garbage = await upload(owner, orgId, 'broken.pdf', new Uint8Array([0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), 'application/pdf')
-    expect(garbage.status).toBe(400)
-    expect(garbage.body.error.message).toMatch(/not a PDF/)
-    const damaged = await upload(owner, orgId, 'damaged.pdf', '%PDF-1.7\n this is not really a pdf body', 'application/pdf')
-    expect(damaged.status).toBe(400)
-    expect(damaged.body.error.message).toMatch(/PDF is damaged|no text/)
-    const fakeDocx = await upload(owner, orgId, 'letter.docx', 'PK\u0003\u0004 definitely not a zip')
-    expect(fakeDocx.status).toBe(400)
-    expect(fakeDocx.body.error.message).toMatch(/DOCX/)
-    const emptyFile = await upload(owner, orgId, 'empty.txt', '')
-    expect(emptyFile.status).toBe(400)
-    expect(emptyFile.body.error.message).toMatch(/empty/)
-    const blank = await upload(owner, orgId, 'blank.md', '\n\n   \n')
-    expect(blank.status).toBe(400)
-    expect(blank.body.error.message).toMatch(/no text/)
-    const headerOnly = await upload(owner, orgId, 'rows.csv', 'Dish,Price\n')
-    expect(headerOnly.status).toBe(400)
-    expect(headerOnly.body.error.message).toMatch(/no rows/)
-    const binary = await upload(owner, orgId, 'notes.txt', new Uint8Array([0xff, 0xfe, 0xfd, 0x00]))
-    expect(binary.status).toBe(400)
-    const unsupported = await upload(owner, orgId, 'photo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47]), 'image/png')
-    expect(unsupported.status).toBe(400)
-    expect(unsupported.body.error.message).toMatch(/\.png files are not supported/)
-    const tooBig = await upload(owner, orgId, 'big.txt', 'a'.repeat(10 * 1024 * 1024 + 10))
-    expect(tooBig.status).toBe(400)
-    expect(tooBig.body.error.message).toMatch(/10 MB/)
-    const wayTooBig = await upload(owner, orgId, 'huge.txt', 'a'.repeat(12 * 1024 * 1024))
-    expect(wayTooBig.status).toBe(400)
+    const refused = async (fileName: string, bytes: Uint8Array | string, message: RegExp, type = '') => {
+      const res = await upload(owner, orgId, fileName, bytes, type)
+      expect(res.status, fileName).toBe(400)
+      expect(res.body.error.code).toBe('BAD_REQUEST')
+      expect(res.body.error.message, fileName).toMatch(message)
+      return res.body.error
+    }
+    await refused('broken.pdf', new Uint8Array([0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), /not a PDF/, 'application/pdf')
+    await refused('letter.docx', 'PK\u0003\u0004 definitely not a zip', /DOCX/)
+    await refused('empty.txt', '', /empty/)
+    await refused('blank.md', '\n\n   \n', /no text/)
+    await refused('rows.csv', 'Dish,Price\n', /no rows/)
+    await refused('notes.txt', new Uint8Array([0xff, 0xfe, 0xfd, 0x00]), /not UTF-8/)
+    await refused('nul.txt', 'text with a NUL \u0000 byte', /binary/)
+    await refused('photo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47]), /\.png files are not supported/, 'image/png')
+    const tooBig = await refused('big.txt', 'a'.repeat(10 * 1024 * 1024 + 10), /10 MB/)
+    expect(tooBig.details[0]).toMatchObject({ path: 'file', limit: 'fileBytes', max: 10 * 1024 * 1024 })
+    // Far over: the request body itself is refused before it is read whole.
+    await refused('huge.txt', 'a'.repeat(12 * 1024 * 1024), /larger than \d+ MB/)
     const noFile = await rt.request(`${kb(orgId)}/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: new FormData() })
     expect(noFile.status).toBe(400)
     expect((await api(rt, owner, 'GET', kb(orgId))).body.sources.length).toBe(before)
+  })
+
+  it('accepts a file whose damage only reading shows, then marks it failed with the reason; it can be deleted', async () => {
+    const damaged = await uploadRead(owner, orgId, 'damaged.pdf', '%PDF-1.7\n this is not really a pdf body', 'application/pdf')
+    expect(damaged.source).toMatchObject({ status: 'failed', progress: 100, content: '' })
+    expect(damaged.source.error).toMatch(/^Cannot use this file: (the PDF is damaged|no text)/)
+    const listed = (await api(rt, owner, 'GET', kb(orgId))).body.sources.find((s: { id: string }) => s.id === damaged.source.id)
+    expect(listed).toMatchObject({ status: 'failed', error: damaged.source.error })
+    const stored = await rt.database.sql.executeSql('select file_bytes from knowledge_sources where id = $1', [damaged.source.id])
+    expect(stored.rows[0].file_bytes).toBeNull()
+    // Its text cannot be edited; it can be deleted.
+    const edit = await api(rt, owner, 'PATCH', `${kb(orgId)}/${damaged.source.id}`, { content: 'typed in' })
+    expect(edit.status).toBe(409)
+    expect(edit.body.error.code).toBe('CONFLICT')
+    expect((await api(rt, owner, 'DELETE', `${kb(orgId)}/${damaged.source.id}`)).status).toBe(200)
+    expect((await api(rt, owner, 'GET', `${kb(orgId)}/${damaged.source.id}`)).status).toBe(404)
+  })
+
+  it('lists long documents as previews with their length; one source is fetched whole', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const paragraph = 'Our workshop repairs bicycles of every make, from city bikes to racing frames. '
+    const text = Array.from({ length: 40_000 }, (_, i) => `${i}. ${paragraph.trim()}`).join('\n')
+    const { source } = await uploadRead(owner, org.id, 'manual.txt', text)
+    expect(source.status).toBe('ready')
+    expect(source.content === text, 'the whole text').toBe(true)
+    expect(source).toMatchObject({ contentLength: text.length, contentTruncated: false })
+    const list = await api(rt, owner, 'GET', kb(org.id))
+    expect(list.status).toBe(200)
+    const listed = list.body.sources[0]
+    expect(listed).toMatchObject({ id: source.id, contentLength: text.length, contentTruncated: true })
+    expect(listed.content).toBe(text.slice(0, 1000))
+    // The whole list stays small however large the documents are.
+    expect(JSON.stringify(list.body).length).toBeLessThan(5000)
+
+    // The same for a long text source; its editor fetches it whole.
+    const long = await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'Price list', content: paragraph.repeat(2000) })
+    expect(long.status).toBe(201)
+    const preview = (await api(rt, owner, 'GET', kb(org.id))).body.sources.find((s: { id: string }) => s.id === long.body.source.id)
+    expect(preview).toMatchObject({ contentTruncated: true, contentLength: paragraph.repeat(2000).trim().length })
+    const whole = await api(rt, owner, 'GET', `${kb(org.id)}/${long.body.source.id}`)
+    expect(whole.body.source).toMatchObject({ content: paragraph.repeat(2000).trim(), contentTruncated: false })
+  })
+})
+
+describe('one source and a file being read: security', () => {
+  it('GET one source: no session 401, another tenant 404, every member reads', async () => {
+    const owner = await signUp(rt)
+    const viewer = await signUp(rt)
+    const stranger = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    await addMember(rt, owner, org.id, viewer, 'viewer')
+    const faq = await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Secret?', content: 'Only members.' })
+    const path = `${kb(org.id)}/${faq.body.source.id}`
+    expect((await api(rt, undefined, 'GET', path)).status).toBe(401)
+    const strangerRes = await api(rt, stranger, 'GET', path)
+    expect(strangerRes.status).toBe(404)
+    expect(strangerRes.body.error.code).toBe('NOT_FOUND')
+    const viewerRes = await api(rt, viewer, 'GET', path)
+    expect(viewerRes.status).toBe(200)
+    expect(viewerRes.body.source.content).toBe('Only members.')
+    // A source id through another organization, even one the caller belongs to.
+    const other = await createOrganization(rt, stranger)
+    expect((await api(rt, stranger, 'GET', `${kb(other.id)}/${faq.body.source.id}`)).status).toBe(404)
+    expect((await api(rt, owner, 'GET', `${kb(org.id)}/no-such-source`)).status).toBe(404)
+  })
+
+  it('a processing file is skipped by training, its text cannot be edited, and its job fills it in', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you open on Sundays?', content: 'Yes, 10 to 4.' })
+    // Stored as processing with no job yet: what the dashboard sees between upload and extraction.
+    const inserted = await rt.database.sql.executeSql(
+      `insert into knowledge_sources (organization_id, kind, title, content, file_name, mime_type, size_bytes, status, progress, file_bytes)
+       values ($1, 'file', 'hours', '', 'hours.txt', 'text/plain', 30, 'processing', 0, convert_to('Closed on Mondays for cleaning.', 'UTF8'))
+       returning id`,
+      [org.id],
+    )
+    const sourceId = String(inserted.rows[0].id)
+    const edit = await api(rt, owner, 'PATCH', `${kb(org.id)}/${sourceId}`, { content: 'typed in' })
+    expect(edit.status).toBe(409)
+    expect(edit.body.error.message).toMatch(/still being read/)
+    await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
+    expect((await waitForTraining(owner, org.id)).status).toBe('trained')
+    const chunks = await rt.database.sql.executeSql('select source_id from knowledge_chunks where organization_id = $1', [org.id])
+    expect(chunks.rows.map((r) => r.source_id)).not.toContain(sourceId)
+
+    const extract = knowledgeHandlers['knowledge.extract']
+    if (!extract) throw new Error('no knowledge.extract handler')
+    await extract({ organizationId: org.id, sourceId }, rt.services, { id: 'job-x', retryCount: 0, retryLimit: 2, isLastAttempt: false })
+    const ready = (await api(rt, owner, 'GET', `${kb(org.id)}/${sourceId}`)).body.source
+    expect(ready).toMatchObject({ status: 'ready', content: 'Closed on Mondays for cleaning.', error: null })
+    // Another organization's id in the payload finds nothing to do.
+    const other = await createOrganization(rt, owner)
+    await extract({ organizationId: other.id, sourceId }, rt.services, { id: 'job-y', retryCount: 0, retryLimit: 2, isLastAttempt: false })
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.training.changedSinceTraining).toBe(true)
   })
 })
 
@@ -403,6 +521,10 @@ describe('training', () => {
       expect(doc.paths[path], path).toBeDefined()
     }
     expect(Object.keys(doc.paths['/api/organizations/{id}/knowledge/files'].post as object)).toContain('requestBody')
+    const uploadDoc = doc.paths['/api/organizations/{id}/knowledge/files'].post as { responses: Record<string, unknown> }
+    expect(Object.keys(uploadDoc.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '404']))
+    expect(Object.keys(uploadDoc.responses)).not.toContain('201')
+    expect(doc.paths['/api/organizations/{id}/knowledge/{sourceId}'].get).toBeDefined()
   })
 
   it('lists the providers this deployment can use', async () => {

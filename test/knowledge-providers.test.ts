@@ -6,6 +6,7 @@ import { generateReply } from '../src/server/providers/ai/generate-reply.js'
 import { chooseModel, languageModelFor } from '../src/server/providers/ai/models.js'
 import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { type FakeOpenAI, messageText, startFakeOpenAI } from './support/fake-openai.js'
+import { waitFor } from './support/wait.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 
 let rt: TestRuntime
@@ -270,7 +271,13 @@ describe('retraining while customers write', () => {
     const rows = Array.from({ length: 4000 }, (_, i) => `Widget ${i},${i % 90} GBP,"${notes}"`)
     const form = new FormData()
     form.append('file', new Blob([`Product,Price,Notes\n${rows.join('\n')}`]), 'catalogue.csv')
-    expect((await rt.request(`${kb(org.id)}/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: form })).status).toBe(201)
+    const upload = await rt.request(`${kb(org.id)}/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: form })
+    expect(upload.status).toBe(202)
+    const { source } = (await upload.json()) as { source: { id: string } }
+    await waitFor(
+      async () => (await api(rt, owner, 'GET', kb(org.id))).body.sources.find((s: { id: string }) => s.id === source.id)?.status === 'ready',
+      { what: 'the file read', timeoutMs: 60_000 },
+    )
     await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you have a warranty?', content: 'Every widget has a two year warranty.' })
 
     expect((await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)).status).toBe(202)

@@ -273,6 +273,30 @@ describe('retrieval test set', () => {
     expect(bistro.answer).toMatch(/^Voici ce que je peux vous dire : .*Fermé le dimanche et le lundi/)
   })
 
+  it('answers from a generation trained before term statistics were kept, and records them', async () => {
+    // Another owner: an account owns at most five organizations.
+    const other = await signUp(rt)
+    const org = await createOrganization(rt, other, { name: 'Older generation', ai: { tone: 'friendly', language: 'en' } })
+    const kb = `/api/organizations/${org.id}/knowledge`
+    const faq = (await api(rt, other, 'POST', kb, { kind: 'faq', question: 'Do you repair bicycles?', content: 'Yes, any bicycle, in two days.' })).body.source
+    await api(rt, other, 'POST', kb, { kind: 'faq', question: 'Do you sell helmets?', content: 'Helmets from 30 GBP.' })
+    await api(rt, other, 'POST', `/api/organizations/${org.id}/train`)
+    const deadline = Date.now() + 30_000
+    while ((await api(rt, other, 'GET', kb)).body.training.status !== 'trained') {
+      if (Date.now() > deadline) throw new Error('did not train')
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const terms = () => rt.database.sql.executeSql('select lexeme, df from knowledge_terms where organization_id = $1 order by lexeme', [org.id])
+    const recorded = (await terms()).rows
+    expect(recorded).toContainEqual({ lexeme: 'bicycl', df: 1 })
+    // As after an upgrade: the live generation has passages but no statistics yet.
+    await rt.database.sql.executeSql('delete from knowledge_terms where organization_id = $1', [org.id])
+    const generation = await generationOf(org.id)
+    const [top] = await retrievePassages(rt.services, { organizationId: org.id, generation, message: 'can you fix my bicycle?' })
+    expect(top?.sourceId).toBe(faq.id)
+    expect((await terms()).rows).toEqual(recorded)
+  })
+
   it('stays fast on a knowledge base of 10,000 chunks', async () => {
     const big = await createOrganization(rt, owner, { name: 'Big catalogue' })
     const words = ['lamp', 'chair', 'table', 'sofa', 'shelf', 'rug', 'mirror', 'desk', 'bed', 'stool']
@@ -284,9 +308,17 @@ describe('retrieval test set', () => {
     const form = new FormData()
     form.append('file', new Blob([`Item,Price,Stock,Description\n${rows.join('\n')}`]), 'catalogue.csv')
     const up = await rt.request(`/api/organizations/${big.id}/knowledge/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: form })
-    expect(up.status).toBe(201)
-    await api(rt, owner, 'POST', `/api/organizations/${big.id}/train`)
+    expect(up.status).toBe(202)
     const deadline = Date.now() + 90_000
+    // The file's text is read by a job; training takes it once it is ready.
+    for (;;) {
+      const { sources } = (await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body
+      const file = sources.find((s: { kind: string }) => s.kind === 'file')
+      if (file?.status === 'ready') break
+      if (file?.status === 'failed' || Date.now() > deadline) throw new Error(`catalogue not read: ${file?.status}`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    await api(rt, owner, 'POST', `/api/organizations/${big.id}/train`)
     while ((await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body.training.status !== 'trained') {
       if (Date.now() > deadline) throw new Error('big catalogue did not train')
       await new Promise((r) => setTimeout(r, 200))

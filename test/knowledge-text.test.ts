@@ -48,6 +48,37 @@ describe('chunking', () => {
   })
 })
 
+describe('chunking large files', () => {
+  // Linear, not quadratic: a 50,000-line file is split at once (the old chunker took ~20 s).
+  // What is asserted is the output, not a time.
+  it('chunks a 50,000-line file with plain-text headings, keeping every line under its heading', () => {
+    const lines: string[] = []
+    for (let section = 0; section < 10_000; section++) {
+      lines.push(`Section ${section}`, '')
+      for (let item = 0; item < 4; item++) lines.push(`Item ${section}-${item} costs ${item + 1} EUR.`)
+      lines.push('')
+    }
+    expect(lines.length).toBe(70_000)
+    const chunks = chunkText(lines.join('\n'), { title: 'Catalogue' })
+    expect(chunks).toHaveLength(10_000)
+    for (const [section, chunk] of chunks.entries()) {
+      expect(chunk.heading).toBe(`Catalogue › Section ${section}`)
+      expect(chunk.content).toBe(Array.from({ length: 4 }, (_, item) => `Item ${section}-${item} costs ${item + 1} EUR.`).join(' '))
+    }
+  })
+
+  it('chunks a 50,000-row table and 50,000 CSV facts without losing or reordering a row', () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `| Part ${i} | ${i % 97}.00 EUR |`)
+    const table = chunkText(`## Parts\n\n| Part | Price |\n|---|---|\n${rows.join('\n')}`)
+    expect(table.flatMap((c) => c.content.split('\n').filter((l) => l !== '| Part | Price |'))).toEqual(rows)
+    expect(table.every((c) => c.heading === 'Parts' && c.content.startsWith('| Part | Price |'))).toBe(true)
+
+    const facts = Array.from({ length: 50_000 }, (_, i) => `Part: ${i}; Price: ${i % 97}`)
+    const packed = chunkText(facts.join('\n'), { atomicLines: true })
+    expect(packed.flatMap((c) => c.content.split('\n'))).toEqual(facts)
+  })
+})
+
 describe('file text', () => {
   it('turns CSV rows into facts with their headers, skipping empty cells', () => {
     expect(csvFacts('Name;Price;Note\nSoup;5;\n"Pie; large";9;hot\n')).toBe('Name: Soup; Price: 5\nName: Pie; large; Price: 9; Note: hot')

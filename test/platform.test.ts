@@ -43,7 +43,13 @@ describe('health and docs', () => {
     expect(doc.paths['/api/organizations/{id}/members']).toBeDefined()
     const ui = await rt.request('/api/docs')
     expect(ui.status).toBe(200)
-    expect(await ui.text()).toContain('/api/openapi.json')
+    // The page loads Swagger UI from the installed package and an init script (no inline script).
+    const html = await ui.text()
+    const init = /src="([^"]*init[^"]*\.js)"/.exec(html)?.[1]
+    expect(init).toBeTruthy()
+    const script = await rt.request(init!.startsWith('/') ? init! : `/api/docs/${init}`)
+    expect(script.status).toBe(200)
+    expect(await script.text()).toContain('/api/openapi.json')
   })
 
   it('answers unknown API routes with the error shape', async () => {
@@ -89,6 +95,10 @@ describe('accounts', () => {
 })
 
 describe('rate limiting', () => {
+  /** A request arriving over a socket from `peer` (in-process requests have none and share one key). */
+  const fromPeer = (target: TestRuntime, peer: string, path: string, headers: Record<string, string> = {}) =>
+    Promise.resolve(target.app.request(path, { headers }, { incoming: { socket: { remoteAddress: peer } } }))
+
   it('answers 429 with Retry-After past the per-minute limit, shared by every process on the database', async () => {
     const database = await createTestDatabase()
     const env = { RATE_LIMIT_PER_MINUTE: '5' }
@@ -98,7 +108,8 @@ describe('rate limiting', () => {
       const statuses: number[] = []
       for (let i = 0; i < 6; i++) {
         const target = i % 2 === 0 ? a : b
-        const res = await target.request('/api/organizations', { headers: { 'x-forwarded-for': '203.0.113.9' } })
+        // A forged X-Forwarded-For per request changes nothing: no proxy is trusted by default.
+        const res = await fromPeer(target, '203.0.113.9', '/api/organizations', { 'x-forwarded-for': `198.51.100.${i}` })
         statuses.push(res.status)
         if (res.status === 429) {
           expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
@@ -109,7 +120,7 @@ describe('rate limiting', () => {
       expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true)
       expect(statuses[5]).toBe(429)
       // Another client is not affected.
-      const other = await a.request('/api/organizations', { headers: { 'x-forwarded-for': '198.51.100.1' } })
+      const other = await fromPeer(a, '198.51.100.1', '/api/organizations')
       expect(other.status).toBe(401)
     } finally {
       await a.close()

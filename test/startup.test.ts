@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import twilio from 'twilio'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openPostgres } from '../src/server/db/client.js'
 import { childEnv, testEnv } from './support/env.js'
@@ -62,7 +63,7 @@ describe('npm start', () => {
     const signUp = await fetch(`${first.base}/api/auth/sign-up/email`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: first.base },
-      body: JSON.stringify({ email: 'persist@example.test', password: 'persist-password', name: 'P' }),
+      body: JSON.stringify({ email: 'persist@example.test', password: 'kept-across-restarts-1', name: 'P' }),
     })
     expect(signUp.status).toBe(200)
     await stop(first.child)
@@ -71,7 +72,7 @@ describe('npm start', () => {
     const signIn = await fetch(`${second.base}/api/auth/sign-in/email`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: second.base },
-      body: JSON.stringify({ email: 'persist@example.test', password: 'persist-password' }),
+      body: JSON.stringify({ email: 'persist@example.test', password: 'kept-across-restarts-1' }),
     })
     expect(signIn.status).toBe(200)
     await stop(second.child)
@@ -114,4 +115,87 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('several processes on one PostgreSQL
       await admin.end()
     }
   })
+})
+
+describe.skipIf(!testEnv.TEST_DATABASE_URL)('npm start on PostgreSQL', () => {
+  it('runs the web processes and a worker process of its own, which answers a customer', async () => {
+    const serverUrl = testEnv.TEST_DATABASE_URL!
+    const name = `t_cluster_${Date.now().toString(36)}`
+    const admin = new pg.Client({ connectionString: serverUrl })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    const url = new URL(serverUrl)
+    url.pathname = `/${name}`
+    const secret = 'cluster-test-secret-cluster-test-secret-0123'
+    const db = await openPostgres(url.toString(), { max: 2 })
+    try {
+      const server = await startServer({ DATABASE_URL: url.toString(), AUTH_SECRET: secret, WEB_PROCESSES: '2' })
+      const appUrl = server.base.replace('127.0.0.1', 'localhost')
+      const json = { 'content-type': 'application/json', origin: appUrl }
+      const signUp = await fetch(`${server.base}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: `c-${Date.now()}@example.test`, password: 'cluster-Pass-4821-x', name: 'C' }),
+      })
+      expect(signUp.status).toBe(200)
+      const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${server.base}${path}`, {
+          method,
+          headers: { ...json, cookie },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+        // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read field by field below
+        return (await res.json()) as any
+      }
+      const { organization } = await call('POST', '/api/organizations', { name: 'Cluster Cafe', welcomeMessage: '' })
+      const { numbers } = await call('GET', '/api/organizations/search-numbers?country=US&type=local&limit=1')
+      await call('POST', `/api/organizations/${organization.id}/provision-number`, { phoneNumber: numbers[0].phoneNumber })
+      let number = ''
+      for (let i = 0; i < 100 && !number; i++) {
+        const { organization: org } = await call('GET', `/api/organizations/${organization.id}`)
+        if (org.numberStatus === 'active') number = org.whatsappNumber
+        else await new Promise((r) => setTimeout(r, 250))
+      }
+      expect(number).toMatch(/^\+1/)
+
+      // A customer writes through the signed webhook (the sandbox signs with its token).
+      const params = {
+        MessageSid: `SM${'c'.repeat(32)}`,
+        From: 'whatsapp:+15550007777',
+        To: `whatsapp:${number}`,
+        Body: 'Hello?',
+        WaId: '15550007777',
+        NumMedia: '0',
+      }
+      const token = `sandbox-${secret.slice(0, 24)}`
+      const signature = twilio.getExpectedTwilioSignature(token, `${appUrl}/api/whatsapp/webhook`, params)
+      const hook = await fetch(`${server.base}/api/whatsapp/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params).toString(),
+      })
+      expect(hook.status).toBe(200)
+      let answered = false
+      for (let i = 0; i < 120 && !answered; i++) {
+        const { rows } = await db.sql.executeSql(
+          "select count(*)::int as n from messages where source = 'ai' and provider_message_id is not null",
+        )
+        answered = rows[0]?.n === 1
+        if (!answered) await new Promise((r) => setTimeout(r, 250))
+      }
+      expect(answered).toBe(true)
+      // One process listens for work (the worker); the web processes do not.
+      const { rows } = await db.sql.executeSql(
+        "select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'job-wake-listener'",
+        [name],
+      )
+      expect(rows[0]?.n).toBe(1)
+      await stop(server.child)
+    } finally {
+      await db.close()
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
+  }, 180_000)
 })

@@ -8,14 +8,14 @@ import { messages } from '../src/server/db/schema/index.js'
 import { createTestDatabase } from './support/database.js'
 import { testEnv } from './support/env.js'
 import { createOrganization, signUp } from './support/factories.js'
-import { type FakeOpenAI, startFakeOpenAI } from './support/fake-openai.js'
+import { type FakeOpenAI, messageText, startFakeOpenAI } from './support/fake-openai.js'
 import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
 
-// A worker process killed (SIGKILL) while the model is answering: the job is retried by another
-// worker process and the customer still gets exactly one reply. Worker processes share the
+// A worker process killed (SIGKILL) while the model is answering: its inbox rows go to another
+// worker process and each customer still gets exactly one reply; two workers share one inbox. Worker processes share the
 // database, so this runs on the PostgreSQL server (TEST_DATABASE_URL), as in CI.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const AUTH_SECRET = 'crash-test-secret-crash-test-secret-0123456789'
@@ -64,41 +64,92 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
     await model?.close()
   })
 
-  it('loses nothing: another worker retries the job and sends one reply', async () => {
+  it('loses nothing: a worker killed mid-batch leaves its messages to another, each answered once', async () => {
     const owner = await signUp(web)
     const org = await createOrganization(web, owner, { welcomeMessage: '' })
     const number = await giveActiveNumber(web, org.id)
-    // The first model call hangs; the worker is killed while it waits.
-    model.script({ text: 'never sent', delayMs: 120_000 })
+    // Every model call of the first worker hangs; it is killed while they wait.
+    model.script(...Array.from({ length: 5 }, () => ({ text: 'never sent', delayMs: 120_000 })))
     model.fallback = () => ({ text: 'We open at 8 every morning.' })
 
     const first = startWorker()
-    const customer = uniquePhone()
-    const params = inboundParams({ from: customer, to: number, body: 'When do you open?' })
-    expect((await postTwilio(web, '/api/whatsapp/webhook', params)).status).toBe(200)
-    await waitFor(() => model.requests.length === 1, { what: 'the model call', timeoutMs: 30_000 })
+    const customers = Array.from({ length: 5 }, () => uniquePhone())
+    const sent = await Promise.all(
+      customers.map(async (from) => {
+        const params = inboundParams({ from, to: number, body: 'When do you open?' })
+        expect((await postTwilio(web, '/api/whatsapp/webhook', params)).status).toBe(200)
+        return params.MessageSid
+      }),
+    )
+    await waitFor(() => model.requests.length === 5, { what: 'the model calls', timeoutMs: 30_000 })
     first.kill('SIGKILL')
     await new Promise((r) => first.once('exit', r))
 
-    const [planned] = await repliesTo(web, params.MessageSid)
-    expect(planned).toMatchObject({ source: 'ai', status: 'queued', body: '' }) // planned, not sent
-    // Instead of waiting out the job's expiry (minutes), age it as if that time had passed.
-    await web.services.db.execute(
-      sql`update pgboss.job set started_on = now() - interval '1 hour' where name = 'inbound.reply' and state = 'active'`,
-    )
-
+    for (const sid of sent) {
+      const [planned] = await repliesTo(web, sid)
+      expect(planned).toMatchObject({ source: 'ai', status: 'queued', body: '' }) // planned, not sent
+    }
+    // The dead worker's lease runs out (30 s) and the next worker takes the rows.
     startWorker()
-    const replies = await waitFor(
-      async () => {
-        const rows = await repliesTo(web, params.MessageSid)
-        return rows.length === 1 && rows[0].providerMessageId ? rows : null
-      },
-      { what: 'the reply after the crash', timeoutMs: 60_000, intervalMs: 250 },
+    for (const [i, sid] of sent.entries()) {
+      const replies = await waitFor(
+        async () => {
+          const rows = await repliesTo(web, sid)
+          return rows.length === 1 && rows[0]?.providerMessageId ? rows : null
+        },
+        { what: 'the reply after the crash', timeoutMs: 90_000, intervalMs: 250 },
+      )
+      expect(replies[0]?.body).toBe('We open at 8 every morning.')
+      const to = twilio.state.messages.filter((m) => m.to === `whatsapp:${customers[i]}`)
+      expect(to.map((m) => m.body)).toEqual(['We open at 8 every morning.'])
+      const stored = await web.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
+      expect(stored).toHaveLength(1)
+    }
+  }, 150_000)
+
+  it('two worker processes on one inbox: every message answered once, each conversation in order', async () => {
+    const owner = await signUp(web)
+    const org = await createOrganization(web, owner, { welcomeMessage: '' })
+    const number = await giveActiveNumber(web, org.id)
+    // The answer names the question, so the order of the answers shows the order of the work.
+    model.fallback = (req) => {
+      const last = req.body.messages.at(-1)
+      const asked = /question (\d+)/.exec(last ? messageText(last) : '')?.[1] ?? '?'
+      return { text: `Answer to question ${asked}`, delayMs: 20 }
+    }
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+    startWorker()
+    startWorker()
+    const customers = Array.from({ length: 8 }, () => uniquePhone('+1888'))
+    // Each customer sends four messages at once.
+    const sids = await Promise.all(
+      customers.flatMap((from) =>
+        [1, 2, 3, 4].map(async (n) => {
+          const params = inboundParams({ from, to: number, body: `This is question ${n}` })
+          expect((await postTwilio(web, '/api/whatsapp/webhook', params)).status).toBe(200)
+          return params.MessageSid
+        }),
+      ),
     )
-    expect(replies[0].body).toBe('We open at 8 every morning.')
-    const sent = twilio.state.messages.filter((m) => m.to === `whatsapp:${customer}`)
-    expect(sent.map((m) => m.body)).toEqual(['We open at 8 every morning.'])
-    const stored = await web.services.db.select().from(messages).where(eq(messages.providerMessageId, params.MessageSid))
-    expect(stored).toHaveLength(1)
-  }, 120_000)
+    await waitFor(
+      async () => {
+        const done = await web.services.db.execute(
+          sql`select count(*)::int as n from inbox where message_sid in (${sql.join(sids.map((s) => sql`${s}`), sql`, `)}) and done_at is not null`,
+        )
+        return (done as unknown as { rows: { n: number }[] }).rows[0]?.n === sids.length
+      },
+      { what: 'all 32 messages answered', timeoutMs: 90_000, intervalMs: 250 },
+    )
+    for (const from of customers) {
+      const out = twilio.state.messages.filter((m) => m.to === `whatsapp:${from}`).map((m) => m.body)
+      // Sent in the order the customer wrote, each once (arrival order of concurrent posts may differ).
+      expect([...out].sort()).toEqual(['Answer to question 1', 'Answer to question 2', 'Answer to question 3', 'Answer to question 4'])
+      const inbound = await web.services.db.execute(
+        sql`select m.body from messages m join contacts c on c.id = (select contact_id from conversations where id = m.conversation_id)
+            where c.wa_id = ${from} and m.direction = 'inbound' order by m.created_at`,
+      )
+      const asked = (inbound as unknown as { rows: { body: string }[] }).rows.map((r) => r.body.replace('This is question', 'Answer to question'))
+      expect(out).toEqual(asked)
+    }
+  }, 150_000)
 })

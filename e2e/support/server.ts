@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { readOutbox } from '../../src/server/providers/mail/log-outbox'
 import { testEnv } from '../../test/support/env'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -81,6 +82,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
     RATE_LIMIT_PER_MINUTE: '100000',
+    // The browser signs up several users from 127.0.0.1 within the hour.
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    SIGN_UPS_PER_HOUR: '100000',
     ...postgres?.env,
     ...extraEnv,
   }
@@ -160,4 +164,40 @@ export function uniqueUser(prefix: string) {
   counter += 1
   const tag = `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`
   return { name: `${prefix} ${tag}`, email: `${prefix}.${tag}@example.test`.toLowerCase(), password: 'correct-horse-battery-9' }
+}
+
+/** Opens the email-verification link the server's log outbox holds for `email` (no SMTP in e2e). */
+export async function verifyEmailViaOutbox(server: RunningServer, email: string) {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const mail = (await readOutbox(server.dataDir)).filter((m) => m.to === email && m.text.includes('/verify-email?')).pop()
+    const link = mail && /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(mail.text)?.[0]
+    if (link) {
+      const res = await fetch(link, { redirect: 'manual' })
+      if (res.status !== 302 && res.status !== 200) throw new Error(`verify-email → ${res.status} ${await res.text()}`)
+      return
+    }
+    if (Date.now() > deadline) throw new Error(`no verification email for ${email}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** Adds a member the way people do: the owner invites, the member verifies their email and accepts. */
+export async function addMemberViaApi(
+  server: RunningServer,
+  ownerCookie: string,
+  orgId: string,
+  member: { email: string; cookie: string },
+  role: string,
+) {
+  const invited = await server.request(`/api/organizations/${orgId}/members`, {
+    method: 'POST',
+    cookie: ownerCookie,
+    body: JSON.stringify({ email: member.email, role }),
+  })
+  if (invited.status !== 201) throw new Error(`invite → ${invited.status} ${await invited.text()}`)
+  const { invitation } = (await invited.json()) as { invitation: { id: string } }
+  await verifyEmailViaOutbox(server, member.email)
+  const accepted = await server.request(`/api/me/invitations/${invitation.id}/accept`, { method: 'POST', cookie: member.cookie })
+  if (accepted.status !== 200) throw new Error(`accept → ${accepted.status} ${await accepted.text()}`)
 }

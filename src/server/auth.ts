@@ -1,10 +1,14 @@
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { authHooks } from './auth-hooks.js'
 import type { Config } from './config.js'
 import type { Db } from './db/client.js'
+import type { Logger } from './logger.js'
+import { verificationEmail } from './core/account/emails.js'
+import type { Mailer } from './providers/mail/types.js'
 import { account, session, user, verification } from './db/schema/auth.js'
 
-export function createAuth(db: Db, config: Config) {
+export function createAuth(db: Db, config: Config, mailer: Mailer, log: Logger) {
   return betterAuth({
     appName: 'WhatsApp AI Assistants',
     baseURL: config.appUrl,
@@ -12,6 +16,22 @@ export function createAuth(db: Db, config: Config) {
     secret: config.authSecret,
     database: drizzleAdapter(db, { provider: 'pg', schema: { user, session, account, verification } }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    // Password policy, sign-up without revealing existing accounts, per-account sign-in throttle.
+    hooks: authHooks({ db, config }),
+    // Sign-up signs in without a verified email (autoSignIn) and sends the link; operator rights
+    // and accepting invitations need the verified address (http/middleware/session.ts, core/members).
+    emailVerification: {
+      sendOnSignUp: true,
+      expiresIn: 60 * 60 * 24,
+      sendVerificationEmail: async ({ user, url }) => {
+        try {
+          await mailer.send(verificationEmail({ to: user.email, name: user.name, url }))
+        } catch (err) {
+          log.error({ err, userId: user.id }, 'verification email not sent')
+          throw err
+        }
+      },
+    },
     user: {
       additionalFields: {
         phone: { type: 'string', required: false, input: false },

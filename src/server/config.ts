@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
@@ -53,8 +54,26 @@ const envSchema = z
     AI_COMPATIBLE_MODELS: optionalString,
     CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     OPERATOR_EMAILS: optionalString,
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+        .optional(),
+    ),
+    SMTP_HOST: optionalString,
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SMTP_USER: optionalString,
+    SMTP_PASSWORD: optionalString,
+    SMTP_FROM: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    WEB_PROCESSES: z.coerce.number().int().min(0).max(64).default(0),
+    TRUST_PROXY: optionalString,
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    SIGN_UPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+    MAX_ORGANIZATIONS_PER_USER: z.coerce.number().int().min(1).default(5),
+    MAX_NUMBERS_PER_USER: z.coerce.number().int().min(0).default(2),
+    PROVISIONING_ATTEMPTS_PER_HOUR: z.coerce.number().int().min(1).default(5),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
@@ -62,6 +81,16 @@ const envSchema = z
         code: 'custom',
         path: [env.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID'],
         message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together',
+      })
+    }
+    if (env.SMTP_URL && env.SMTP_HOST) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_HOST'], message: 'set SMTP_URL or SMTP_HOST, not both' })
+    }
+    if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER'],
+        message: 'SMTP_USER and SMTP_PASSWORD must be set together',
       })
     }
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
@@ -97,9 +126,39 @@ export interface Config {
   }
   cronSecret?: string
   operatorEmails: string[]
+  /** Outgoing email: an SMTP server, or (unset) the log transport that writes messages to the log and DATA_DIR/mail-outbox. */
+  mail: MailConfig
   logLevel: string
   rateLimitPerMinute: number
+  /** Web processes `--role=all` starts on PostgreSQL (0: one per core); the worker gets its own process. */
+  webProcesses: number
+  /** Which peers may tell us the client's address in X-Forwarded-For (http/client-ip.ts). */
+  trustProxy: TrustProxy
+  /** Sign-in, sign-up and password requests per client address per minute. */
+  authRateLimitPerMinute: number
+  /** Sign-up attempts per client address per hour (new and existing emails alike). */
+  signUpsPerHour: number
+  /** Per-account caps until billing decides otherwise; operators are exempt. */
+  accountLimits: {
+    /** Business organizations one account may own. */
+    organizationsPerUser: number
+    /** Live numbers across the organizations one account owns. */
+    numbersPerUser: number
+    /** Purchase attempts per organization in any hour. */
+    provisioningAttemptsPerHour: number
+  }
 }
+
+/**
+ * `off`: the socket's peer is the client and X-Forwarded-For is ignored. `hops`: that many proxies
+ * stand in front of the app. `addresses`: the peers (IPs or CIDRs) whose X-Forwarded-For is believed.
+ */
+export type TrustProxy = { kind: 'off' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; entries: readonly string[] }
+
+export type MailConfig =
+  | { transport: 'smtp'; from: string; url: string }
+  | { transport: 'smtp'; from: string; host: string; port: number; user?: string; password?: string }
+  | { transport: 'log'; from: string }
 
 export class ConfigError extends Error {
   constructor(public readonly issues: string[]) {
@@ -167,9 +226,54 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
+    mail: mailConfig(e, appUrl),
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    webProcesses: e.WEB_PROCESSES,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    signUpsPerHour: e.SIGN_UPS_PER_HOUR,
+    accountLimits: {
+      organizationsPerUser: e.MAX_ORGANIZATIONS_PER_USER,
+      numbersPerUser: e.MAX_NUMBERS_PER_USER,
+      provisioningAttemptsPerHour: e.PROVISIONING_ATTEMPTS_PER_HOUR,
+    },
   }
+}
+
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  if (!value || ['off', 'false', '0', 'none'].includes(value.toLowerCase())) return { kind: 'off' }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops > 10) throw new ConfigError(['TRUST_PROXY: a hop count must be between 0 and 10'])
+    return { kind: 'hops', hops }
+  }
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  const bad = entries.filter((entry) => {
+    const [ip, prefix, ...rest] = entry.split('/')
+    const family = isIP(ip)
+    if (!family || rest.length > 0) return true
+    if (prefix === undefined) return false
+    return !/^\d+$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128)
+  })
+  if (bad.length > 0) {
+    throw new ConfigError([
+      `TRUST_PROXY: must be off, a hop count, or comma-separated IPs/CIDRs of your proxies (not understood: ${bad.join(', ')})`,
+    ])
+  }
+  return { kind: 'addresses', entries }
+}
+
+function mailConfig(e: z.infer<typeof envSchema>, appUrl: string): MailConfig {
+  const from = e.SMTP_FROM ?? `WhatsApp AI Assistants <no-reply@${new URL(appUrl).hostname}>`
+  if (e.SMTP_URL) return { transport: 'smtp', from, url: e.SMTP_URL }
+  if (e.SMTP_HOST) {
+    return { transport: 'smtp', from, host: e.SMTP_HOST, port: e.SMTP_PORT ?? 587, user: e.SMTP_USER, password: e.SMTP_PASSWORD }
+  }
+  return { transport: 'log', from }
 }
 
 export function parseRole(argv: string[]): Role {

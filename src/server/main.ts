@@ -1,15 +1,56 @@
+import cluster from 'node:cluster'
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { ConfigError, parseConfig, parseRole } from './config.js'
-import { createLogger } from './logger.js'
+import { type Config, ConfigError, parseConfig, parseRole, type Role } from './config.js'
+import { createLogger, type Logger } from './logger.js'
 import { startRuntime, WEB_ROOT } from './runtime.js'
 
-async function ensureWebBuilt(log: ReturnType<typeof createLogger>) {
+async function ensureWebBuilt(log: Logger) {
   if (existsSync(join(WEB_ROOT, 'index.html'))) return
   log.info('building the dashboard (first start)…')
   const { build } = await import('vite')
   await build({ configFile: join(WEB_ROOT, '..', '..', 'vite.config.ts'), logLevel: 'warn' })
+}
+
+/**
+ * `--role=all` on PostgreSQL: web processes on every core (they share the port through
+ * node:cluster) and the worker in a process of its own, so answering customers never holds up
+ * the webhook's acknowledgements. A process that dies is started again.
+ */
+function superviseProcesses(config: Config, log: Logger) {
+  const webCount = config.webProcesses || availableParallelism()
+  const roles = new Map<number, Role>()
+  let stopping = false
+  const fork = (role: Role) => {
+    cluster.setupPrimary({ args: [`--role=${role}`] })
+    const child = cluster.fork()
+    roles.set(child.id, role)
+  }
+  for (let i = 0; i < webCount; i++) fork('web')
+  fork('worker')
+  cluster.on('exit', (child, code, signal) => {
+    const role = roles.get(child.id) ?? 'web'
+    roles.delete(child.id)
+    if (stopping) return
+    log.error({ role, code, signal }, 'a process died; starting another')
+    setTimeout(() => fork(role), 1000)
+  })
+  log.info({ web: webCount, worker: 1, port: config.port }, `serving http://localhost:${config.port} from ${webCount} web processes and 1 worker`)
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    for (const child of Object.values(cluster.workers ?? {})) child?.process.kill('SIGTERM')
+    const deadline = setTimeout(() => process.exit(0), 10_000)
+    deadline.unref()
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
+    })
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
 }
 
 async function main() {
@@ -27,7 +68,10 @@ async function main() {
   }
   const log = createLogger(config.logLevel)
   const web = role === 'web' || role === 'all'
-  if (web) await ensureWebBuilt(log)
+  if (web && cluster.isPrimary) await ensureWebBuilt(log)
+  // PGlite is one in-process database: with it, `all` stays one process (see the README).
+  if (role === 'all' && config.databaseUrl && cluster.isPrimary) return superviseProcesses(config, log)
+
   const runtime = await startRuntime({ config, role, log, webRoot: web ? WEB_ROOT : undefined })
   let server: ReturnType<typeof serve> | undefined
   if (web) {

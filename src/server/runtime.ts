@@ -4,11 +4,14 @@ import type PgBoss from 'pg-boss'
 import { createAuth } from './auth.js'
 import type { Config, Role } from './config.js'
 import type { Services } from './core/context.js'
+import { learnDatabaseTimeZones } from './core/organizations/time-zones.js'
 import { type Database, openDatabase } from './db/client.js'
 import { createApp } from './http/app.js'
 import { createJobQueue, type LocalWorkers, listenForWakeUps, startBoss } from './jobs/queue.js'
+import { type InboxWorkerOptions, startInboxWorker } from './jobs/inbox-worker.js'
 import { startWorker } from './jobs/worker.js'
 import type { Logger } from './logger.js'
+import { createMailer } from './providers/mail/index.js'
 import { createTelephony } from './providers/telephony/index.js'
 import type { Telephony } from './providers/telephony/types.js'
 
@@ -24,6 +27,7 @@ export interface RuntimeOptions {
   telephony?: (config: Config, database: Database) => Telephony
   webRoot?: string
   workerPollingIntervalSeconds?: number
+  inbox?: InboxWorkerOptions
 }
 
 export interface Runtime {
@@ -38,15 +42,29 @@ export interface Runtime {
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, role, log } = opts
   const database = opts.database ?? (await openDatabase(config))
+  await learnDatabaseTimeZones(database.db)
   const worker = role === 'worker' || role === 'all'
   const boss = await startBoss(database, log, { schedule: worker, supervise: worker })
   const telephony = opts.telephony ? opts.telephony(config, database) : createTelephony(config, database.db)
   const localWorkers: LocalWorkers = new Map()
-  const services: Services = { db: database.db, config, log, telephony, jobs: createJobQueue(boss, localWorkers, database, log) }
-  const auth = createAuth(database.db, config)
+  const mailer = createMailer(config, log)
+  // Filled in below when this process answers the inbox; a web-only process wakes others by NOTIFY.
+  const inboxSignal = { wake: () => {} }
+  const services: Services = {
+    db: database.db,
+    config,
+    log,
+    telephony,
+    mailer,
+    jobs: createJobQueue(boss, localWorkers, database, log),
+    inbox: { wake: () => inboxSignal.wake() },
+  }
+  const auth = createAuth(database.db, config, mailer, log)
   const app = createApp({ services, auth, sql: database.sql, webRoot: opts.webRoot })
   if (worker) await startWorker(boss, services, localWorkers, { pollingIntervalSeconds: opts.workerPollingIntervalSeconds })
-  const listener = worker ? listenForWakeUps(database, boss, localWorkers, log) : undefined
+  const inbox = worker ? startInboxWorker(services, opts.inbox) : undefined
+  if (inbox) inboxSignal.wake = () => inbox.wake()
+  const listener = worker ? listenForWakeUps(database, boss, localWorkers, log, services.inbox) : undefined
   return {
     app,
     services,
@@ -54,6 +72,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     boss,
     async close() {
       await listener?.close()
+      await inbox?.stop()
       await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {})
       if (!opts.database) await database.close()
     },

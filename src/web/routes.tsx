@@ -1,8 +1,10 @@
 import { Navigate, Route, Routes } from 'react-router-dom'
 import { Layout } from './components/Layout'
 import { RequireAuth } from './components/RequireAuth'
+import { AccountPage } from './pages/AccountPage'
 import { AuthPage } from './pages/AuthPage'
 import { NotFoundPage } from './pages/NotFoundPage'
+import { OperatorPage } from './pages/OperatorPage'
 import { OrganizationPage } from './pages/OrganizationPage'
 import { OrganizationsPage } from './pages/OrganizationsPage'
 import { SimulatorPage } from './pages/SimulatorPage'
@@ -25,6 +27,8 @@ export function AppRoutes() {
         <Route path="/Dashboard/organizations/:id" element={<OrganizationPage />} />
         <Route path="/Dashboard/organizations/:id/simulator" element={<SimulatorPage />} />
         <Route path="/Dashboard/simulator" element={<SimulatorPage />} />
+        <Route path="/Dashboard/account" element={<AccountPage />} />
+        <Route path="/Dashboard/operator" element={<OperatorPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

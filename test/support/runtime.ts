@@ -7,6 +7,9 @@ import { createLogger } from '../../src/server/logger.js'
 import { type Runtime, startRuntime, type RuntimeOptions } from '../../src/server/runtime.js'
 import { createTestDatabase } from './database.js'
 
+/** The operator account the factories use to set plans (test/support/factories.ts `setPlan`). */
+export const FACTORY_OPERATOR_EMAIL = 'factory-operator@platform.test'
+
 export interface TestRuntime extends Runtime {
   config: Config
   /** Calls the app in-process, like a browser would over HTTP. */
@@ -30,7 +33,12 @@ export async function startTestRuntime(
     APP_URL: 'http://localhost:3999',
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Every in-process request shares one client address (http/client-ip.ts), so auth limits are lifted too.
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    SIGN_UPS_PER_HOUR: '100000',
     ...opts.env,
+    // The factories' own operator (setPlan) is always an operator, beside any the test names.
+    OPERATOR_EMAILS: [FACTORY_OPERATOR_EMAIL, opts.env?.OPERATOR_EMAILS].filter(Boolean).join(','),
   })
   const database = opts.database ?? (await createTestDatabase())
   const runtime = await startRuntime({

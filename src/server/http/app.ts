@@ -1,18 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { swaggerUI } from '@hono/swagger-ui'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Auth } from '../auth.js'
 import type { Services } from '../core/context.js'
 import { pingDatabase, type SqlExecutor } from '../db/client.js'
 import type { AppEnv } from './env.js'
+import { inApiErrorShape } from './auth-response.js'
+import { clientIp, NO_SOCKET } from './client-ip.js'
 import { errorBody, handleError } from './errors.js'
+import { csrfGuard } from './middleware/csrf.js'
+import { inputTextGuard } from './middleware/input-text.js'
 import { rateLimitMiddleware } from './middleware/rate-limit.js'
+import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
 import { createRouter } from './router.js'
 import { adminRoutes } from './routes/admin.js'
+import { apiDocsRoutes } from './routes/api-docs.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { cronRoutes } from './routes/cron.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
@@ -23,7 +28,7 @@ import { organizationRoutes } from './routes/organizations.js'
 import { simulatorRoutes } from './routes/simulator.js'
 import { statsRoutes } from './routes/stats.js'
 import { trainingRoutes } from './routes/training.js'
-import { whatsappRoutes } from './routes/whatsapp.js'
+import { WEBHOOK_BODY_LIMIT, whatsappRoutes } from './routes/whatsapp.js'
 
 export const JSON_BODY_LIMIT = 1024 * 1024
 export const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024
@@ -65,21 +70,42 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
     }
   })
 
+  app.use('*', securityHeaders(services.config.appUrl))
+  const csrf = csrfGuard(services.config.appUrl)
+  app.use('/api/*', (c, next) => (isMachinePath(c.req.path) ? next() : csrf(c, next)))
+
   const tooLarge = (limit: number) => (c: Context<AppEnv>) =>
     c.json(errorBody('BAD_REQUEST', `Request body is larger than ${Math.round(limit / 1024 / 1024)} MB`), 400)
   const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) })
   const uploadLimit = bodyLimit({ maxSize: UPLOAD_BODY_LIMIT, onError: tooLarge(UPLOAD_BODY_LIMIT) })
-  app.use('/api/*', (c, next) => (isUploadPath(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)))
+  // Twilio's forms are a few KB: a forged one is refused before its signature is even computed.
+  const webhookLimit = bodyLimit({
+    maxSize: WEBHOOK_BODY_LIMIT,
+    onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `Webhook form is larger than ${WEBHOOK_BODY_LIMIT / 1024} KB`), 413),
+  })
+  app.use('/api/*', (c, next) => {
+    if (c.req.path.startsWith('/api/whatsapp/')) return webhookLimit(c, next)
+    return isUploadPath(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)
+  })
 
-  const limiter = rateLimitMiddleware(sql, services.config.rateLimitPerMinute)
+  const limiter = rateLimitMiddleware(sql, services.config)
   app.use('/api/*', async (c, next) => {
     if (isMachinePath(c.req.path)) return next()
     await sessionMiddleware(c, async () => {
       await limiter(c, next)
     })
   })
+  // After the rate limit: nobody gets a body parsed for free.
+  app.use('/api/*', (c, next) => (isMachinePath(c.req.path) ? next() : inputTextGuard(c, next)))
 
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => auth.handler(c.req.raw))
+  app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
+    // better-auth records a session's address from X-Forwarded-For: give it the one resolved under TRUST_PROXY.
+    const headers = new Headers(c.req.raw.headers)
+    const ip = clientIp(c)
+    if (ip === NO_SOCKET) headers.delete('x-forwarded-for')
+    else headers.set('x-forwarded-for', ip)
+    return inApiErrorShape(await auth.handler(new Request(c.req.raw, { headers })))
+  })
 
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/readyz', async (c) => {
@@ -117,7 +143,7 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
       description: 'Organizations, WhatsApp numbers, knowledge and conversations. Sign in through /api/auth/* (session cookie).',
     },
   })
-  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }))
+  app.route('/', apiDocsRoutes())
 
   app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404))
 

@@ -22,9 +22,19 @@ const descriptions: Record<ErrorCode, string> = {
   NOT_FOUND: 'Not found, or not yours',
   CONFLICT: 'Conflicts with the current state',
   PAYLOAD_TOO_LARGE: 'Body too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Wrong Content-Type for this route (JSON routes take application/json)',
   RATE_LIMITED: 'Too many requests; see Retry-After',
   PROVIDER_FAILED: 'Twilio or the model provider failed; retry later',
   INTERNAL: 'Unexpected error',
+}
+
+const codeOfStatus = new Map(Object.entries(statusOf).map(([code, status]) => [status as number, code as ErrorCode]))
+
+const frameworkMessages: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Sign in first',
+  413: 'Request body is larger than allowed',
+  415: 'Unsupported Content-Type: send the body as application/json (file uploads as multipart/form-data)',
 }
 
 /** OpenAPI `responses` entries for these error codes, from the same table the runtime uses. */
@@ -67,11 +77,12 @@ export function handleError(err: Error, c: Context<AppEnv>, log: Logger) {
     return c.json(errorBody('BAD_REQUEST', 'Invalid input', fieldErrors(err)), 400)
   }
   if (err instanceof HTTPException) {
-    const status = err.status
-    if (status === 400) return c.json(errorBody('BAD_REQUEST', err.message || 'Bad request'), 400)
-    if (status === 413) return c.json(errorBody('BAD_REQUEST', 'Request body is larger than allowed'), 400)
-    if (status === 401) return c.json(errorBody('UNAUTHORIZED', err.message || 'Sign in first'), 401)
-    return c.json(errorBody('INTERNAL', err.message), status)
+    // Framework errors (malformed JSON 400, wrong Content-Type 415, body limit 413…) keep their
+    // status and get the code of that status, never INTERNAL for a client's mistake.
+    const code = codeOfStatus.get(err.status) ?? (err.status < 500 ? 'BAD_REQUEST' : 'INTERNAL')
+    const message = err.status === 415 ? frameworkMessages[415] : err.message || frameworkMessages[err.status] || descriptions[code]
+    if (err.status >= 500) log.error({ err, requestId: c.get('requestId') }, 'framework error')
+    return c.json(errorBody(code, message), err.status)
   }
   log.error({ err, requestId: c.get('requestId') }, 'unhandled error')
   return c.json(errorBody('INTERNAL', 'Something went wrong on our side'), 500)

@@ -2,6 +2,7 @@ import pg from 'pg'
 import PgBoss from 'pg-boss'
 import type { Database, SqlExecutor, Tx } from '../db/client.js'
 import { txExecutor } from '../db/client.js'
+import type { InboxSignal } from '../core/context.js'
 import type { Logger } from '../logger.js'
 import { type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
 
@@ -38,7 +39,26 @@ export async function startBoss(database: Database, log: Logger, opts: { schedul
     maintenanceIntervalSeconds: 15,
   })
   boss.on('error', (err) => log.error({ err }, 'job queue error'))
-  await boss.start()
+  // pg-boss's own schema setup and createQueue deadlock when several processes start at once on
+  // a new database: one process at a time, under a PostgreSQL advisory lock.
+  const lock = database.kind === 'postgres' && database.url ? new pg.Client({ connectionString: database.url }) : undefined
+  if (lock) {
+    await lock.connect()
+    await lock.query('select pg_advisory_lock($1)', [QUEUE_SETUP_LOCK_KEY])
+  }
+  try {
+    await boss.start()
+    await ensureQueues(boss)
+  } finally {
+    if (lock) await lock.end().catch(() => {})
+  }
+  return boss
+}
+
+// Any constant, distinct from the migrations' lock.
+const QUEUE_SETUP_LOCK_KEY = 7_313_019_002
+
+async function ensureQueues(boss: PgBoss) {
   for (const [name, def] of Object.entries(jobCatalog)) {
     const queue = {
       name,
@@ -51,7 +71,6 @@ export async function startBoss(database: Database, log: Logger, opts: { schedul
     await boss.createQueue(name, queue)
     await boss.updateQueue(name, queue)
   }
-  return boss
 }
 
 /** The PostgreSQL channel on which processes wake each other's workers (payload: the job name). */
@@ -92,7 +111,7 @@ export function createJobQueue(boss: PgBoss, localWorkers: LocalWorkers, databas
  * Worker processes on PostgreSQL listen for wake-ups from web processes, so a job enqueued in
  * another process starts at once instead of at the next poll. Reconnects when the connection drops.
  */
-export function listenForWakeUps(database: Database, boss: PgBoss, localWorkers: LocalWorkers, log: Logger) {
+export function listenForWakeUps(database: Database, boss: PgBoss, localWorkers: LocalWorkers, log: Logger, inbox: InboxSignal) {
   if (database.kind !== 'postgres' || !database.url) return { close: async () => {} }
   let client: pg.Client | undefined
   let closed = false
@@ -100,7 +119,8 @@ export function listenForWakeUps(database: Database, boss: PgBoss, localWorkers:
     if (closed) return
     const c = new pg.Client({ connectionString: database.url, application_name: 'job-wake-listener' })
     c.on('notification', (msg) => {
-      if (msg.payload) wakeLocal(boss, localWorkers, msg.payload)
+      if (msg.payload === 'inbox') inbox.wake()
+      else if (msg.payload) wakeLocal(boss, localWorkers, msg.payload)
     })
     c.on('error', (err) => {
       log.warn({ err }, 'wake listener connection lost; reconnecting')

@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss'
 import type { Services } from '../core/context.js'
+import { withoutUserData } from '../logger.js'
 import { type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
 import { type JobHandler, jobHandlers } from './handlers/index.js'
 import type { LocalWorkers } from './queue.js'
@@ -36,7 +37,8 @@ export async function startWorker(
           } catch (err) {
             // pg-boss retries it (with backoff) until the last attempt; say so in the logs.
             services.log[meta.isLastAttempt ? 'error' : 'warn']({ err, job: name, jobId: job.id, attempt: job.retryCount + 1 }, 'job failed')
-            throw err
+            // pg-boss stores what is thrown in the job's row: never a failed query's parameters.
+            throw withoutUserData(err)
           }
           // pg-boss sleeps a whole polling interval after every job unless notified: while work
           // keeps coming, fetch the next job at once.

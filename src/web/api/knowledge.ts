@@ -10,11 +10,25 @@ export interface Knowledge {
   training: Training
 }
 
+/** Whether the dashboard should keep asking: a training runs, or an uploaded file is still being read. */
+export const knowledgeBusy = (k: Knowledge | undefined) =>
+  Boolean(k && (k.training.status === 'training' || k.sources.some((s) => s.status === 'processing')))
+
 export function useKnowledge(orgId: string) {
   return useQuery({
     queryKey: knowledgeKey(orgId),
     queryFn: () => api<Knowledge>(`/api/organizations/${orgId}/knowledge`),
-    refetchInterval: (q) => (q.state.data?.training.status === 'training' ? 1000 : false),
+    refetchInterval: (q) => (knowledgeBusy(q.state.data) ? 1000 : false),
+  })
+}
+
+/** One source with its whole text (the list carries previews), fetched when `enabled` (opening its editor). */
+export function useSource(orgId: string, sourceId: string | undefined) {
+  return useQuery({
+    queryKey: [...knowledgeKey(orgId), 'source', sourceId] as const,
+    queryFn: async () => (await api<{ source: Source }>(`/api/organizations/${orgId}/knowledge/${sourceId}`)).source,
+    enabled: Boolean(sourceId),
+    staleTime: 0,
   })
 }
 

@@ -11,15 +11,6 @@ export function useMembers(orgId: string) {
   })
 }
 
-export function useAddMember(orgId: string) {
-  const qc = useQueryClient()
-  return useMutation({
-    mutationFn: (input: { email: string; role: Role }) =>
-      api<{ member: Member }>(`/api/organizations/${orgId}/members`, { method: 'POST', body: input }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: membersKey(orgId) }),
-  })
-}
-
 export function useUpdateMemberRole(orgId: string) {
   const qc = useQueryClient()
   return useMutation({

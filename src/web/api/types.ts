@@ -61,8 +61,6 @@ export interface OrganizationChanges {
   description?: string
   industry?: string
   whatsappDisplayName?: string | null
-  planType?: PlanType
-  monthlyMessageLimit?: number | null
   welcomeMessage?: string
   businessHours?: BusinessHours
   ai?: AiSettings
@@ -114,14 +112,23 @@ export interface Source {
   kind: SourceKind
   title: string
   question: string | null
+  /** In the knowledge list, a preview when contentTruncated; useSource gives it whole. */
   content: string
+  contentLength: number
+  contentTruncated: boolean
   fields: ProfileFields | null
   fileName: string | null
   mimeType: string | null
   sizeBytes: number | null
+  /** An uploaded file is processing until its text is read: then ready, or failed with the reason in error. */
+  status: SourceStatus
+  progress: number
+  error: string | null
   createdAt: string
   updatedAt: string
 }
+
+export type SourceStatus = 'processing' | 'ready' | 'failed'
 
 export interface Training {
   status: TrainingStatus
@@ -158,7 +165,7 @@ export interface ConversationSummary {
   needsAttention: boolean
   lastMessageAt: string
   lastMessage: string | null
-  contact: { waId: string; profileName: string | null }
+  contact: { waId: string; profileName: string | null; optedOut: boolean; simulated: boolean }
 }
 
 export interface Message {
@@ -187,6 +194,48 @@ export interface SessionUser {
   id: string
   email: string
   name: string
+  emailVerified: boolean
+}
+
+export interface Account {
+  id: string
+  email: string
+  name: string
+  emailVerified: boolean
+  phone: string | null
+  isOperator: boolean
+  /** The platform's shared WhatsApp number; null when this deployment cannot link phones. */
+  sharedNumber: string | null
+}
+
+export interface PhoneCodeSent {
+  phone: string
+  from: string
+  expiresAt: string
+  resendAfterSeconds: number
+  /** Sandbox mode only: the message the phone would have received. */
+  sandboxMessage?: string
+}
+
+export interface Invitation {
+  id: string
+  email: string
+  role: Role
+  status: 'pending' | 'accepted' | 'declined' | 'revoked'
+  expired: boolean
+  invitedBy: string | null
+  expiresAt: string
+  createdAt: string
+}
+
+export interface MyInvitation {
+  id: string
+  organizationId: string
+  organizationName: string
+  role: Role
+  invitedBy: string | null
+  expiresAt: string
+  createdAt: string
 }
 
 export interface Session {

@@ -1,8 +1,10 @@
 import { useState } from 'react'
 import { NavLink, Outlet, useNavigate } from 'react-router-dom'
+import { useAccount } from '../api/account'
 import { useSession, useSignOut } from '../api/auth'
 import { errorMessage } from '../api/client'
 import { Button, focusRing } from './Button'
+import { VerifyEmailBanner } from './VerifyEmailBanner'
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   `block rounded-md px-3 py-2 text-sm font-medium ${focusRing} ${
@@ -10,6 +12,7 @@ const navClass = ({ isActive }: { isActive: boolean }) =>
   }`
 
 function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
+  const isOperator = useAccount().data?.isOperator === true
   return (
     <nav aria-label="Main" className="space-y-1">
       <NavLink to="/Dashboard/organizations" className={navClass} onClick={onNavigate}>
@@ -18,6 +21,14 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
       <NavLink to="/Dashboard/simulator" className={navClass} onClick={onNavigate}>
         WhatsApp simulator
       </NavLink>
+      <NavLink to="/Dashboard/account" className={navClass} onClick={onNavigate}>
+        Account
+      </NavLink>
+      {isOperator && (
+        <NavLink to="/Dashboard/operator" className={navClass} onClick={onNavigate}>
+          Plans (operator)
+        </NavLink>
+      )}
     </nav>
   )
 }
@@ -100,6 +111,7 @@ export function Layout() {
         <UserBox />
       </aside>
       <main id="main" className="min-w-0 flex-1 p-4 sm:p-6 lg:p-8">
+        <VerifyEmailBanner />
         <Outlet />
       </main>
     </div>

@@ -2,9 +2,24 @@ import { type FormEvent, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { useQueryClient } from '@tanstack/react-query'
 import { sessionKey, signIn, signUp } from '../api/auth'
+import { ApiError } from '../api/client'
 import { Button } from '../components/Button'
 import { ErrorNotice } from '../components/Feedback'
 import { TextField } from '../components/Field'
+
+/**
+ * The cheap part of the server's password policy (core/account/password-policy.ts), checked as
+ * the user types; the server also refuses common passwords and says so.
+ */
+function passwordHint(password: string, email: string): string | null {
+  if (password === '') return null
+  if (password.trim() === '') return 'A password cannot be only spaces.'
+  if (password.length < 8) return 'Use at least 8 characters.'
+  if (new Set(password.toLowerCase()).size < 4) return 'Use more than a few different characters.'
+  const local = email.trim().toLowerCase().split('@')[0] ?? ''
+  if (local.length >= 4 && password.toLowerCase().includes(local)) return 'Do not use your email address in your password.'
+  return null
+}
 
 export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const [params] = useSearchParams()
@@ -15,6 +30,7 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const [password, setPassword] = useState('')
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
   const next = params.get('next')
   const target = next?.startsWith('/') && !next.startsWith('//') ? next : '/Dashboard/organizations'
 
@@ -22,9 +38,18 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     e.preventDefault()
     setBusy(true)
     setError(null)
+    setNotice(null)
     try {
-      if (mode === 'sign-up') await signUp({ name, email, password })
-      else await signIn({ email, password })
+      if (mode === 'sign-up') {
+        const hint = passwordHint(password, email)
+        if (hint) throw new ApiError(400, 'BAD_REQUEST', hint, { reason: 'WEAK_PASSWORD' })
+        const created = (await signUp({ name, email, password })) as { token?: string | null } | null
+        // The server answers an address it cannot use like a new one, only without a session.
+        if (!created?.token) {
+          setNotice('We could not create a new account with this email. If you already have one, sign in instead.')
+          return
+        }
+      } else await signIn({ email, password })
       await qc.invalidateQueries({ queryKey: sessionKey })
       navigate(target, { replace: true })
     } catch (err) {
@@ -34,6 +59,10 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     }
   }
 
+  const weakPassword =
+    error instanceof ApiError && (error.details as { reason?: string } | undefined)?.reason === 'WEAK_PASSWORD'
+      ? error.message
+      : undefined
   const title = mode === 'sign-up' ? 'Create your account' : 'Sign in'
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
@@ -62,10 +91,20 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
-            hint={mode === 'sign-up' ? 'At least 8 characters.' : undefined}
+            hint={
+              mode === 'sign-up'
+                ? (passwordHint(password, email) ?? 'At least 8 characters; not a common password or your email.')
+                : undefined
+            }
+            error={weakPassword}
             required
           />
-          <ErrorNotice error={error} />
+          {!weakPassword && <ErrorNotice error={error} />}
+          {notice && (
+            <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              {notice}
+            </p>
+          )}
           <Button type="submit" className="w-full" busy={busy}>
             {mode === 'sign-up' ? 'Sign up' : 'Sign in'}
           </Button>

@@ -2,12 +2,13 @@ import { type FormEvent, useState } from 'react'
 import { Link, useNavigate } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useCreateOrganization, useOrganizations } from '../api/organizations'
-import type { Organization, PlanType } from '../api/types'
+import type { Organization } from '../api/types'
 import { NumberStatusBadge, TrainingBadge } from '../components/Badges'
 import { Button, focusRing } from '../components/Button'
 import { EmptyState, ErrorNotice, Skeleton } from '../components/Feedback'
-import { SelectField, TextAreaField, TextField } from '../components/Field'
+import { TextAreaField, TextField } from '../components/Field'
 import { Modal } from '../components/Modal'
+import { MyInvitations } from '../components/MyInvitations'
 import { UsageBar } from '../components/UsageBar'
 
 function OrganizationCard({ org }: { org: Organization }) {
@@ -55,12 +56,11 @@ function CreateOrganizationForm({ onDone }: { onDone: (org: Organization) => voi
   const [name, setName] = useState('')
   const [description, setDescription] = useState('')
   const [industry, setIndustry] = useState('')
-  const [planType, setPlanType] = useState<PlanType>('starter')
   const err = create.error instanceof ApiError ? create.error : null
 
   function onSubmit(e: FormEvent) {
     e.preventDefault()
-    create.mutate({ name, description, industry, planType }, { onSuccess: onDone })
+    create.mutate({ name, description, industry }, { onSuccess: onDone })
   }
 
   return (
@@ -81,17 +81,10 @@ function CreateOrganizationForm({ onDone }: { onDone: (org: Organization) => voi
         error={err?.fieldError('industry')}
         placeholder="e.g. Restaurant"
       />
-      <SelectField
-        id="org-plan"
-        label="Plan"
-        value={planType}
-        onChange={(e) => setPlanType(e.target.value as PlanType)}
-        error={err?.fieldError('planType')}
-      >
-        <option value="starter">Starter (500 messages a month)</option>
-        <option value="business">Business (2,000 messages a month)</option>
-        <option value="enterprise">Enterprise (10,000 messages a month)</option>
-      </SelectField>
+      <p className="text-sm text-slate-600" data-testid="create-plan-note">
+        New organizations start on the Starter plan (500 messages a month, one WhatsApp number); the platform operator
+        changes plans.
+      </p>
       {create.error && <ErrorNotice error={create.error} title="The organization was not created" />}
       <div className="flex justify-end">
         <Button type="submit" busy={create.isPending}>
@@ -112,6 +105,7 @@ export function OrganizationsPage() {
         <h1 className="text-2xl font-semibold">WhatsApp Organizations</h1>
         <Button onClick={() => setCreating(true)}>Create organization</Button>
       </div>
+      <MyInvitations />
       {orgs.isPending && (
         <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3" aria-busy="true" aria-label="Loading organizations">
           {[0, 1, 2].map((i) => (

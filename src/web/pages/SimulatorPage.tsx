@@ -55,6 +55,8 @@ function Phone({ org, from }: { org: Organization; from: string }) {
     send.mutate(text, { onSuccess: () => setText('') })
   }
   const overLimit = usageLevel(org.monthlyMessageCount, org.monthlyMessageLimit) === 'full'
+  // Writing as a customer tries the assistant: it takes the right to edit it (owner, admin).
+  const canSimulate = org.role === 'owner' || org.role === 'admin'
 
   return (
     <div className="mx-auto w-full max-w-sm overflow-hidden rounded-[2rem] border-8 border-slate-800 bg-slate-800 shadow-xl" data-testid="phone">
@@ -98,6 +100,11 @@ function Phone({ org, from }: { org: Organization; from: string }) {
           <ErrorNotice error={messages.error} title="Could not load the chat" />
         </div>
       )}
+      {!canSimulate && (
+        <p className="bg-amber-50 px-3 py-1.5 text-xs text-amber-900" role="status">
+          Only the organization's owners and admins can write in the simulator. You can read its chats.
+        </p>
+      )}
       <form onSubmit={onSend} noValidate className="flex items-end gap-2 bg-[#f0f0f0] p-2">
         <label htmlFor="sim-text" className="sr-only">
           Message
@@ -106,6 +113,7 @@ function Phone({ org, from }: { org: Organization; from: string }) {
           id="sim-text"
           rows={1}
           value={text}
+          disabled={!canSimulate}
           placeholder="Type a message"
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
@@ -113,7 +121,7 @@ function Phone({ org, from }: { org: Organization; from: string }) {
           }}
           className={`${inputClass} resize-none rounded-full`}
         />
-        <Button type="submit" busy={send.isPending} disabled={!text.trim()} className="rounded-full">
+        <Button type="submit" busy={send.isPending} disabled={!text.trim() || !canSimulate} className="rounded-full">
           Send
         </Button>
       </form>

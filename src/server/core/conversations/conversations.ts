@@ -44,7 +44,7 @@ export async function conversationSummaries(db: Tx, organizationId: string, opts
     lastMessageAt: r.conversation.lastMessageAt.toISOString(),
     createdAt: r.conversation.createdAt.toISOString(),
     lastMessage: r.lastMessage,
-    contact: { waId: r.contact.waId, profileName: r.contact.profileName, optedOut: r.contact.optedOut },
+    contact: { waId: r.contact.waId, profileName: r.contact.profileName, optedOut: r.contact.optedOut, simulated: r.contact.simulated },
   }))
 }
 

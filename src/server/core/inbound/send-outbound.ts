@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { contacts, conversations, messages } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { Ctx } from '../context.js'
@@ -26,17 +26,20 @@ export function loadOutbound(ctx: Ctx, ids: string[]) {
     .orderBy(asc(messages.createdAt))
 }
 
-/** Marks an outbound message failed for good, with the reason the organization will see. */
+/**
+ * Marks an outbound message failed for good, with the reason the organization will see, and flags
+ * its conversation `needsAttention` (a customer went unanswered), in one statement.
+ */
 export async function markMessageFailed(ctx: Ctx, messageId: string, reason: string, code?: string | number) {
-  await ctx.db
-    .update(messages)
-    .set({
-      status: 'failed',
-      errorMessage: reason.slice(0, 500),
-      errorCode: code === undefined ? null : String(code),
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(messages.id, messageId), isNull(messages.providerMessageId)))
+  await ctx.db.execute(sql`
+    with failed as (
+      update messages set status = 'failed', error_message = ${reason.slice(0, 500)},
+        error_code = ${code === undefined ? null : String(code)}, updated_at = now()
+      where id = ${messageId} and provider_message_id is null
+      returning conversation_id
+    )
+    update conversations set needs_attention = true, updated_at = now()
+    where id in (select conversation_id from failed)`)
 }
 
 /**
@@ -65,6 +68,11 @@ export async function sendOutbound(
   if (Date.now() - lastInbound > SESSION_WINDOW_MS) {
     await markMessageFailed(ctx, message.id, OUTSIDE_WINDOW_REASON, 'window')
     return 'failed'
+  }
+  if (contact.simulated) {
+    // The dashboard's simulator: recorded as delivered, never sent to a phone.
+    await recordSent(ctx, message, `SIM${crypto.randomUUID().replaceAll('-', '')}`, 'delivered')
+    return 'sent'
   }
   try {
     const sent = await ctx.telephony.sendMessage({

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { messages } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
-import type { TwilioParams } from './receive-message.js'
+import type { TwilioParams } from './accept-inbound.js'
 
 // Statuses only move forward; callbacks that arrive out of order never move one back.
 const RANK: Record<string, number> = { queued: 0, accepted: 0, sending: 0, sent: 1, failed: 2, undelivered: 2, delivered: 3, read: 4 }

@@ -70,6 +70,11 @@ export function chunkText(text: string, opts: ChunkOptions = {}): TextChunk[] {
     paragraph = []
   }
 
+  // Whether any text follows a line is asked of many lines: answer it from one index, so
+  // chunking stays linear in the number of lines.
+  let lastTextLine = lines.length - 1
+  while (lastTextLine >= 0 && !lines[lastTextLine].trim()) lastTextLine--
+
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim()
     if (!line) {
@@ -105,8 +110,8 @@ export function chunkText(text: string, opts: ChunkOptions = {}): TextChunk[] {
     // Plain-text heading: alone in its paragraph, with text after it.
     const prevBlank = i === 0 || !lines[i - 1].trim()
     const nextLine = lines[i + 1]?.trim() ?? ''
-    const afterNext = lines.slice(i + 1).find((l) => l.trim())
-    if (paragraph.length === 0 && prevBlank && !nextLine && afterNext && looksLikeHeading(line)) {
+    const textFollows = i < lastTextLine
+    if (paragraph.length === 0 && prevBlank && !nextLine && textFollows && looksLikeHeading(line)) {
       // A plain heading replaces the previous plain heading rather than nesting under it.
       setHeading(Math.min(markdownDepth, headings.length) + 1, line.replace(/:$/, ''), false)
       continue

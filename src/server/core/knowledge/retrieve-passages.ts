@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
 import { searchableText } from './language.js'
+import { backfillTermStatistics, pgTextArray, RANK_WEIGHTS } from './term-stats.js'
 
 export interface RetrievedPassage {
   chunkId: string
@@ -26,18 +27,15 @@ export function queryWords(message: string): string[] {
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows
 
 /**
- * Term statistics of one knowledge generation: its text-search configuration, its number of
- * passages and, per lexeme asked so far, how many passages contain it. A generation never
- * changes once switched to (retraining makes a new one), so this is cached per process.
+ * The text-search configuration and number of passages of one knowledge generation. A generation
+ * never changes once switched to (retraining makes a new one), so this is cached per process.
  */
 interface GenerationStats {
   config: string
   total: number
-  df: Map<string, number>
 }
 
 const MAX_CACHED_GENERATIONS = 500
-const MAX_CACHED_LEXEMES = 20_000
 const statsCache = new Map<string, GenerationStats>()
 
 async function generationStats(ctx: Ctx, organizationId: string, generation: number) {
@@ -51,43 +49,63 @@ async function generationStats(ctx: Ctx, organizationId: string, generation: num
   }
   const [row] = rowsOf(
     await dbOf(ctx).execute(sql`
-      select min(language) as config, count(*)::int as total from knowledge_chunks
+      select min(language) as config, count(*)::int as total,
+             exists (select 1 from knowledge_terms t
+                     where t.organization_id = ${organizationId} and t.generation = ${generation}) as has_terms
+      from knowledge_chunks
       where organization_id = ${organizationId} and generation = ${generation}
     `),
   )
   if (!row?.config) return undefined
-  const stats: GenerationStats = { config: String(row.config), total: Number(row.total), df: new Map() }
+  // A generation trained before term statistics were recorded gets them now, once.
+  if (!row.has_terms) await backfillTermStatistics(ctx, { organizationId, generation })
+  const stats: GenerationStats = { config: String(row.config), total: Number(row.total) }
   statsCache.set(key, stats)
   if (statsCache.size > MAX_CACHED_GENERATIONS) statsCache.delete(statsCache.keys().next().value as string)
   return stats
 }
 
-/** Lexemes of the message in the generation's configuration, with their document frequencies. */
-async function lexemeFrequencies(ctx: Ctx, input: { organizationId: string; generation: number }, stats: GenerationStats, text: string) {
-  const [row] = rowsOf(
-    await dbOf(ctx).execute(
-      sql`select tsvector_to_array(to_tsvector(${stats.config}::regconfig, ${text})) as lexemes`,
-    ),
-  )
-  // A backslash would need escaping inside a tsquery literal; no real word has one.
-  const lexemes = ((row?.lexemes as string[] | null) ?? []).filter((l) => !l.includes('\\'))
-  const missing = lexemes.filter((l) => !stats.df.has(l))
-  if (missing.length > 0) {
-    const counted = rowsOf(
-      await dbOf(ctx).execute(sql`
-        select l.lexeme, (
-          select count(*)::int from knowledge_chunks k
-          where k.organization_id = ${input.organizationId} and k.generation = ${input.generation}
-            and k.tsv @@ quote_literal(l.lexeme)::tsquery
-        ) as df
-        from unnest(${pgArray(missing)}::text[]) as l(lexeme)
-      `),
-    )
-    if (stats.df.size > MAX_CACHED_LEXEMES) stats.df.clear()
-    for (const r of counted) stats.df.set(String(r.lexeme), Number(r.df))
-  }
-  return lexemes.map((lexeme) => ({ lexeme, df: stats.df.get(lexeme) ?? 0 })).filter((l) => l.df > 0)
+interface Term {
+  lexeme: string
+  /** Passages containing it. */
+  df: number
+  /** BM25's inverse document frequency in this generation. */
+  idf: number
+  /** For a word in many passages, the BEST_PASSAGES where it alone ranks highest. */
+  best: string[] | null
 }
+
+/** Lexemes of the message in the generation's configuration that its passages contain, with their statistics. */
+async function messageTerms(ctx: Ctx, input: { organizationId: string; generation: number }, stats: GenerationStats, text: string) {
+  // One index lookup per word (the `offset 0` keeps it so whatever the table's statistics say).
+  const rows = rowsOf(
+    await dbOf(ctx).execute(sql`
+      select l.lexeme, t.df, t.best
+      from unnest(tsvector_to_array(to_tsvector(${stats.config}::regconfig, ${text}))) with ordinality as l(lexeme, n),
+        lateral (
+          select df, best from knowledge_terms t
+          where t.organization_id = ${input.organizationId} and t.generation = ${input.generation} and t.lexeme = l.lexeme
+          offset 0
+        ) t
+      order by l.n
+    `),
+  )
+  return (
+    rows
+      // A backslash would need escaping inside a tsquery literal; no real word has one.
+      .filter((r) => !String(r.lexeme).includes('\\'))
+      .map((r): Term => {
+        const df = Number(r.df)
+        const idf = Math.log(1 + (stats.total - df + 0.5) / (df + 0.5))
+        return { lexeme: String(r.lexeme), df, idf, best: (r.best as string[] | null) ?? null }
+      })
+  )
+}
+
+/** Passages ranked for the message's rarest words: all of theirs, up to about this many. */
+const RARE_WORD_PASSAGES = 500
+/** Passages ranked for the two weightiest other words together, at most. */
+const PAIR_PASSAGES = 500
 
 /**
  * The best passages of one organization's current knowledge generation for a customer message:
@@ -96,66 +114,115 @@ async function lexemeFrequencies(ctx: Ctx, input: { organizationId: string; gene
  * counts for more than "model", which every passage contains) times ts_rank with FAQ questions
  * weighing most, then re-ranked by how much of an FAQ's question the message covers. Only this
  * organization's chunks are ever read.
+ *
+ * The rank does not touch every matching passage, only a bounded set of candidates, found with
+ * the generation's term statistics (term-stats.ts): every passage of the message's rarest words
+ * (up to RARE_WORD_PASSAGES), and for each other word the BEST_PASSAGES where it alone ranks
+ * highest, plus the passages holding both of the two weightiest of those words ("red" and "lamp"
+ * in "red lamp", up to PAIR_PASSAGES). A small knowledge base ranks every match; a large one can
+ * only miss passages made of common words, none rare, in none of their best passages.
  */
 export async function retrievePassages(
   ctx: Ctx,
   input: { organizationId: string; generation: number; message: string; limit?: number },
 ): Promise<RetrievedPassage[]> {
   const limit = input.limit ?? 4
+  const planned = await planRetrieval(ctx, input)
+  if (!planned) return []
+  const rows = rowsOf(await dbOf(ctx).execute(retrievalQuery({ ...input, ...planned, limit: limit * 5 })))
+  return rankRows(rows, new Set(planned.terms.map((t) => t.lexeme)), limit)
+}
+
+interface Plan {
+  /** Every word of the message found in the knowledge base: each counts in the rank. */
+  terms: Term[]
+  /** Words all of whose passages are candidates. */
+  all: Term[]
+  /** Candidates by id: the best passages of the other words. */
+  best: string[]
+  /** Passages holding both of these words are candidates. */
+  pair: [Term, Term] | null
+}
+
+async function planRetrieval(
+  ctx: Ctx,
+  input: { organizationId: string; generation: number; message: string },
+): Promise<Plan | undefined> {
   const words = queryWords(input.message)
-  if (words.length === 0 || input.generation <= 0) return []
+  if (words.length === 0 || input.generation <= 0) return undefined
   const stats = await generationStats(ctx, input.organizationId, input.generation)
-  if (!stats) return []
-  const terms = await lexemeFrequencies(ctx, input, stats, words.join(' '))
-  if (terms.length === 0) return []
-  const weighted = terms.map((t) => ({
-    ...t,
-    idf: Math.log(1 + (stats.total - t.df + 0.5) / (t.df + 0.5)),
-  }))
+  if (!stats) return undefined
+  const terms = await messageTerms(ctx, input, stats, words.join(' '))
+  if (terms.length === 0) return undefined
   // Passages are selected by the words that discriminate; a word found in most passages of a
   // large knowledge base still counts in the score but does not select passages.
   const common = Math.max(0.5 * stats.total, 20)
-  const selective = weighted.filter((t) => t.df <= common)
-  const selecting = selective.length > 0 ? selective : weighted
-  const result = await dbOf(ctx).execute(
-    retrievalQuery({
-      organizationId: input.organizationId,
-      generation: input.generation,
-      lexemes: weighted.map((t) => t.lexeme),
-      idfs: weighted.map((t) => t.idf),
-      selecting: selecting.map((t) => t.lexeme),
-      limit: limit * 5,
-    }),
-  )
-  return rankRows(rowsOf(result), new Set(weighted.map((t) => t.lexeme)), limit)
+  const selective = terms.filter((t) => t.df <= common)
+  const selecting = [...(selective.length > 0 ? selective : terms)].sort((a, b) => a.df - b.df)
+  const all: Term[] = []
+  const others: Term[] = []
+  let passages = 0
+  for (const t of selecting) {
+    if (passages + t.df <= RARE_WORD_PASSAGES || !t.best) {
+      all.push(t)
+      passages += t.df
+    } else others.push(t)
+  }
+  const best = [...new Set(others.flatMap((t) => t.best ?? []))]
+  // Both of the two rarest other words (a passage about both may be in neither's best).
+  const pair: Plan['pair'] = others.length >= 2 ? [others[0], others[1]] : null
+  return { terms, all, best, pair }
 }
 
-const tsqueryLiteral = (lexemes: string[]) => lexemes.map((l) => `'${l.replace(/'/g, "''")}'`).join(' | ')
-const pgArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
+/** The ranking query's plan, run (EXPLAIN ANALYZE, BUFFERS): for benchmarks. */
+export async function explainRetrieval(
+  ctx: Ctx,
+  input: { organizationId: string; generation: number; message: string; limit?: number },
+): Promise<string> {
+  const planned = await planRetrieval(ctx, input)
+  if (!planned) return '(no query)'
+  const query = retrievalQuery({ ...input, ...planned, limit: (input.limit ?? 4) * 5 })
+  const result = await dbOf(ctx).execute(sql`explain (analyze, buffers) ${query}`)
+  return [
+    `terms: ${planned.terms.map((t) => `${t.lexeme} (df ${t.df})`).join(', ')}`,
+    `all passages of: ${planned.all.map((t) => t.lexeme).join(', ') || '-'}; best passages: ${planned.best.length}; pair: ${planned.pair?.map((t) => t.lexeme).join(' & ') ?? '-'}`,
+    ...rowsOf(result).map((r) => String(r['QUERY PLAN'])),
+  ].join('\n')
+}
 
-/** The ranking query (exported for EXPLAIN in benchmarks). */
-export function retrievalQuery(input: {
-  organizationId: string
-  generation: number
-  lexemes: string[]
-  idfs: number[]
-  selecting: string[]
-  limit: number
-}) {
+const tsqueryWord = (t: Term) => `'${t.lexeme.replace(/'/g, "''")}'`
+
+/** Ranks the candidates of a plan, best first. */
+function retrievalQuery(input: { organizationId: string; generation: number; limit: number } & Plan) {
+  const ids = [
+    ...(input.best.length > 0 ? [sql`${pgTextArray(input.best)}::text[]`] : []),
+    ...(input.pair
+      ? [
+          sql`array(select id from knowledge_chunks
+                    where organization_id = ${input.organizationId} and generation = ${input.generation}
+                      and tsv @@ ${`${tsqueryWord(input.pair[0])} & ${tsqueryWord(input.pair[1])}`}::tsquery
+                    limit ${PAIR_PASSAGES})`,
+        ]
+      : []),
+  ]
+  // One bitmap scan: passages of the rare words, or among the ids.
+  const candidates = [
+    ...(input.all.length > 0 ? [sql`k.tsv @@ ${input.all.map(tsqueryWord).join(' | ')}::tsquery`] : []),
+    ...(ids.length > 0 ? [sql`k.id = any (${sql.join(ids, sql` || `)})`] : []),
+  ]
+  const rank = sql.join(
+    input.terms.map((t) => sql`${t.idf}::float8 * ts_rank(${RANK_WEIGHTS}::float4[], k.tsv, ${tsqueryWord(t)}::tsquery, 1)`),
+    sql` + `,
+  )
   return sql`
-    with w as (
-      select quote_literal(t.lexeme)::tsquery as q, t.idf
-      from unnest(${pgArray(input.lexemes)}::text[], ${`{${input.idfs.join(',')}}`}::float8[]) as t(lexeme, idf)
-    )
-    select k.id, k.source_id, k.heading, k.question, k.content, s.kind, s.title,
-           (select sum(w.idf * ts_rank('{0.1, 0.2, 0.4, 1.0}', k.tsv, w.q, 1)) from w) as rank,
+    select k.id, k.source_id, k.position, k.heading, k.question, k.content, s.kind, s.title,
+           ${rank} as rank,
            case when k.question is null then null
                 else tsvector_to_array(ts_filter(k.tsv, '{a}')) end as question_lexemes
     from knowledge_chunks k
     join knowledge_sources s on s.id = k.source_id and s.organization_id = k.organization_id
-    where k.organization_id = ${input.organizationId}
-      and k.generation = ${input.generation}
-      and k.tsv @@ ${tsqueryLiteral(input.selecting)}::tsquery
+    where k.organization_id = ${input.organizationId} and k.generation = ${input.generation}
+      and (${sql.join(candidates, sql` or `)})
     order by rank desc, k.position asc
     limit ${input.limit}
   `

@@ -1,44 +1,14 @@
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm'
 import { knowledgeChunks, knowledgeSources, organizations } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
-import { chunkText, type TextChunk } from './chunk-text.js'
-import { FILE_MIME_TYPES } from './extract-text.js'
 import { FTS_CONFIG_NAMES, ftsConfigFor, searchableText } from './language.js'
 import { profileLabelsFor } from './save-profile.js'
-import type { PROFILE_FIELDS } from './schemas.js'
+import { recordTermStatistics } from './term-stats.js'
+import { chunkSourcesOffThread } from './text-thread.js'
 
-type SourceRow = typeof knowledgeSources.$inferSelect
-
-interface PendingChunk extends TextChunk {
-  sourceId: string
-  question: string | null
-}
-
-const INSERT_BATCH = 200
-
-/** The passages one source contributes. */
-export function sourceChunks(source: SourceRow, language?: string): PendingChunk[] {
-  const of = (chunks: TextChunk[], question: string | null = null) =>
-    chunks.map((c) => ({ ...c, sourceId: source.id, question }))
-  switch (source.kind) {
-    case 'profile': {
-      // One passage per field, so "when are you open?" finds the opening hours alone.
-      const fields = source.fields ?? {}
-      const labels = profileLabelsFor(language)
-      return Object.entries(fields).flatMap(([key, value]) =>
-        value?.trim() ? of(chunkText(value, { title: labels[key as (typeof PROFILE_FIELDS)[number]] ?? key })) : [],
-      )
-    }
-    case 'faq':
-      return of(chunkText(source.content, { maxChars: 1500 }), source.question ?? source.title)
-    case 'text':
-      return of(chunkText(source.content, { title: source.title }))
-    case 'file':
-      return of(
-        chunkText(source.content, { title: source.title, atomicLines: source.mimeType === FILE_MIME_TYPES.csv }),
-      )
-  }
-}
+// Small enough that one batch (to_tsvector on each passage) holds embedded PGlite's thread, which
+// is the event loop, for a few dozen milliseconds at a time, not hundreds.
+const INSERT_BATCH = 50
 
 /** The text-search configuration for the organization's language, if this server has it. */
 async function searchConfig(ctx: Ctx, language: string | undefined) {
@@ -73,12 +43,23 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
     .where(and(eq(knowledgeChunks.organizationId, org.id), gt(knowledgeChunks.generation, current)))
 
   const config = await searchConfig(ctx, org.ai.language)
+  const labels = profileLabelsFor(org.ai.language)
+  // Files still being read, or that could not be read, are not knowledge yet.
   const sources = await db
-    .select()
+    .select({
+      id: knowledgeSources.id,
+      kind: knowledgeSources.kind,
+      title: knowledgeSources.title,
+      question: knowledgeSources.question,
+      content: knowledgeSources.content,
+      fields: knowledgeSources.fields,
+      mimeType: knowledgeSources.mimeType,
+    })
     .from(knowledgeSources)
-    .where(eq(knowledgeSources.organizationId, org.id))
+    .where(and(eq(knowledgeSources.organizationId, org.id), eq(knowledgeSources.status, 'ready')))
     .orderBy(asc(knowledgeSources.createdAt), asc(knowledgeSources.id))
-  const pending = sources.flatMap((source) => sourceChunks(source, org.ai.language))
+  // Splitting megabytes of text is CPU work: it runs in a worker thread, never on the event loop.
+  const pending = await chunkSourcesOffThread(sources, labels)
   await setProgress(15)
 
   let lastReported = 15
@@ -114,6 +95,7 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
         lastReported = progress
       }
     }
+    await recordTermStatistics(ctx, { organizationId: org.id, generation: next })
   } catch (err) {
     await dropOwnChunks().catch(() => {})
     throw err

@@ -2,10 +2,10 @@ import { and, eq } from 'drizzle-orm'
 import { knowledgeSources } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { dbOf } from '../context.js'
-import { BadRequest, NotFound } from '../errors.js'
+import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeKnowledgeBase } from './knowledge-base.js'
 import type { UpdateSourceInput } from './schemas.js'
-import { sourceView } from './view.js'
+import { sourceColumns, sourceView } from './view.js'
 
 /** Edits an FAQ, a text or a file's title/extracted text. The profile changes through saveProfile. */
 export async function updateSource({
@@ -18,8 +18,16 @@ export async function updateSource({
   await authorizeKnowledgeBase(ctx, input.organizationId, 'knowledge:write')
   const db = dbOf(ctx)
   const where = and(eq(knowledgeSources.id, input.sourceId), eq(knowledgeSources.organizationId, input.organizationId))
-  const [current] = await db.select().from(knowledgeSources).where(where).limit(1)
+  const [current] = await db.select(sourceColumns).from(knowledgeSources).where(where).limit(1)
   if (!current) throw new NotFound('Source')
+  if (current.status !== 'ready' && input.content !== undefined) {
+    throw new Conflict(
+      current.status === 'processing'
+        ? 'This file is still being read: edit its text once it is ready'
+        : 'This file could not be read: delete it and upload a file that can be',
+      [{ path: 'content', message: `the file is ${current.status}` }],
+    )
+  }
   if (current.kind === 'profile') {
     throw new BadRequest('The profile is edited with PUT /knowledge/profile', [
       { path: 'sourceId', message: 'is the business profile' },
@@ -36,7 +44,7 @@ export async function updateSource({
     changes.title = input.question
   }
   if (input.title !== undefined && current.kind !== 'faq') changes.title = input.title
-  const [row] = await db.update(knowledgeSources).set(changes).where(where).returning()
+  const [row] = await db.update(knowledgeSources).set(changes).where(where).returning(sourceColumns)
   if (!row) throw new NotFound('Source')
   return sourceView(row)
 }

@@ -4,7 +4,8 @@ import type { ActorCtx } from '../context.js'
 import { Conflict, Forbidden, NotFound } from '../errors.js'
 import { authorizeOrganization, type MemberRole } from './permissions.js'
 
-// Team management: owner does everything; admin manages members except owners.
+// Team management: owner does everything; admin manages members except owners. New members
+// come in by invitation (invite-member.ts, accept-invitation.ts).
 
 const memberColumns = {
   userId: memberships.userId,
@@ -28,26 +29,6 @@ export async function listMembers({ ctx, input }: { ctx: ActorCtx; input: { orga
     .where(eq(memberships.organizationId, input.organizationId))
     .orderBy(asc(memberships.createdAt))
   return rows.map(toView)
-}
-
-export async function addMember({
-  ctx,
-  input,
-}: {
-  ctx: ActorCtx
-  input: { organizationId: string; email: string; role: MemberRole }
-}) {
-  const { role: actorRole } = await authorizeOrganization(ctx, input.organizationId, 'members:manage')
-  if (input.role === 'owner' && actorRole !== 'owner') throw new Forbidden('Only an owner can add an owner')
-  const [target] = await ctx.db.select().from(user).where(eq(user.email, input.email)).limit(1)
-  if (!target) throw new NotFound('User with that email (they must sign up first)')
-  const inserted = await ctx.db
-    .insert(memberships)
-    .values({ organizationId: input.organizationId, userId: target.id, role: input.role })
-    .onConflictDoNothing()
-    .returning()
-  if (inserted.length === 0) throw new Conflict('That user is already a member')
-  return toView({ userId: target.id, role: input.role, email: target.email, name: target.name, joinedAt: inserted[0].createdAt })
 }
 
 /** Owners in the organization, locked for the rest of the transaction so two demotions cannot race. */

@@ -1,8 +1,9 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm'
-import { organizations, phoneNumbers } from '../../db/schema/index.js'
-import { E164 } from '../../providers/telephony/types.js'
+import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm'
+import type { Tx } from '../../db/client.js'
+import { memberships, organizations, phoneNumbers, provisioningAttempts, user } from '../../db/schema/index.js'
+import { E164, TelephonyError } from '../../providers/telephony/types.js'
 import type { ActorCtx, Ctx } from '../context.js'
-import { BadRequest, Conflict, NotFound } from '../errors.js'
+import { AppError, BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
 import { PLAN_NUMBER_LIMITS } from '../organizations/schemas.js'
 import { reasonOf, toAppError } from './provider-errors.js'
@@ -10,13 +11,14 @@ import { registerSender } from './register-sender.js'
 import { LIVE_STATUSES, phoneNumberView } from './view.js'
 import { webhookUrls } from './webhook-urls.js'
 
-
 /**
  * Buys `phoneNumber` for the organization and registers it as its WhatsApp sender.
  *
  * The number is first reserved in our database (a unique index over live numbers), so two
  * organizations racing for it cannot both buy it: the loser gets a 409 before any purchase.
- * The plan's number limit is checked under a lock on the organization row.
+ * The plan's number limit is checked under a lock on the organization row, then (operators
+ * excepted) the owners' account cap and the organization's hourly purchase throttle. A purchase
+ * the provider refuses leaves no row behind.
  */
 export async function provisionNumber({
   ctx,
@@ -43,7 +45,12 @@ export async function provisionNumber({
     if (held >= allowed) {
       throw new Conflict(
         `The ${org.planType} plan holds ${allowed} number${allowed === 1 ? '' : 's'}; release one or upgrade to provision another`,
+        { limit: 'PLAN_NUMBERS', max: allowed },
       )
+    }
+    if (!ctx.actor.isOperator) {
+      await assertOwnersUnderNumberCap(ctx, tx, organizationId)
+      await throttleAttempts(ctx, tx, organizationId)
     }
     const [row] = await tx
       .insert(phoneNumbers)
@@ -57,6 +64,7 @@ export async function provisionNumber({
       .onConflictDoNothing()
       .returning()
     if (!row) throw new Conflict('That number is already taken on the platform')
+    await tx.insert(provisioningAttempts).values({ organizationId, userId: ctx.actor.userId, e164 })
     return { row, org }
   })
 
@@ -67,7 +75,14 @@ export async function provisionNumber({
     const bought = await ctx.telephony.purchaseNumber({ phoneNumber: e164, smsUrl, statusCallback, friendlyName: org.name })
     sid = bought.sid
   } catch (err) {
-    await markFailed(ctx, row.id, reasonOf(err))
+    if (isRefusal(err)) {
+      // Nothing was bought: forget the reservation instead of keeping a `failed` row per attempt.
+      await ctx.db.delete(phoneNumbers).where(and(eq(phoneNumbers.id, row.id), eq(phoneNumbers.organizationId, organizationId)))
+    } else {
+      // The outcome is unknown (Twilio down, network): keep the reason; GET /api/admin/numbers lists
+      // any number the account holds that no live row knows.
+      await markFailed(ctx, row.id, reasonOf(err))
+    }
     throw toAppError(err)
   }
 
@@ -88,6 +103,65 @@ export async function provisionNumber({
   const settled = await registerSender(ctx, row.id)
   return phoneNumberView(settled)
 }
+
+/** The provider answered and said no (taken, invalid, throttled, credentials): nothing was bought. */
+const isRefusal = (err: unknown) => err instanceof TelephonyError && err.kind !== 'unavailable'
+
+/**
+ * Every owner of the organization stays within MAX_NUMBERS_PER_USER live numbers across the
+ * organizations they own. Their account rows are locked (in id order) so that two organizations of
+ * one owner provisioning at once are counted one after the other.
+ */
+async function assertOwnersUnderNumberCap(ctx: ActorCtx, tx: Tx, organizationId: string) {
+  const max = ctx.config.accountLimits.numbersPerUser
+  const owners = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, 'owner')))
+  const ownerIds = owners.map((o) => o.userId).sort()
+  if (ownerIds.length === 0) return
+  await tx.select({ id: user.id }).from(user).where(inArray(user.id, ownerIds)).orderBy(asc(user.id)).for('update')
+  const held = await tx
+    .select({ userId: memberships.userId, n: count(phoneNumbers.id) })
+    .from(memberships)
+    .innerJoin(organizations, and(eq(organizations.id, memberships.organizationId), eq(organizations.kind, 'business')))
+    .innerJoin(
+      phoneNumbers,
+      and(eq(phoneNumbers.organizationId, memberships.organizationId), inArray(phoneNumbers.status, [...LIVE_STATUSES])),
+    )
+    .where(and(inArray(memberships.userId, ownerIds), eq(memberships.role, 'owner')))
+    .groupBy(memberships.userId)
+  if (held.some((h) => h.n >= max)) {
+    throw new Conflict(
+      `An account can hold at most ${max} live number${max === 1 ? '' : 's'} across the organizations it owns; release one or ask the platform operator for more`,
+      { limit: 'MAX_NUMBERS_PER_USER', max },
+    )
+  }
+}
+
+/** At most PROVISIONING_ATTEMPTS_PER_HOUR purchases per organization in any hour (the org row is locked). */
+async function throttleAttempts(ctx: ActorCtx, tx: Tx, organizationId: string) {
+  const max = ctx.config.accountLimits.provisioningAttemptsPerHour
+  await tx
+    .delete(provisioningAttempts)
+    .where(and(eq(provisioningAttempts.organizationId, organizationId), lt(provisioningAttempts.createdAt, sql`now() - interval '1 hour'`)))
+  const recent = await tx
+    .select({ at: provisioningAttempts.createdAt })
+    .from(provisioningAttempts)
+    .where(eq(provisioningAttempts.organizationId, organizationId))
+    .orderBy(asc(provisioningAttempts.createdAt))
+  if (recent.length >= max) {
+    const retryAfter = Math.max(1, Math.ceil((recent[recent.length - max].at.getTime() + HOUR_MS - Date.now()) / 1000))
+    throw new AppError(
+      'RATE_LIMITED',
+      `At most ${max} number purchases per organization per hour; try again in ${Math.ceil(retryAfter / 60)} minute${retryAfter > 60 ? 's' : ''}`,
+      { limit: 'PROVISIONING_ATTEMPTS_PER_HOUR', max },
+      retryAfter,
+    )
+  }
+}
+
+const HOUR_MS = 60 * 60 * 1000
 
 export async function markFailed(ctx: Ctx, numberId: string, reason: string) {
   const [row] = await ctx.db

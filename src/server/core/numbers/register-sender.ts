@@ -46,7 +46,7 @@ export async function registerSender(ctx: Ctx, numberId: string): Promise<PhoneN
 /** One look at a sender still registering (the `numbers.refresh-sender` job). */
 export async function refreshSender(ctx: Ctx, numberId: string, attempt: number) {
   const [row] = await ctx.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, numberId))
-  if (!row || row.status !== 'registering') return
+  if (row?.status !== 'registering') return
   if (!row.senderSid) {
     await registerSender(ctx, numberId)
     return

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isValidTimeZone } from '../usage/month.js'
+import { isSupportedTimeZone } from './time-zones.js'
 
 export const PLAN_LIMITS = { starter: 500, business: 2000, enterprise: 10000 } as const
 export const PLAN_NUMBER_LIMITS = { starter: 1, business: 1, enterprise: 5 } as const
@@ -73,7 +73,7 @@ export const ScheduleSchema = z
 export const BusinessHoursSchema = z
   .object({
     enabled: z.boolean(),
-    timezone: z.string().refine(isValidTimeZone, 'unknown IANA time zone (e.g. Africa/Kigali)'),
+    timezone: z.string().refine(isSupportedTimeZone, 'unknown IANA time zone (e.g. Africa/Kigali)'),
     schedule: ScheduleSchema,
     outOfHoursMessage: z.string().trim().max(1024, 'at most 1,024 characters'),
   })
@@ -96,8 +96,6 @@ const writable = {
   description: z.string().trim().max(2000, 'at most 2,000 characters'),
   industry: z.string().trim().max(100, 'at most 100 characters'),
   whatsappDisplayName: z.string().trim().min(1).max(64, 'at most 64 characters').nullable(),
-  planType: z.enum(['starter', 'business', 'enterprise']),
-  monthlyMessageLimit: z.number().int('must be a whole number').min(0, 'cannot be negative').max(10_000_000),
   welcomeMessage: z.string().trim().max(1024, 'at most 1,024 characters'),
   businessHours: BusinessHoursSchema,
   ai: AiSettingsSchema,
@@ -121,14 +119,21 @@ export const READ_ONLY_FIELDS = [
   'updatedAt',
 ] as const
 
+/** Fields members see but only the platform operator changes (until billing takes them over). */
+export const OPERATOR_FIELDS = ['planType', 'monthlyMessageLimit'] as const
+
 /** Unknown and read-only fields are refused; the message names which is which. */
 const refuseExtraKeys = {
   error: (iss: { code?: string; keys?: string[] }) => {
     if (iss.code !== 'unrecognized_keys' || !iss.keys) return undefined
     const readOnly = iss.keys.filter((k) => (READ_ONLY_FIELDS as readonly string[]).includes(k))
-    const unknown = iss.keys.filter((k) => !readOnly.includes(k))
+    const operatorOnly = iss.keys.filter((k) => (OPERATOR_FIELDS as readonly string[]).includes(k))
+    const unknown = iss.keys.filter((k) => !readOnly.includes(k) && !operatorOnly.includes(k))
     return [
       readOnly.length ? `read-only field(s) cannot be set: ${readOnly.join(', ')}` : '',
+      operatorOnly.length
+        ? `read-only field(s) cannot be set: ${operatorOnly.join(', ')} (the plan and the monthly limit are changed by the platform operator)`
+        : '',
       unknown.length ? `unknown field(s): ${unknown.join(', ')}` : '',
     ]
       .filter(Boolean)
@@ -142,8 +147,6 @@ export const CreateOrganizationInput = z
     description: writable.description.optional(),
     industry: writable.industry.optional(),
     whatsappDisplayName: writable.whatsappDisplayName.optional(),
-    planType: writable.planType.optional(),
-    monthlyMessageLimit: writable.monthlyMessageLimit.optional(),
     welcomeMessage: writable.welcomeMessage.optional(),
     businessHours: writable.businessHours.optional(),
     ai: writable.ai.optional(),
@@ -156,15 +159,34 @@ export const UpdateOrganizationInput = z
     description: writable.description.optional(),
     industry: writable.industry.optional(),
     whatsappDisplayName: writable.whatsappDisplayName.optional(),
-    planType: writable.planType.optional(),
-    /** null removes the override and goes back to the plan's limit. */
-    monthlyMessageLimit: writable.monthlyMessageLimit.nullable().optional(),
     welcomeMessage: writable.welcomeMessage.optional(),
     businessHours: writable.businessHours.optional(),
     ai: writable.ai.optional(),
   }, refuseExtraKeys)
   .strict()
 
+export const PLAN_TYPES = ['starter', 'business', 'enterprise'] as const
+export type PlanType = (typeof PLAN_TYPES)[number]
+
+/** The operator's change of an organization's plan and limit (PATCH /api/admin/organizations/:id/plan). */
+export const SetPlanInput = z
+  .object({
+    planType: z.enum(PLAN_TYPES).optional(),
+    /** null removes the override and goes back to the plan's limit. */
+    monthlyMessageLimit: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'cannot be negative')
+      .max(10_000_000, 'at most 10,000,000')
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .refine((v) => v.planType !== undefined || v.monthlyMessageLimit !== undefined, {
+    message: 'give planType, monthlyMessageLimit or both',
+  })
+
+export type SetPlanInput = z.infer<typeof SetPlanInput>
 export type CreateOrganizationInput = z.infer<typeof CreateOrganizationInput>
 export type UpdateOrganizationInput = z.infer<typeof UpdateOrganizationInput>
 

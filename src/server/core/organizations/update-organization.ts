@@ -1,13 +1,16 @@
 import { eq, sql } from 'drizzle-orm'
 import { organizations } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
-import { Forbidden, NotFound } from '../errors.js'
-import { authorizeOrganization, can } from '../members/permissions.js'
+import { NotFound } from '../errors.js'
+import { authorizeOrganization } from '../members/permissions.js'
 import { assertProviderConfigured } from './ai-provider.js'
 import type { UpdateOrganizationInput } from './schemas.js'
 import { organizationView } from './view.js'
 
-/** Updates settings; nested objects (business hours, AI settings) are replaced whole. */
+/**
+ * Updates settings; nested objects (business hours, AI settings) are replaced whole. The plan and
+ * the monthly limit are not settings: the operator changes them (set-plan.ts).
+ */
 export async function updateOrganization({
   ctx,
   input,
@@ -17,9 +20,6 @@ export async function updateOrganization({
 }) {
   const { role } = await authorizeOrganization(ctx, input.organizationId, 'org:update')
   const c = input.changes
-  if ((c.planType !== undefined || c.monthlyMessageLimit !== undefined) && !can(role, 'org:billing')) {
-    throw new Forbidden('Only an owner can change the plan or the monthly limit')
-  }
   if (c.ai) assertProviderConfigured(ctx.config, c.ai.provider)
   const [org] = await ctx.db
     .update(organizations)
@@ -28,8 +28,6 @@ export async function updateOrganization({
       ...(c.description !== undefined && { description: c.description }),
       ...(c.industry !== undefined && { industry: c.industry }),
       ...(c.whatsappDisplayName !== undefined && { whatsappDisplayName: c.whatsappDisplayName }),
-      ...(c.planType !== undefined && { planType: c.planType }),
-      ...(c.monthlyMessageLimit !== undefined && { monthlyMessageLimitOverride: c.monthlyMessageLimit }),
       ...(c.welcomeMessage !== undefined && { welcomeMessage: c.welcomeMessage }),
       ...(c.businessHours !== undefined && { businessHours: c.businessHours }),
       ...(c.ai !== undefined && { ai: c.ai }),

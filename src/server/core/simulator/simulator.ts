@@ -6,6 +6,7 @@ import { E164 } from '../../providers/telephony/types.js'
 import type { ActorCtx } from '../context.js'
 import { messageView } from '../conversations/conversations.js'
 import { BadRequest, Conflict } from '../errors.js'
+import { SIMULATOR_PARAM } from '../inbound/accept-inbound.js'
 import { authorizeOrganization } from '../members/permissions.js'
 
 
@@ -28,7 +29,11 @@ function checkFrom(from: string) {
 
 /**
  * Writes as a customer: builds the request Twilio would send for this message, signs it with the
- * webhook token, and posts it through the real webhook (in-process `dispatch`).
+ * webhook token, and posts it through the real webhook (in-process `dispatch`). The message is
+ * marked simulated (a signed parameter Twilio never sends), so it becomes a simulated customer of
+ * its own — the real customer with that number is never touched — whose replies are recorded and
+ * never sent to a phone, and never counted against the month. Only members who may edit the
+ * assistant (owner, admin: `knowledge:write`) may use it.
  */
 export async function sendAsCustomer({
   ctx,
@@ -39,7 +44,7 @@ export async function sendAsCustomer({
   input: { organizationId: string; from: string; body: string; profileName?: string }
   dispatch: (request: Request) => Promise<Response>
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'knowledge:write')
   const from = checkFrom(input.from)
   const number = await activeNumber(ctx, input.organizationId)
   const messageSid = `SM${randomBytes(16).toString('hex')}`
@@ -59,6 +64,7 @@ export async function sendAsCustomer({
     AccountSid: ctx.config.twilio?.accountSid ?? `AC${'0'.repeat(32)}`,
     From: `whatsapp:${from}`,
     ApiVersion: '2010-04-01',
+    [SIMULATOR_PARAM]: '1',
   }
   const path = '/api/whatsapp/webhook'
   const url = `${ctx.config.appUrl}${path}`
@@ -81,7 +87,7 @@ export async function customerView({ ctx, input }: { ctx: ActorCtx; input: { org
   const [contact] = await ctx.db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.organizationId, input.organizationId), eq(contacts.waId, from)))
+    .where(and(eq(contacts.organizationId, input.organizationId), eq(contacts.waId, from), eq(contacts.simulated, true)))
   if (!contact) return []
   const convs = await ctx.db
     .select({ id: conversations.id })

@@ -4,6 +4,7 @@ import type { ActorCtx } from '../context.js'
 import { conversationSummaries } from '../conversations/conversations.js'
 import { authorizeOrganization } from '../members/permissions.js'
 import { loadOrganization, monthlyLimitOf } from '../organizations/view.js'
+import { usableTimeZone } from '../organizations/time-zones.js'
 import { monthKey, monthStart } from '../usage/month.js'
 
 const DAYS = 30
@@ -13,7 +14,8 @@ export async function getStats({ ctx, input }: { ctx: ActorCtx; input: { organiz
   const orgId = input.organizationId
   await authorizeOrganization(ctx, orgId, 'org:read')
   const org = await loadOrganization(ctx.db, orgId)
-  const tz = org.businessHours.timezone
+  // Never a zone PostgreSQL would refuse (a row saved before zones were checked): that was a 500.
+  const tz = usableTimeZone(org.businessHours.timezone)
   const since = monthStart(now, tz)
   const dayFrom = new Date(now.getTime() - (DAYS - 1) * 86_400_000)
 

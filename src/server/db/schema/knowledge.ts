@@ -1,10 +1,14 @@
 import { sql } from 'drizzle-orm'
-import { customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 import { organizations } from './organizations.js'
 
 export const knowledgeSourceKind = pgEnum('knowledge_source_kind', ['profile', 'faq', 'text', 'file'])
 
+/** An uploaded file is `processing` until a job has read its text: then `ready`, or `failed` with the reason. */
+export const knowledgeSourceStatus = pgEnum('knowledge_source_status', ['processing', 'ready', 'failed'])
+
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })
 
 /** What an organization (or a user's personal knowledge base, kind = personal) knows. */
 export const knowledgeSources = pgTable(
@@ -25,6 +29,14 @@ export const knowledgeSources = pgTable(
     fileName: text('file_name'),
     mimeType: text('mime_type'),
     sizeBytes: integer('size_bytes'),
+    /** Only files are ever `processing` or `failed`; training uses `ready` sources alone. */
+    status: knowledgeSourceStatus('status').notNull().default('ready'),
+    /** How far the extraction of an uploaded file has got, 0–100. */
+    progress: integer('progress').notNull().default(100),
+    /** Why the file could not be used (status = failed). */
+    error: text('error'),
+    /** The uploaded bytes, kept only until the extraction job has read them (any process may run it). */
+    fileBytes: bytea('file_bytes'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -56,4 +68,26 @@ export const knowledgeChunks = pgTable(
     index('knowledge_chunks_org_gen_idx').on(t.organizationId, t.generation),
     index('knowledge_chunks_tsv_idx').using('gin', t.tsv),
   ],
+)
+
+/**
+ * Term statistics of one knowledge generation, written when it is trained
+ * (core/knowledge/term-stats.ts): per lexeme, how many passages contain it and, for a lexeme in
+ * many passages, the few where it ranks highest, so retrieval weighs a question's words by their
+ * rarity and ranks a common word's best passages without reading all of its passages.
+ */
+export const knowledgeTerms = pgTable(
+  'knowledge_terms',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    generation: integer('generation').notNull(),
+    lexeme: text('lexeme').notNull(),
+    /** Passages of the generation containing the lexeme. */
+    df: integer('df').notNull(),
+    /** Ids of the passages where the lexeme alone ranks highest, best first; null when df is small. */
+    best: text('best').array(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.generation, t.lexeme] })],
 )

@@ -46,8 +46,13 @@ export const contacts = pgTable(
     optedOut: boolean('opted_out').notNull().default(false),
     optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
     welcomedAt: timestamp('welcomed_at', { withTimezone: true }),
+    /**
+     * A customer played in the dashboard's simulator: kept apart from the real customer with the
+     * same number (own opt-out state, conversations), never sent to, never counted.
+     */
+    simulated: boolean('simulated').notNull().default(false),
   },
-  (t) => [uniqueIndex('contacts_org_wa_uq').on(t.organizationId, t.waId)],
+  (t) => [uniqueIndex('contacts_org_wa_uq').on(t.organizationId, t.waId, t.simulated)],
 )
 
 export const conversations = pgTable(

@@ -41,3 +41,21 @@ export const phoneNumbers = pgTable(
     index('phone_numbers_org_idx').on(t.organizationId),
   ],
 )
+
+/**
+ * Purchase attempts that reached the provider, per organization: the provisioning throttle counts
+ * the last hour's rows (older ones are pruned as new attempts come in).
+ */
+export const provisioningAttempts = pgTable(
+  'provisioning_attempts',
+  {
+    id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: text('user_id'),
+    e164: text('e164').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('provisioning_attempts_org_idx').on(t.organizationId, t.createdAt)],
+)

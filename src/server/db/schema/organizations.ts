@@ -73,6 +73,26 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.organizationId, t.userId] }), index('memberships_user_idx').on(t.userId)],
 )
 
+/** Who changed an organization's plan or monthly limit, from what, to what (operators today, billing later). */
+export const planChanges = pgTable(
+  'plan_changes',
+  {
+    id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    changedByUserId: text('changed_by_user_id').references(() => user.id, { onDelete: 'set null' }),
+    /** Kept even if the account is deleted later. */
+    changedByEmail: text('changed_by_email').notNull(),
+    fromPlan: planType('from_plan').notNull(),
+    fromLimitOverride: integer('from_limit_override'),
+    toPlan: planType('to_plan').notNull(),
+    toLimitOverride: integer('to_limit_override'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('plan_changes_org_idx').on(t.organizationId, t.createdAt)],
+)
+
 /** Messages the platform sent on an organization's behalf, per billing month (`YYYY-MM` in the org's time zone). */
 export const monthlyUsage = pgTable(
   'monthly_usage',

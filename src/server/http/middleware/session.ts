@@ -8,7 +8,13 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const result = await auth.api.getSession({ headers: c.req.raw.headers })
   if (result?.user) {
     const email = result.user.email.toLowerCase()
-    c.set('actor', { userId: result.user.id, email, isOperator: config.operatorEmails.includes(email) })
+    const emailVerified = result.user.emailVerified === true
+    c.set('actor', {
+      userId: result.user.id,
+      email,
+      emailVerified,
+      isOperator: emailVerified && config.operatorEmails.includes(email),
+    })
   }
   await next()
 }

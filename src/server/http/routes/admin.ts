@@ -1,9 +1,43 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { listAllNumbers } from '../../core/numbers/list-numbers.js'
+import { listAllOrganizations } from '../../core/organizations/list-all-organizations.js'
+import { PLAN_TYPES, SetPlanInput } from '../../core/organizations/schemas.js'
+import { setOrganizationPlan } from '../../core/organizations/set-plan.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
-import { createRouter, jsonResponse } from '../router.js'
+import { createRouter, jsonBody, jsonResponse } from '../router.js'
 import { PhoneNumberSchema } from './numbers.js'
+import { OrgIdParam } from './organizations.js'
+
+const OperatorOrganizationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    planType: z.enum(PLAN_TYPES),
+    monthlyMessageLimit: z.number(),
+    monthlyMessageLimitOverride: z.number().nullable(),
+    owners: z.array(z.string()),
+    liveNumbers: z.number(),
+    planChanges: z.array(
+      z.object({
+        changedBy: z.string(),
+        fromPlan: z.enum(PLAN_TYPES),
+        fromLimitOverride: z.number().nullable(),
+        toPlan: z.enum(PLAN_TYPES),
+        toLimitOverride: z.number().nullable(),
+        at: z.string(),
+      }),
+    ),
+    createdAt: z.string(),
+  })
+  .openapi('OperatorOrganization')
+
+const OrganizationsQuery = z
+  .object({
+    search: z.string().trim().max(120).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict()
 
 export function adminRoutes() {
   const app = createRouter()
@@ -34,6 +68,44 @@ export function adminRoutes() {
       },
     }),
     async (c) => c.json(await listAllNumbers({ ctx: actorCtx(c) }), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/admin/organizations',
+      tags: ['Operator'],
+      summary: 'Every organization with its plan, limit, owners and plan history (operators)',
+      request: { query: OrganizationsQuery },
+      responses: {
+        200: jsonResponse(z.object({ organizations: z.array(OperatorOrganizationSchema) }), 'Organizations, newest first'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN'),
+      },
+    }),
+    async (c) => c.json({ organizations: await listAllOrganizations({ ctx: actorCtx(c), input: c.req.valid('query') }) }, 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/admin/organizations/{id}/plan',
+      tags: ['Operator'],
+      summary: "Set an organization's plan and/or monthly message limit (operators)",
+      description:
+        '`monthlyMessageLimit: null` goes back to the plan\'s own limit. Each change is recorded with the operator who made it.',
+      request: { params: OrgIdParam, body: jsonBody(SetPlanInput) },
+      responses: {
+        200: jsonResponse(z.object({ organization: OperatorOrganizationSchema }), 'Changed'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const organization = await setOrganizationPlan({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id, changes: c.req.valid('json') },
+      })
+      return c.json({ organization }, 200)
+    },
   )
 
   return app

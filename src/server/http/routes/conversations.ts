@@ -29,7 +29,12 @@ export const ConversationSummarySchema = z
     lastMessageAt: z.string(),
     createdAt: z.string(),
     lastMessage: z.string().nullable(),
-    contact: z.object({ waId: z.string(), profileName: z.string().nullable(), optedOut: z.boolean() }),
+    contact: z.object({
+      waId: z.string(),
+      profileName: z.string().nullable(),
+      optedOut: z.boolean(),
+      simulated: z.boolean().openapi({ description: "A customer played in the dashboard's simulator: never sent to, not counted" }),
+    }),
   })
   .openapi('ConversationSummary')
 

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { askKnowledge } from '../../core/knowledge/ask-knowledge.js'
 import { createSource } from '../../core/knowledge/create-source.js'
 import { deleteSource } from '../../core/knowledge/delete-source.js'
+import { getSource } from '../../core/knowledge/get-source.js'
 import { listKnowledge } from '../../core/knowledge/list-knowledge.js'
 import { saveProfile } from '../../core/knowledge/save-profile.js'
 import { AskInput, CreateSourceInput, ProfileInput, UpdateSourceInput } from '../../core/knowledge/schemas.js'
@@ -18,11 +19,20 @@ export const SourceSchema = z
     kind: z.enum(['profile', 'faq', 'text', 'file']),
     title: z.string(),
     question: z.string().nullable(),
-    content: z.string(),
+    content: z.string().openapi({
+      description: 'The text; in the knowledge list only its first 1,000 characters (see contentTruncated)',
+    }),
+    contentLength: z.number().openapi({ description: 'Characters of the whole text' }),
+    contentTruncated: z.boolean().openapi({ description: 'content is a preview: GET …/knowledge/{sourceId} has it whole' }),
     fields: z.record(z.string(), z.string()).nullable(),
     fileName: z.string().nullable(),
     mimeType: z.string().nullable(),
     sizeBytes: z.number().nullable(),
+    status: z.enum(['processing', 'ready', 'failed']).openapi({
+      description: 'An uploaded file is processing until its text is read, then ready, or failed with the reason in error',
+    }),
+    progress: z.number().openapi({ description: 'How far reading the file has got, 0–100' }),
+    error: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -59,7 +69,7 @@ export function knowledgeRoutes() {
       method: 'get',
       path: '/api/organizations/{id}/knowledge',
       tags,
-      summary: 'Knowledge sources and the training state (every member)',
+      summary: 'Knowledge sources (texts as previews) and the training state (every member)',
       request: { params: OrgParam },
       responses: {
         200: jsonResponse(
@@ -104,13 +114,14 @@ export function knowledgeRoutes() {
       path: '/api/organizations/{id}/knowledge/files',
       tags,
       summary: 'Upload a PDF, DOCX, TXT, Markdown or CSV file, up to 10 MB (owner/admin)',
-      description: 'Its text is extracted at once; a file that is empty or cannot be read is refused with a 400 saying why, and nothing is stored.',
+      description:
+        'What can be checked at once is (type, size, signature, encoding, a DOCX archive\'s declared sizes, a CSV\'s rows): a file that fails is refused with a 400 saying why (`details[0].limit` names a limit it is over) and nothing is stored. Otherwise the answer is 202 with the source `processing`; a job reads its text off the event loop, within the extraction limits, and the source becomes `ready`, or `failed` with the reason in `error`.',
       request: {
         params: OrgParam,
         body: { content: { 'multipart/form-data': { schema: FileUpload } }, required: true },
       },
       responses: {
-        201: jsonResponse(z.object({ source: SourceSchema }), 'Stored with its extracted text'),
+        202: jsonResponse(z.object({ source: SourceSchema }), 'Accepted: its text is being read (status processing)'),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
       },
     }),
@@ -125,7 +136,7 @@ export function knowledgeRoutes() {
           bytes: new Uint8Array(await file.arrayBuffer()),
         },
       })
-      return c.json({ source }, 201)
+      return c.json({ source }, 202)
     },
   )
 
@@ -183,6 +194,24 @@ export function knowledgeRoutes() {
 
   app.openapi(
     createRoute({
+      method: 'get',
+      path: '/api/organizations/{id}/knowledge/{sourceId}',
+      tags,
+      summary: 'One source with its whole text (every member)',
+      request: { params: SourceParam },
+      responses: {
+        200: jsonResponse(z.object({ source: SourceSchema }), 'The source'),
+        ...errorResponses('UNAUTHORIZED', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const { id, sourceId } = c.req.valid('param')
+      return c.json({ source: await getSource({ ctx: actorCtx(c), input: { organizationId: id, sourceId } }) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
       method: 'patch',
       path: '/api/organizations/{id}/knowledge/{sourceId}',
       tags,
@@ -190,7 +219,7 @@ export function knowledgeRoutes() {
       request: { params: SourceParam, body: jsonBody(UpdateSourceInput) },
       responses: {
         200: jsonResponse(z.object({ source: SourceSchema }), 'Updated'),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
       },
     }),
     async (c) => {

@@ -1,13 +1,57 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { getAccount, linkPhone } from '../../core/account/account.js'
-import { actorCtx } from '../context.js'
+import { getAccount } from '../../core/account/account.js'
+import { requestPhoneVerification } from '../../core/account/request-phone-verification.js'
+import { unlinkPhone } from '../../core/account/unlink-phone.js'
+import { verifyPhone } from '../../core/account/verify-phone.js'
+import { BadRequest } from '../../core/errors.js'
+import { acceptInvitation } from '../../core/members/accept-invitation.js'
+import { declineInvitation } from '../../core/members/decline-invitation.js'
+import { listMyInvitations } from '../../core/members/list-my-invitations.js'
 import { E164 } from '../../providers/telephony/types.js'
+import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
 
 const AccountSchema = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), phone: z.string().nullable(), isOperator: z.boolean() })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    emailVerified: z.boolean(),
+    phone: z.string().nullable(),
+    isOperator: z.boolean(),
+    sharedNumber: z.string().nullable().openapi({ description: "The platform's shared WhatsApp number; null when phone linking is unavailable" }),
+  })
   .openapi('Account')
+
+const Phone = z.string().regex(E164, 'must be an E.164 number like +250788123456')
+
+const PhoneCodeSentSchema = z
+  .object({
+    phone: z.string(),
+    from: z.string(),
+    expiresAt: z.string(),
+    resendAfterSeconds: z.number(),
+    sandboxMessage: z
+      .string()
+      .optional()
+      .openapi({ description: 'Sandbox mode only (nothing is sent): the message the phone would have received' }),
+  })
+  .openapi('PhoneCodeSent')
+
+const MyInvitationSchema = z
+  .object({
+    id: z.string(),
+    organizationId: z.string(),
+    organizationName: z.string(),
+    role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+    invitedBy: z.string().nullable(),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('MyInvitation')
+
+const InvitationParam = z.object({ invitationId: z.string() })
 
 export function meRoutes() {
   const app = createRouter()
@@ -26,25 +70,108 @@ export function meRoutes() {
       method: 'patch',
       path: '/api/me',
       tags: ['Account'],
-      summary: 'Link your WhatsApp number (messages from it to the shared number use your personal knowledge base)',
+      summary: 'Retired for phone numbers: link one with POST /api/me/phone/verification and POST /api/me/phone/verify',
+      request: { body: jsonBody(z.object({ phone: z.unknown().optional() }).strict()) },
+      responses: { ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED') },
+    }),
+    async (c) => {
+      actorCtx(c)
+      throw new BadRequest(
+        'A WhatsApp number is linked with proof now: POST /api/me/phone/verification { phone } sends a code to it, then POST /api/me/phone/verify { phone, code } links it; DELETE /api/me/phone unlinks it',
+        [{ path: 'phone', message: 'use POST /api/me/phone/verification, then POST /api/me/phone/verify' }],
+      )
+    },
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/me/phone/verification',
+      tags: ['Account'],
+      summary: "Send a one-time code by WhatsApp (from the platform's shared number) to the number you want to link",
+      description:
+        'The code has 6 digits, works for 10 minutes and for 5 tries. One code a minute, 5 an hour per account and per number (429 with Retry-After beyond).',
+      request: { body: jsonBody(z.object({ phone: Phone }).strict()) },
+      responses: {
+        202: jsonResponse(z.object({ verification: PhoneCodeSentSchema }), 'Code sent'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'CONFLICT', 'PROVIDER_FAILED'),
+      },
+    }),
+    async (c) =>
+      c.json({ verification: await requestPhoneVerification({ ctx: actorCtx(c), input: c.req.valid('json') }) }, 202),
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/me/phone/verify',
+      tags: ['Account'],
+      summary: 'Link the number with the code it received (messages from it to the shared number then use your personal knowledge base)',
       request: {
-        body: jsonBody(
-          z
-            .object({
-              phone: z
-                .string()
-                .regex(E164, 'must be an E.164 number like +250788123456')
-                .nullable(),
-            })
-            .strict(),
-        ),
+        body: jsonBody(z.object({ phone: Phone, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }).strict()),
       },
       responses: {
-        200: jsonResponse(z.object({ account: AccountSchema }), 'Updated'),
+        200: jsonResponse(z.object({ account: AccountSchema }), 'Linked'),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'CONFLICT'),
       },
     }),
-    async (c) => c.json({ account: await linkPhone({ ctx: actorCtx(c), input: c.req.valid('json') }) }, 200),
+    async (c) => c.json({ account: await verifyPhone({ ctx: actorCtx(c), input: c.req.valid('json') }) }, 200),
+  )
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/me/phone',
+      tags: ['Account'],
+      summary: 'Unlink your WhatsApp number',
+      responses: { 200: jsonResponse(z.object({ account: AccountSchema }), 'Unlinked'), ...errorResponses('UNAUTHORIZED') },
+    }),
+    async (c) => c.json({ account: await unlinkPhone({ ctx: actorCtx(c) }) }, 200),
+  )
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/me/invitations',
+      tags: ['Account'],
+      summary: 'Pending invitations to your verified email address',
+      responses: {
+        200: jsonResponse(z.object({ invitations: z.array(MyInvitationSchema) }), 'Invitations'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN'),
+      },
+    }),
+    async (c) => c.json({ invitations: await listMyInvitations({ ctx: actorCtx(c) }) }, 200),
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/me/invitations/{invitationId}/accept',
+      tags: ['Account'],
+      summary: 'Join the organization (needs a verified email matching the invitation)',
+      request: { params: InvitationParam },
+      responses: {
+        200: jsonResponse(
+          z.object({ membership: z.object({ organizationId: z.string(), role: z.enum(['owner', 'admin', 'agent', 'viewer']) }) }),
+          'Joined',
+        ),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+      },
+    }),
+    async (c) =>
+      c.json({ membership: await acceptInvitation({ ctx: actorCtx(c), input: { invitationId: c.req.valid('param').invitationId } }) }, 200),
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/me/invitations/{invitationId}/decline',
+      tags: ['Account'],
+      summary: 'Decline an invitation',
+      request: { params: InvitationParam },
+      responses: {
+        200: jsonResponse(z.object({ declined: z.literal(true) }), 'Declined'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+      },
+    }),
+    async (c) => {
+      await declineInvitation({ ctx: actorCtx(c), input: { invitationId: c.req.valid('param').invitationId } })
+      return c.json({ declined: true as const }, 200)
+    },
   )
   return app
 }

@@ -1,6 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { addMember, listMembers, removeMember, updateMemberRole } from '../../core/members/members.js'
-import { AddMemberInput, UpdateMemberInput } from '../../core/members/schemas.js'
+import { inviteMember } from '../../core/members/invite-member.js'
+import { listInvitations } from '../../core/members/list-invitations.js'
+import { listMembers, removeMember, updateMemberRole } from '../../core/members/members.js'
+import { revokeInvitation } from '../../core/members/revoke-invitation.js'
+import { InviteMemberInput, UpdateMemberInput } from '../../core/members/schemas.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
@@ -15,7 +18,21 @@ const MemberSchema = z
   })
   .openapi('Member')
 
+const InvitationSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+    status: z.enum(['pending', 'accepted', 'declined', 'revoked']),
+    expired: z.boolean(),
+    invitedBy: z.string().nullable(),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Invitation')
+
 const OrgParam = z.object({ id: z.string() })
+const InvitationParam = z.object({ id: z.string(), invitationId: z.string() })
 const MemberParam = z.object({ id: z.string(), userId: z.string() })
 const tags = ['Members']
 
@@ -43,19 +60,56 @@ export function memberRoutes() {
       method: 'post',
       path: '/api/organizations/{id}/members',
       tags,
-      summary: 'Add a signed-up user by email with a role (owner/admin; only owners add owners)',
-      request: { params: OrgParam, body: jsonBody(AddMemberInput) },
+      summary: 'Invite someone by email with a role (owner/admin; only owners invite owners)',
+      description:
+        'Creates (or renews) an invitation valid for 7 days and emails the address. The answer is the same whether or not the address has an account; the invitee joins by accepting it (POST /api/me/invitations/{invitationId}/accept) from an account with that verified email.',
+      request: { params: OrgParam, body: jsonBody(InviteMemberInput) },
       responses: {
-        201: jsonResponse(z.object({ member: MemberSchema }), 'Added'),
+        201: jsonResponse(z.object({ invitation: InvitationSchema }), 'Invited'),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
       },
     }),
     async (c) => {
-      const member = await addMember({
+      const invitation = await inviteMember({
         ctx: actorCtx(c),
         input: { organizationId: c.req.valid('param').id, ...c.req.valid('json') },
       })
-      return c.json({ member }, 201)
+      return c.json({ invitation }, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/organizations/{id}/invitations',
+      tags,
+      summary: 'Open invitations (owner/admin); expired ones are flagged',
+      request: { params: OrgParam },
+      responses: {
+        200: jsonResponse(z.object({ invitations: z.array(InvitationSchema) }), 'Invitations'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) =>
+      c.json({ invitations: await listInvitations({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }) }, 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/organizations/{id}/invitations/{invitationId}',
+      tags,
+      summary: 'Withdraw an open invitation',
+      request: { params: InvitationParam },
+      responses: {
+        200: jsonResponse(z.object({ revoked: z.literal(true) }), 'Revoked'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    }),
+    async (c) => {
+      const { id, invitationId } = c.req.valid('param')
+      await revokeInvitation({ ctx: actorCtx(c), input: { organizationId: id, invitationId } })
+      return c.json({ revoked: true as const }, 200)
     },
   )
 

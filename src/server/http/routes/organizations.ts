@@ -76,10 +76,13 @@ export function organizationRoutes() {
       path: '/api/organizations',
       tags,
       summary: 'Create an organization (you become its owner)',
+      description:
+        'New organizations start on the starter plan; `planType` and `monthlyMessageLimit` are refused with a 400 ' +
+        '(the platform operator changes them). An account owns at most `MAX_ORGANIZATIONS_PER_USER` organizations (409 beyond).',
       request: { body: jsonBody(CreateOrganizationInput) },
       responses: {
         201: jsonResponse(z.object({ organization: OrganizationSchema }), 'Created'),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'CONFLICT'),
       },
     }),
     async (c) => {
@@ -111,8 +114,10 @@ export function organizationRoutes() {
       method: 'patch',
       path: '/api/organizations/{id}',
       tags,
-      summary: 'Update settings (owner/admin; plan and limit: owner)',
-      description: 'Any writable subset; nested objects are replaced whole. Read-only fields are refused with a 400.',
+      summary: 'Update settings (owner/admin)',
+      description:
+        'Any writable subset; nested objects are replaced whole. Read-only fields are refused with a 400, and so are ' +
+        '`planType` and `monthlyMessageLimit`: the platform operator changes them (`PATCH /api/admin/organizations/{id}/plan`).',
       request: { params: OrgIdParam, body: jsonBody(UpdateOrganizationInput) },
       responses: {
         200: jsonResponse(z.object({ organization: OrganizationSchema }), 'Updated'),

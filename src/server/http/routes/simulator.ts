@@ -17,7 +17,9 @@ export function simulatorRoutes() {
       method: 'post',
       path: '/api/organizations/{id}/simulator/messages',
       tags,
-      summary: "Write to the organization's number as a customer (through the real, signed webhook)",
+      summary: "Write to the organization's number as a simulated customer (owner/admin)",
+      description:
+        'Goes through the real, signed webhook and reply pipeline as a simulated customer: replies are recorded and shown here, never sent to a phone, and not counted against the monthly limit (the limit still applies, as a customer would see it).',
       request: {
         params: OrgIdParam,
         body: jsonBody(
@@ -26,7 +28,7 @@ export function simulatorRoutes() {
       },
       responses: {
         202: jsonResponse(z.object({ messageSid: z.string(), to: z.string() }), 'Accepted by the webhook; the reply follows'),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
       },
     }),
     async (c) => {
@@ -44,7 +46,7 @@ export function simulatorRoutes() {
       method: 'get',
       path: '/api/organizations/{id}/simulator/messages',
       tags,
-      summary: 'The conversation as that customer sees it, replies included',
+      summary: 'The simulated conversation as that customer sees it, replies included (every member)',
       request: { params: OrgIdParam, query: z.object({ from: From }) },
       responses: {
         200: jsonResponse(z.object({ messages: z.array(MessageSchema) }), 'Oldest first'),

@@ -1,3 +1,4 @@
+import { extractSource, markExtractionFailed } from '../../core/knowledge/extract-source.js'
 import { markTrainingFailed, trainKnowledge } from '../../core/knowledge/train-knowledge.js'
 import type { JobHandlers } from './index.js'
 
@@ -13,6 +14,19 @@ export const knowledgeHandlers: JobHandlers = {
       // The previous generation keeps answering; only the last attempt reports the failure.
       if (meta.isLastAttempt) {
         await markTrainingFailed({ ctx, input: { organizationId: payload.organizationId, reason: `Training failed: ${reason}` } })
+      }
+      throw err
+    }
+  },
+  'knowledge.extract': async (payload, services, meta) => {
+    const ctx = { ...services, log: services.log.child({ job: 'knowledge.extract', jobId: meta.id }) }
+    try {
+      // A file that cannot be used is not an error of the job: the source records why.
+      await extractSource({ ctx, input: payload })
+    } catch (err) {
+      if (meta.isLastAttempt) {
+        const reason = err instanceof Error ? err.message : String(err)
+        await markExtractionFailed({ ctx, input: { ...payload, reason: `The file could not be read: ${reason}` } })
       }
       throw err
     }

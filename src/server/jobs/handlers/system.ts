@@ -1,4 +1,5 @@
 import { lt } from 'drizzle-orm'
+import { pruneInbox } from '../../core/inbound/inbox-queue.js'
 import { rollOverUsage } from '../../core/usage/roll-over.js'
 import { rateLimits, session } from '../../db/schema/index.js'
 import type { JobHandlers } from './index.js'
@@ -10,5 +11,6 @@ export const systemHandlers: JobHandlers = {
   'system.cleanup': async (_payload, services) => {
     await services.db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(Date.now() - 10 * 60_000)))
     await services.db.delete(session).where(lt(session.expiresAt, new Date()))
+    await pruneInbox(services.db)
   },
 }

@@ -47,6 +47,7 @@ function ConversationList({ conversations, onOpen }: { conversations: Conversati
               <span className="block text-sm font-medium">
                 {c.contact.profileName ? `${c.contact.profileName} · ` : ''}
                 <span className="font-mono">+{c.contact.waId.replace(/^\+/, '')}</span>
+                {c.contact.simulated && <SimulatedBadge />}
               </span>
               <span className="block truncate text-sm text-slate-600">{c.lastMessage ?? '—'}</span>
             </span>
@@ -85,6 +86,7 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <span className="font-medium">{c.contact.profileName ?? 'Customer'}</span>
             <span className="font-mono text-slate-600">+{c.contact.waId.replace(/^\+/, '')}</span>
+            {c.contact.simulated && <SimulatedBadge />}
             <span data-testid="conversation-status" data-status={c.status}>
               {statusBadge(c)}
             </span>
@@ -208,5 +210,18 @@ export function AnalyticsTab({ org }: { org: Organization }) {
         {list && <ConversationList conversations={list} onOpen={setOpen} />}
       </Card>
     </div>
+  )
+}
+
+/** A conversation played in the simulator: never sent to a phone, not counted against the month. */
+function SimulatedBadge() {
+  return (
+    <span
+      className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-800"
+      title="Written in the simulator: replies were not sent to a phone and are not counted"
+      data-testid="simulated-badge"
+    >
+      Simulated
+    </span>
   )
 }

@@ -2,24 +2,22 @@ import { type FormEvent, type ReactNode, useMemo, useState } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { ApiError } from '../../api/client'
 import { useAiProviders } from '../../api/knowledge'
-import { useAddMember, useMembers, useRemoveMember, useUpdateMemberRole } from '../../api/members'
 import { useDeleteOrganization, useUpdateOrganization } from '../../api/organizations'
 import {
   atLeast,
   type BusinessHours,
   type Interval,
   type Organization,
-  type PlanType,
-  type Role,
   TONES,
   WEEKDAYS,
   type Weekday,
 } from '../../api/types'
-import { useSession } from '../../api/auth'
 import { Button } from '../../components/Button'
-import { Card, EmptyState, ErrorNotice, LoadingBlock, ReadOnlyNote, SuccessNotice } from '../../components/Feedback'
+import { Card, ErrorNotice, ReadOnlyNote, SuccessNotice } from '../../components/Feedback'
 import { SelectField, TextAreaField, TextField, inlineInputClass } from '../../components/Field'
 import { ConfirmDialog } from '../../components/Modal'
+import { MembersSection } from './MembersSection'
+import { PlanSection } from './PlanSection'
 
 type Update = ReturnType<typeof useUpdateOrganization>
 
@@ -77,8 +75,6 @@ function GeneralSection({ org, canEdit }: { org: Organization; canEdit: boolean 
   const [description, setDescription] = useState(org.description)
   const [industry, setIndustry] = useState(org.industry)
   const [displayName, setDisplayName] = useState(org.whatsappDisplayName ?? '')
-  const [planType, setPlanType] = useState<PlanType>(org.planType)
-  const isOwner = org.role === 'owner'
   return (
     <Section
       title="General"
@@ -91,7 +87,6 @@ function GeneralSection({ org, canEdit }: { org: Organization; canEdit: boolean 
           description,
           industry,
           whatsappDisplayName: displayName.trim() ? displayName : null,
-          ...(isOwner && planType !== org.planType ? { planType } : {}),
         })
       }
     >
@@ -120,19 +115,6 @@ function GeneralSection({ org, canEdit }: { org: Organization; canEdit: boolean 
           onChange={(e) => setDisplayName(e.target.value)}
           error={fieldErr(update, 'whatsappDisplayName')}
         />
-        <SelectField
-          id="settings-plan"
-          label="Plan"
-          value={planType}
-          disabled={!isOwner}
-          onChange={(e) => setPlanType(e.target.value as PlanType)}
-          hint={`Monthly limit: ${org.monthlyMessageLimit.toLocaleString()} messages${isOwner ? '' : ' · only the owner changes the plan'}`}
-          error={fieldErr(update, 'planType')}
-        >
-          <option value="starter">Starter</option>
-          <option value="business">Business</option>
-          <option value="enterprise">Enterprise</option>
-        </SelectField>
       </div>
     </Section>
   )
@@ -443,121 +425,6 @@ function AiSection({ org, canEdit }: { org: Organization; canEdit: boolean }) {
   )
 }
 
-const ROLES: Role[] = ['owner', 'admin', 'agent', 'viewer']
-
-function MembersSection({ org }: { org: Organization }) {
-  const members = useMembers(org.id)
-  const session = useSession()
-  const add = useAddMember(org.id)
-  const changeRole = useUpdateMemberRole(org.id)
-  const remove = useRemoveMember(org.id)
-  const [email, setEmail] = useState('')
-  const [role, setRole] = useState<Role>('agent')
-  const [removing, setRemoving] = useState<{ userId: string; name: string } | null>(null)
-  const canManage = atLeast(org.role, 'admin')
-  const addErr = add.error instanceof ApiError ? add.error : null
-  const assignable = ROLES.filter((r) => org.role === 'owner' || r !== 'owner')
-
-  return (
-    <Card title="Team">
-      <div className="space-y-4">
-        {!canManage && <ReadOnlyNote>Only owners and admins manage the team.</ReadOnlyNote>}
-        {members.isPending && <LoadingBlock label="Loading members…" />}
-        {members.isError && <ErrorNotice error={members.error} title="Could not load the team" />}
-        {members.data && members.data.length === 0 && <EmptyState title="No members" />}
-        {members.data && members.data.length > 0 && (
-          <ul className="divide-y divide-slate-200" aria-label="Members">
-            {members.data.map((m) => {
-              const self = m.userId === session.data?.user.id
-              const editable = canManage && (org.role === 'owner' || m.role !== 'owner')
-              return (
-                <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="member-row">
-                  <div className="min-w-0">
-                    <p className="truncate text-sm font-medium">
-                      {m.name} {self && <span className="text-xs text-slate-500">(you)</span>}
-                    </p>
-                    <p className="truncate text-xs text-slate-500">{m.email}</p>
-                  </div>
-                  <div className="flex items-center gap-2">
-                    <label className="sr-only" htmlFor={`role-${m.userId}`}>
-                      Role of {m.name}
-                    </label>
-                    <select
-                      id={`role-${m.userId}`}
-                      className={`${inlineInputClass} w-28`}
-                      value={m.role}
-                      disabled={!editable || changeRole.isPending}
-                      onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as Role })}
-                    >
-                      {(editable ? assignable : ROLES).map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                    {editable && (
-                      <Button variant="ghost" className="text-red-700" onClick={() => setRemoving({ userId: m.userId, name: m.name })}>
-                        {self ? 'Leave' : 'Remove'}
-                      </Button>
-                    )}
-                  </div>
-                </li>
-              )
-            })}
-          </ul>
-        )}
-        {changeRole.isError && <ErrorNotice error={changeRole.error} title="Role not changed" />}
-        {remove.isError && <ErrorNotice error={remove.error} title="Member not removed" />}
-        {canManage && (
-          <form
-            className="grid gap-3 border-t border-slate-200 pt-4 sm:grid-cols-[1fr_10rem_auto] sm:items-end"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault()
-              add.mutate({ email, role }, { onSuccess: () => setEmail('') })
-            }}
-          >
-            <TextField
-              id="member-email"
-              label="Add a member by email"
-              type="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              error={addErr?.fieldError('email')}
-              hint="They must have signed up already."
-            />
-            <SelectField id="member-role" label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {assignable.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </SelectField>
-            <Button type="submit" busy={add.isPending}>
-              Add member
-            </Button>
-            {add.isError && !addErr?.fieldError('email') && (
-              <div className="sm:col-span-3">
-                <ErrorNotice error={add.error} title="Member not added" />
-              </div>
-            )}
-          </form>
-        )}
-      </div>
-      <ConfirmDialog
-        open={removing !== null}
-        title="Remove this member?"
-        confirmLabel="Remove"
-        busy={remove.isPending}
-        onClose={() => setRemoving(null)}
-        onConfirm={() => removing && remove.mutate(removing.userId, { onSettled: () => setRemoving(null) })}
-      >
-        <p className="text-sm text-slate-600">{removing?.name} will lose access to {org.name}.</p>
-      </ConfirmDialog>
-    </Card>
-  )
-}
-
 function DangerZone({ org }: { org: Organization }) {
   const del = useDeleteOrganization(org.id)
   const navigate = useNavigate()
@@ -612,6 +479,7 @@ export function SettingsTab({ org }: { org: Organization }) {
         </ReadOnlyNote>
       )}
       <GeneralSection org={org} canEdit={canEdit} />
+      <PlanSection org={org} />
       <WelcomeSection org={org} canEdit={canEdit} />
       <BusinessHoursSection org={org} canEdit={canEdit} />
       <AiSection org={org} canEdit={canEdit} />

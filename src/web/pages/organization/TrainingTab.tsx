@@ -7,6 +7,7 @@ import {
   useDeleteSource,
   useKnowledge,
   useSaveProfile,
+  useSource,
   useTrain,
   useUpdateSource,
   useUploadFile,
@@ -35,6 +36,8 @@ function TrainingCard({ org, knowledge }: { org: Organization; knowledge: Knowle
   const canEdit = atLeast(org.role, 'admin')
   const t = knowledge.training
   const training = t.status === 'training' || train.isPending
+  const reading = knowledge.sources.filter((s) => s.status === 'processing').length
+  const unreadable = knowledge.sources.filter((s) => s.status === 'failed').length
   return (
     <Card
       title="Training"
@@ -62,6 +65,17 @@ function TrainingCard({ org, knowledge }: { org: Organization; knowledge: Knowle
         )}
         {t.status === 'training' && <ProgressBar id="training-progress" label="Training progress" value={t.progress} />}
         {t.status === 'failed' && t.error && <ErrorNotice error={new Error(t.error)} title="Training failed" />}
+        {reading > 0 && (
+          <p className="text-slate-600" data-testid="files-reading-notice">
+            {reading === 1 ? 'One file is' : `${reading} files are`} still being read. Training uses a file once it is ready.
+          </p>
+        )}
+        {unreadable > 0 && (
+          <p className="text-slate-600">
+            {unreadable === 1 ? 'One file' : `${unreadable} files`} could not be read and {unreadable === 1 ? 'is' : 'are'} left out
+            of training (see Files below).
+          </p>
+        )}
         {knowledge.sources.length === 0 && (
           <p className="text-slate-500">Add a profile, FAQs, texts or files below, then train the assistant.</p>
         )}
@@ -123,6 +137,49 @@ function ProfileForm({ org, profile, canEdit }: { org: Organization; profile?: S
   )
 }
 
+/**
+ * Edits one FAQ or text in place. The knowledge list carries a preview of long texts, so the
+ * whole text is fetched before the form opens.
+ */
+function EditSourceItem({ org, source, isFaq, onDone }: { org: Organization; source: Source; isFaq: boolean; onDone: () => void }) {
+  const whole = useSource(org.id, source.contentTruncated ? source.id : undefined)
+  if (source.contentTruncated && !whole.data) {
+    return (
+      <li className="py-3">
+        {whole.isError ? <ErrorNotice error={whole.error} title="Could not load the whole text" /> : <LoadingBlock label="Loading the text…" lines={3} />}
+      </li>
+    )
+  }
+  return <EditSourceForm org={org} source={whole.data ?? source} isFaq={isFaq} onDone={onDone} />
+}
+
+function EditSourceForm({ org, source, isFaq, onDone }: { org: Organization; source: Source; isFaq: boolean; onDone: () => void }) {
+  const update = useUpdateSource(org.id)
+  const [head, setHead] = useState((isFaq ? source.question : source.title) ?? '')
+  const [content, setContent] = useState(source.content)
+  const headKey = isFaq ? 'question' : 'title'
+  return (
+    <li className="space-y-2 py-3">
+      <TextField id={`edit-${source.id}-head`} label={isFaq ? 'Question' : 'Title'} value={head} onChange={(e) => setHead(e.target.value)} />
+      <TextAreaField
+        id={`edit-${source.id}-content`}
+        label={isFaq ? 'Answer' : 'Text'}
+        value={content}
+        onChange={(e) => setContent(e.target.value)}
+      />
+      {update.isError && <ErrorNotice error={update.error} title="Not saved" showFields />}
+      <div className="flex gap-2">
+        <Button busy={update.isPending} onClick={() => update.mutate({ id: source.id, [headKey]: head, content }, { onSuccess: onDone })}>
+          Save
+        </Button>
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </li>
+  )
+}
+
 /** Editor for FAQ (question + answer) or text (title + content) sources. */
 function SourceEditor({
   org,
@@ -136,14 +193,11 @@ function SourceEditor({
   canEdit: boolean
 }) {
   const add = useAddSource(org.id)
-  const update = useUpdateSource(org.id)
   const del = useDeleteSource(org.id)
   const [head, setHead] = useState('')
   const [content, setContent] = useState('')
-  const [editing, setEditing] = useState<{ id: string; head: string; content: string } | null>(null)
+  const [editing, setEditing] = useState<string | null>(null)
   const isFaq = kind === 'faq'
-  const headLabel = isFaq ? 'Question' : 'Title'
-  const contentLabel = isFaq ? 'Answer' : 'Text'
   const addErr = add.error instanceof ApiError ? add.error : null
   const headKey = isFaq ? 'question' : 'title'
 
@@ -169,53 +223,23 @@ function SourceEditor({
         {sources.length > 0 && (
           <ul className="divide-y divide-slate-200" aria-label={isFaq ? 'FAQs' : 'Texts'}>
             {sources.map((s) =>
-              editing?.id === s.id ? (
-                <li key={s.id} className="space-y-2 py-3">
-                  <TextField
-                    id={`edit-${s.id}-head`}
-                    label={headLabel}
-                    value={editing.head}
-                    onChange={(e) => setEditing({ ...editing, head: e.target.value })}
-                  />
-                  <TextAreaField
-                    id={`edit-${s.id}-content`}
-                    label={contentLabel}
-                    value={editing.content}
-                    onChange={(e) => setEditing({ ...editing, content: e.target.value })}
-                  />
-                  {update.isError && <ErrorNotice error={update.error} title="Not saved" showFields />}
-                  <div className="flex gap-2">
-                    <Button
-                      busy={update.isPending}
-                      onClick={() =>
-                        update.mutate(
-                          { id: s.id, [headKey]: editing.head, content: editing.content },
-                          { onSuccess: () => setEditing(null) },
-                        )
-                      }
-                    >
-                      Save
-                    </Button>
-                    <Button variant="secondary" onClick={() => setEditing(null)}>
-                      Cancel
-                    </Button>
-                  </div>
-                </li>
+              editing === s.id ? (
+                <EditSourceItem key={s.id} org={org} source={s} isFaq={isFaq} onDone={() => setEditing(null)} />
               ) : (
                 <li key={s.id} className="flex flex-wrap items-start justify-between gap-2 py-3" data-testid={`${kind}-item`}>
                   <div className="min-w-0 flex-1">
                     <p className="text-sm font-medium">{isFaq ? s.question : s.title}</p>
-                    <p className="line-clamp-3 whitespace-pre-wrap text-sm text-slate-600">{s.content}</p>
+                    <p className="line-clamp-3 whitespace-pre-wrap text-sm text-slate-600">
+                      {s.content}
+                      {s.contentTruncated ? '…' : ''}
+                    </p>
                   </div>
                   {canEdit && (
                     <div className="flex gap-1">
                       <Button
                         variant="ghost"
                         aria-label={`Edit ${isFaq ? s.question : s.title}`}
-                        onClick={() => {
-                          update.reset()
-                          setEditing({ id: s.id, head: (isFaq ? s.question : s.title) ?? '', content: s.content })
-                        }}
+                        onClick={() => setEditing(s.id)}
                       >
                         Edit
                       </Button>
@@ -267,6 +291,36 @@ function SourceEditor({
 const formatSize = (bytes: number | null) =>
   bytes === null ? '' : bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
+/** One uploaded file: its text being read (with progress), ready (its size and length), or failed with the reason. */
+function FileItem({ file, canEdit, onDelete, deleting }: { file: Source; canEdit: boolean; onDelete: () => void; deleting: boolean }) {
+  const name = file.fileName ?? file.title
+  return (
+    <li className="space-y-2 py-2 text-sm" data-testid="file-item" data-status={file.status}>
+      <div className="flex items-center justify-between gap-2">
+        <span className="min-w-0 truncate">
+          {name}{' '}
+          <span className="text-xs text-slate-500">
+            {formatSize(file.sizeBytes)}
+            {file.status === 'ready' && ` · ${file.contentLength.toLocaleString()} characters of text`}
+          </span>
+        </span>
+        {canEdit && (
+          <Button variant="ghost" className="text-red-700" aria-label={`Delete ${name}`} busy={deleting} onClick={onDelete}>
+            Delete
+          </Button>
+        )}
+      </div>
+      {file.status === 'processing' && <ProgressBar id={`file-${file.id}-progress`} label="Reading its text…" value={file.progress} />}
+      {file.status === 'failed' && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800" data-testid="file-error">
+          <span className="font-medium">Could not be read.</span> {file.error ?? 'Unknown reason.'} This file is left out of training:
+          delete it and upload one that can be read.
+        </p>
+      )}
+    </li>
+  )
+}
+
 function FilesCard({ org, files, canEdit }: { org: Organization; files: Source[]; canEdit: boolean }) {
   const [progress, setProgress] = useState<number | null>(null)
   const upload = useUploadFile(org.id, setProgress)
@@ -275,20 +329,19 @@ function FilesCard({ org, files, canEdit }: { org: Organization; files: Source[]
   return (
     <Card title="Files">
       <div className="space-y-4">
-        {files.length === 0 && <EmptyState title="No files yet">PDF, Word, CSV or text files, up to 10 MB.</EmptyState>}
+        {files.length === 0 && (
+          <EmptyState title="No files yet">PDF, Word (DOCX), CSV, Markdown or text files, up to 10 MB each.</EmptyState>
+        )}
         {files.length > 0 && (
           <ul className="divide-y divide-slate-200" aria-label="Files">
             {files.map((f) => (
-              <li key={f.id} className="flex items-center justify-between gap-2 py-2 text-sm">
-                <span className="min-w-0 truncate">
-                  {f.fileName ?? f.title} <span className="text-xs text-slate-500">{formatSize(f.sizeBytes)}</span>
-                </span>
-                {canEdit && (
-                  <Button variant="ghost" className="text-red-700" aria-label={`Delete ${f.fileName ?? f.title}`} onClick={() => del.mutate(f.id)}>
-                    Delete
-                  </Button>
-                )}
-              </li>
+              <FileItem
+                key={f.id}
+                file={f}
+                canEdit={canEdit}
+                deleting={del.isPending && del.variables === f.id}
+                onDelete={() => del.mutate(f.id)}
+              />
             ))}
           </ul>
         )}
@@ -304,6 +357,7 @@ function FilesCard({ org, files, canEdit }: { org: Organization; files: Source[]
               accept=".pdf,.docx,.csv,.txt,.md,text/plain,text/csv,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
               className={`block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-emerald-50 file:px-3 file:py-2 file:text-emerald-800 ${focusRing}`}
               disabled={upload.isPending}
+              aria-describedby="knowledge-file-limits"
               onChange={(e) => {
                 const file = e.target.files?.[0]
                 if (!file) return
@@ -315,8 +369,13 @@ function FilesCard({ org, files, canEdit }: { org: Organization; files: Source[]
                 })
               }}
             />
+            <p id="knowledge-file-limits" className="text-xs text-slate-500">
+              Up to 10 MB; at most 2,000 PDF pages, 100,000 CSV rows and 10 million characters of text per file.
+            </p>
             {upload.isPending && progress !== null && <ProgressBar id="upload-progress" label="Uploading" value={progress * 100} />}
-            {upload.isSuccess && <SuccessNotice>Uploaded {upload.data.source.fileName}.</SuccessNotice>}
+            {upload.isSuccess && (
+              <SuccessNotice>Uploaded {upload.data.source.fileName}. Its text is being read; you can train once it is ready.</SuccessNotice>
+            )}
             {upload.isError && <ErrorNotice error={upload.error} title="Upload failed" />}
           </div>
         )}

@@ -1,0 +1,91 @@
+// The AI Training tab's files, in a real browser: a file is read in the background and shows as
+// ready; a file refused at once shows the reason; a file that only reading shows to be unusable
+// (a DOCX that inflates far beyond what it declares) shows "Could not be read" with the reason
+// and can be deleted.
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
+import { docx } from '../test/support/bombs'
+import { launchBrowser, newPage, signInInBrowser } from './support/browser'
+import { type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+
+describe('AI Training files in a real browser', () => {
+  let server: RunningServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+
+  beforeEach(() => {
+    const logStart = server.output().length
+    onTestFailed(() => {
+      console.error(`server log during the test:\n${server.output().slice(logStart).slice(-4000)}`)
+    })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('shows each file being read, ready, refused or failed with the reason, and deletes a failed one', { timeout: 180_000 }, async () => {
+    const owner = uniqueUser('owner')
+    const cookie = await signUpViaApi(server, owner)
+    const res = await server.request('/api/organizations', { method: 'POST', cookie, body: JSON.stringify({ name: 'Tool Library' }) })
+    const { organization } = (await res.json()) as { organization: { id: string } }
+
+    const { context, page } = await newPage(browser, server.url)
+    const pageErrors: string[] = []
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    await signInInBrowser(page, owner)
+    await page.goto(`/Dashboard/organizations/${organization.id}?tab=training`)
+    const files = page.getByRole('list', { name: 'Files' })
+
+    // A good file: accepted, read in the background, then ready with its length.
+    await page.locator('#knowledge-file').setInputFiles({
+      name: 'loans.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Tools are lent for one week. Late returns cost 1 EUR a day.\n'),
+    })
+    await page.getByText('Uploaded loans.txt').waitFor()
+    const loans = page.getByTestId('file-item').filter({ hasText: 'loans.txt' })
+    await loans.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 })
+    await loans.getByText('characters of text').waitFor()
+
+    // Refused at once: the reason is shown and nothing is added.
+    await page.locator('#knowledge-file').setInputFiles({
+      name: 'inventory.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`Tool,Shelf\n${'Drill,A1\n'.repeat(100_001)}`),
+    })
+    const refused = page.getByRole('alert').filter({ hasText: 'Upload failed' })
+    await refused.getByText('more than 100,000 rows').waitFor()
+    expect(await files.getByText('inventory.csv').count()).toBe(0)
+
+    // Accepted, but reading shows it expands far beyond what it declares: failed with the reason.
+    await page.locator('#knowledge-file').setInputFiles({
+      name: 'manual.docx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      buffer: Buffer.from(docx(100, { declaredSize: 4096 })),
+    })
+    const manual = page.getByTestId('file-item').filter({ hasText: 'manual.docx' })
+    await manual.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 60_000 })
+    expect(await manual.getByTestId('file-error').textContent()).toMatch(/Could not be read\..*expands beyond the 4,096 bytes/)
+    await page.getByText('One file could not be read and is left out of training').waitFor()
+
+    await page.getByRole('button', { name: 'Delete manual.docx' }).click()
+    await manual.waitFor({ state: 'detached' })
+    expect(await files.getByText('loans.txt').count()).toBe(1)
+
+    // Training uses the ready file.
+    await page.getByRole('button', { name: 'Train', exact: true }).click()
+    await page.getByTestId('training-status').getByText('Trained', { exact: true }).waitFor({ timeout: 90_000 })
+    await page.locator('#try-question').fill('How long can I borrow a tool?')
+    await page.getByRole('button', { name: 'Ask', exact: true }).click()
+    await page.getByTestId('try-answer').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('try-passages').textContent()).toContain('one week')
+    expect(pageErrors).toEqual([])
+    await context.close()
+  })
+})

@@ -1,0 +1,61 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, newPage, signInInBrowser } from './support/browser'
+import { addMemberViaApi, type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+
+// The simulator as a business owner uses it: the rehearsal is marked as such in Analytics, and
+// only those who may edit the assistant can write in it.
+describe('the simulator in a real browser', () => {
+  let server: RunningServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('marks simulated conversations and keeps viewers to reading', async () => {
+    const owner = uniqueUser('simowner')
+    const ownerCookie = await signUpViaApi(server, owner)
+    const call = async (path: string, method = 'GET', body?: unknown) => {
+      const res = await server.request(path, { method, cookie: ownerCookie, body: body === undefined ? undefined : JSON.stringify(body) })
+      expect(res.ok).toBe(true)
+      return (await res.json()) as any
+    }
+    const { organization } = await call('/api/organizations', 'POST', { name: 'Rehearsal Bakery', welcomeMessage: '' })
+    const { numbers } = await call('/api/organizations/search-numbers?country=US&type=local&limit=1')
+    await call(`/api/organizations/${organization.id}/provision-number`, 'POST', { phoneNumber: numbers[0].phoneNumber })
+    for (let i = 0; i < 100; i++) {
+      if ((await call(`/api/organizations/${organization.id}`)).organization.numberStatus === 'active') break
+      await new Promise((r) => setTimeout(r, 250))
+    }
+
+    const { context, page } = await newPage(browser, server.url)
+    await signInInBrowser(page, owner)
+    await page.goto(`/Dashboard/organizations/${organization.id}/simulator`)
+    await page.getByLabel('Customer phone number').fill('+15553332211')
+    await page.locator('#sim-text').fill('Hello there')
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    await page.locator('[data-testid="sim-message"][data-direction="outbound"][data-source="ai"]').first().waitFor({ timeout: 60_000 })
+
+    await page.goto(`/Dashboard/organizations/${organization.id}?tab=analytics`)
+    const row = page.getByTestId('conversation-row').filter({ hasText: '15553332211' })
+    await row.waitFor({ timeout: 30_000 })
+    expect(await row.getByTestId('simulated-badge').textContent()).toBe('Simulated')
+    await context.close()
+
+    const viewer = uniqueUser('simviewer')
+    const viewerCookie = await signUpViaApi(server, viewer)
+    await addMemberViaApi(server, ownerCookie, organization.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
+    const second = await newPage(browser, server.url)
+    await signInInBrowser(second.page, viewer)
+    await second.page.goto(`/Dashboard/organizations/${organization.id}/simulator`)
+    await second.page.getByText('Only the organization\'s owners and admins can write in the simulator').waitFor()
+    expect(await second.page.locator('#sim-text').isDisabled()).toBe(true)
+    await second.context.close()
+  }, 180_000)
+})

@@ -1,0 +1,132 @@
+import { and, asc, desc, eq, lt, ne, sql } from 'drizzle-orm'
+import type { Tx } from '../../db/client.js'
+import { contacts, conversations, messages, organizations } from '../../db/schema/index.js'
+import type { Ctx } from '../context.js'
+import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
+import { refundUsage } from '../usage/usage.js'
+import { markMessageFailed, type OutboundRow, sendOutbound } from './send-outbound.js'
+
+type MessageRow = typeof messages.$inferSelect
+type Source = MessageRow['source']
+
+/** Sources counted against the monthly limit (given back when never sent). */
+const COUNTED: Source[] = ['welcome', 'out_of_hours', 'ai']
+const HISTORY_TURNS = 10
+
+/**
+ * Sends what was planned for one customer message: notices and the welcome first, then the AI
+ * answer (made now if an earlier attempt did not). A reply with a provider id is never sent again,
+ * so running this twice sends nothing twice. Retryable failures throw unless it is the last attempt.
+ */
+export async function deliverReplies(ctx: Ctx, messageId: string, attempt: { isLastAttempt: boolean }) {
+  const pending = await ctx.db
+    .select({ message: messages, conversation: conversations, contact: contacts, org: organizations })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(organizations, eq(organizations.id, messages.organizationId))
+    .where(and(eq(messages.replyToId, messageId), eq(messages.status, 'queued')))
+    .orderBy(asc(messages.createdAt))
+  const send = async (reply: OutboundRow & { org: typeof organizations.$inferSelect }) => {
+    const outcome = await sendOutbound(ctx, reply.message.id, attempt, reply)
+    if (outcome === 'failed' && COUNTED.includes(reply.message.source) && !reply.contact.simulated) {
+      // Never sent: it does not count against the month.
+      await refundUsage(ctx.db, reply.org, 1, reply.message.createdAt)
+    }
+  }
+  for (const reply of pending) if (reply.message.source !== 'ai') await send(reply)
+
+  const aiReply = pending.find((r) => r.message.source === 'ai')
+  if (!aiReply) return
+  if (aiReply.message.body === '') {
+    const answered = await answer(ctx, messageId, aiReply, attempt)
+    if (!answered) return
+    aiReply.message.body = answered
+  }
+  await send(aiReply)
+}
+
+/** Makes and records the AI answer; on the last attempt a failure is recorded and shown. */
+async function answer(
+  ctx: Ctx,
+  messageId: string,
+  reply: OutboundRow & { org: typeof organizations.$inferSelect },
+  attempt: { isLastAttempt: boolean },
+): Promise<string | null> {
+  const { org, conversation, contact } = reply
+  const [inbound] = await ctx.db.select().from(messages).where(eq(messages.id, messageId))
+  if (!inbound) return null
+  const log = ctx.log.child({ messageId, organizationId: org.id })
+  let result: Awaited<ReturnType<typeof answerCustomer>>
+  try {
+    result = await answerCustomer({
+      ctx,
+      input: {
+        organizationId: org.id,
+        message: withMediaNote(inbound),
+        history: await historyOf(ctx, inbound),
+        customerName: contact.profileName ?? undefined,
+      },
+    })
+  } catch (err) {
+    if (!attempt.isLastAttempt) throw err
+    const reason = `The assistant could not answer: ${err instanceof Error ? err.message : String(err)}`
+    await markMessageFailed(ctx, reply.message.id, reason, 'model')
+    if (!contact.simulated) await refundUsage(ctx.db, org, 1, reply.message.createdAt)
+    log.error({ err }, 'AI answer failed for good')
+    return null
+  }
+  const text = result.text.slice(0, 4096)
+  const record = (db: Tx) =>
+    db
+      .update(messages)
+      .set({
+        body: text,
+        model: result.model,
+        tokensIn: result.tokensIn,
+        tokensOut: result.tokensOut,
+        latencyMs: result.latencyMs,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(messages.id, reply.message.id))
+  if (result.escalate) {
+    await ctx.db.transaction(async (tx) => {
+      await record(tx)
+      await tx
+        .update(conversations)
+        .set({ status: 'human', needsAttention: true, updatedAt: sql`now()` })
+        .where(and(eq(conversations.id, conversation.id), ne(conversations.status, 'closed')))
+    })
+    log.info('conversation handed to a human')
+  } else {
+    await record(ctx.db)
+  }
+  return text
+}
+
+/**
+ * The conversation before this customer message. A chat's messages are stored one at a time, in
+ * order, so every reply to an earlier message is older than this one.
+ */
+async function historyOf(ctx: Ctx, inbound: MessageRow): Promise<ConversationTurn[]> {
+  const rows = await ctx.db
+    .select({ direction: messages.direction, body: messages.body, status: messages.status })
+    .from(messages)
+    .where(
+and(eq(messages.conversationId, inbound.conversationId), lt(messages.createdAt, inbound.createdAt)),
+    )
+    .orderBy(desc(messages.createdAt))
+    .limit(HISTORY_TURNS)
+  return rows
+    .reverse()
+    .filter((r) => r.body.trim() !== '' && r.status !== 'failed')
+    .map((r) => ({ role: r.direction === 'inbound' ? 'customer' : 'assistant', text: r.body }))
+}
+
+/** The customer's text, plus a note of any media (the assistant cannot see it). */
+export function withMediaNote(message: Pick<MessageRow, 'body' | 'media'>): string {
+  if (message.media.length === 0) return message.body
+  const kinds = message.media.map((m) => m.contentType).join(', ')
+  const note = `[The customer sent ${message.media.length} attachment${message.media.length === 1 ? '' : 's'} (${kinds}) that you cannot see.]`
+  return message.body.trim() ? `${message.body}\n${note}` : note
+}

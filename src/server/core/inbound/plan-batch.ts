@@ -1,0 +1,326 @@
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import type { Tx } from '../../db/client.js'
+import { contacts, conversations, type inbox, messages, organizations, phoneNumbers } from '../../db/schema/index.js'
+import type { Ctx } from '../context.js'
+import { monthlyLimitOf } from '../organizations/view.js'
+import { monthKey } from '../usage/month.js'
+import { allocateUsage, countedBy, type Decision, decideReply, LIMIT_NOTICE } from './decide-reply.js'
+import { bareNumber, resolveDestination } from './destination.js'
+
+type InboxRow = typeof inbox.$inferSelect
+type OrganizationRow = typeof organizations.$inferSelect
+type Source = (typeof messages.$inferSelect)['source']
+
+/** What a batch's planning leaves for the delivery step, and the rows it finished. */
+export interface PlannedBatch {
+  /** Rows whose replies (if any) are planned and counted: send them next. */
+  ready: { row: InboxRow; messageId: string }[]
+  /** Rows finished here (nothing to send): unrouted, or with no reply to send. */
+  finished: { row: InboxRow; outcome: string }[]
+  /** Rows left for a later batch (another row of the same conversation is in this one). */
+  deferred: InboxRow[]
+}
+
+async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown as { rows: T[] }
+  return result.rows
+}
+const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
+
+/**
+ * Turns a batch of inbox rows into contacts, conversations and messages, and plans and counts
+ * every reply, in one transaction with set-based statements (a handful per batch, not per
+ * message). A row already ingested or planned by an earlier attempt is not done again.
+ */
+export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): Promise<PlannedBatch> {
+  const result: PlannedBatch = { ready: [], finished: [], deferred: [] }
+  const toIngest = batch.filter((r) => !r.messageId)
+
+  // Who each new message is for: the organization whose active number it was sent to (one query
+  // for the batch); the platform's shared number and unknown numbers take the general path.
+  const numbers = [...new Set(toIngest.map((r) => r.toNumber))]
+  const owners = new Map<string, string>()
+  if (numbers.length > 0) {
+    const found = await ctx.db
+      .select({ e164: phoneNumbers.e164, organizationId: phoneNumbers.organizationId })
+      .from(phoneNumbers)
+      .where(and(inArray(phoneNumbers.e164, numbers), eq(phoneNumbers.status, 'active')))
+    for (const f of found) owners.set(f.e164, f.organizationId)
+  }
+  const routed: { row: InboxRow; organizationId: string }[] = []
+  for (const row of toIngest) {
+    let organizationId = owners.get(row.toNumber)
+    if (!organizationId) organizationId = (await resolveDestination(ctx, row.toNumber, row.fromWaId))?.org.id
+    if (organizationId) routed.push({ row, organizationId })
+    else {
+      ctx.log.warn({ to: row.toNumber, sid: row.messageSid }, 'inbound message to a number no organization holds; acknowledged, not answered')
+      result.finished.push({ row, outcome: 'unrouted' })
+    }
+  }
+
+  await ctx.db.transaction(async (tx) => {
+    const messageIds = new Map<number, string>(batch.filter((r) => r.messageId).map((r) => [r.id, r.messageId as string]))
+    for (const { row, messageId } of await ingest(tx, routed, result.deferred)) messageIds.set(row.id, messageId)
+    const toPlan = batch.filter((r) => messageIds.has(r.id) && !r.plannedAt)
+    const outcomes = await planReplies(tx, toPlan.map((r) => messageIds.get(r.id) as string), now)
+    if (messageIds.size > 0) {
+      await tx.execute(sql`
+        update inbox set message_id = x.message_id, planned_at = coalesce(inbox.planned_at, now())
+        from jsonb_to_recordset(${json([...messageIds].map(([id, message_id]) => ({ id, message_id })))}) as x(id bigint, message_id text)
+        where inbox.id = x.id`)
+    }
+    for (const row of batch) {
+      const messageId = messageIds.get(row.id)
+      if (!messageId) continue
+      const outcome = outcomes.get(messageId)
+      if (outcome === 'nothing') result.finished.push({ row, outcome: 'no-reply' })
+      else result.ready.push({ row, messageId })
+    }
+  })
+  return result
+}
+
+/** Contacts, open conversations and messages for the batch's new rows. */
+async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[], deferred: InboxRow[]) {
+  if (routed.length === 0) return []
+  const contactKey = (org: string, waId: string, simulated: boolean) => `${org}|${waId}|${simulated}`
+  const uniqueContacts = new Map<string, { org: string; wa_id: string; profile_name: string | null; simulated: boolean }>()
+  for (const { row, organizationId } of routed) {
+    const key = contactKey(organizationId, row.fromWaId, row.simulated)
+    const seen = uniqueContacts.get(key)
+    if (!seen || row.profileName) {
+      uniqueContacts.set(key, { org: organizationId, wa_id: row.fromWaId, profile_name: row.profileName, simulated: row.simulated })
+    }
+  }
+  const contactRows = await rows<{ id: string; organization_id: string; wa_id: string; simulated: boolean }>(
+    tx,
+    sql`
+      insert into contacts (organization_id, wa_id, profile_name, simulated)
+      select x.org, x.wa_id, x.profile_name, x.simulated
+      from jsonb_to_recordset(${json([...uniqueContacts.values()])}) as x(org text, wa_id text, profile_name text, simulated boolean)
+      on conflict (organization_id, wa_id, simulated) do update
+        set last_seen_at = now(), profile_name = coalesce(excluded.profile_name, contacts.profile_name)
+      returning id, organization_id, wa_id, simulated`,
+  )
+  const contactIds = new Map(contactRows.map((c) => [contactKey(c.organization_id, c.wa_id, c.simulated), c.id]))
+
+  // One message per conversation per batch keeps each conversation's messages in order; the
+  // rare second one (a customer writing to two numbers of one organization) waits for the next.
+  const perContact = new Map<string, { row: InboxRow; organizationId: string; contactId: string }>()
+  for (const r of routed) {
+    const contactId = contactIds.get(contactKey(r.organizationId, r.row.fromWaId, r.row.simulated)) as string
+    if (perContact.has(contactId)) deferred.push(r.row)
+    else perContact.set(contactId, { ...r, contactId })
+  }
+  const items = [...perContact.values()]
+  const convInput = items.map((i) => ({ org: i.organizationId, contact_id: i.contactId, channel: bareNumber(i.row.toNumber) }))
+  await tx.execute(sql`
+    insert into conversations (organization_id, contact_id, channel_number)
+    select x.org, x.contact_id, x.channel
+    from jsonb_to_recordset(${json(convInput)}) as x(org text, contact_id text, channel text)
+    on conflict do nothing`)
+  const open = await rows<{ id: string; contact_id: string }>(
+    tx,
+    sql`
+      update conversations cv set last_inbound_at = now(), last_message_at = now(), channel_number = x.channel, updated_at = now()
+      from jsonb_to_recordset(${json(convInput)}) as x(org text, contact_id text, channel text)
+      where cv.contact_id = x.contact_id and cv.organization_id = x.org and cv.status <> 'closed'
+      returning cv.id, cv.contact_id`,
+  )
+  const convOf = new Map(open.map((c) => [c.contact_id, c.id]))
+  const messageInput = items.map((i) => ({
+    org: i.organizationId,
+    conv: convOf.get(i.contactId),
+    body: i.row.body,
+    media: i.row.media,
+    sid: i.row.messageSid,
+  }))
+  await tx.execute(sql`
+    insert into messages (organization_id, conversation_id, direction, body, media, provider_message_id, status, source)
+    select x.org, x.conv, 'inbound', x.body, x.media, x.sid, 'received', 'customer'
+    from jsonb_to_recordset(${json(messageInput)}) as x(org text, conv text, body text, media jsonb, sid text)
+    on conflict (provider_message_id) do nothing`)
+  const stored = await tx
+    .select({ id: messages.id, sid: messages.providerMessageId })
+    .from(messages)
+    .where(inArray(messages.providerMessageId, items.map((i) => i.row.messageSid)))
+  const idOf = new Map(stored.map((m) => [m.sid, m.id]))
+  return items.map((i) => ({ row: i.row, messageId: idOf.get(i.row.messageSid) as string }))
+}
+
+type PlanOutcome = 'replies' | 'nothing'
+
+/**
+ * Decides and records the replies of these customer messages, counting them against each
+ * organization's month: the contacts are locked, each organization's usage row is locked once
+ * (in a fixed order) and updated once, at the end.
+ */
+async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map<string, PlanOutcome>> {
+  const outcomes = new Map<string, PlanOutcome>()
+  if (messageIds.length === 0) return outcomes
+  const state = await tx
+    .select({
+      messageId: messages.id,
+      body: messages.body,
+      organizationId: messages.organizationId,
+      conversationId: messages.conversationId,
+      contactId: contacts.id,
+      optedOut: contacts.optedOut,
+      welcomedAt: contacts.welcomedAt,
+      simulated: contacts.simulated,
+      status: conversations.status,
+      outOfHoursNoticeFor: conversations.outOfHoursNoticeFor,
+      planned: sql<boolean>`exists (select 1 from messages r where r.reply_to_id = ${messages.id})`,
+    })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(inArray(messages.id, messageIds))
+    .orderBy(messages.createdAt)
+    .for('update', { of: contacts })
+  const orgIds = [...new Set(state.map((s) => s.organizationId))].sort()
+  const orgs = new Map<string, OrganizationRow>()
+  if (orgIds.length > 0) {
+    for (const o of await tx.select().from(organizations).where(inArray(organizations.id, orgIds))) orgs.set(o.id, o)
+  }
+
+  const plans = state
+    .filter((s) => !s.planned)
+    .map((s) => {
+      const org = orgs.get(s.organizationId) as OrganizationRow
+      const decision = decideReply(
+        { body: s.body, optedOut: s.optedOut, welcomed: s.welcomedAt !== null, conversationStatus: s.status, outOfHoursNoticeFor: s.outOfHoursNoticeFor },
+        org,
+        now,
+      )
+      return { s, org, decision, allowance: 'all' as 'all' | 'no-welcome' | 'over' }
+    })
+  for (const s of state) if (s.planned) outcomes.set(s.messageId, 'replies')
+
+  // Usage, one organization at a time in id order (two batches never wait on each other in a cycle).
+  const overByOrg = new Map<string, string>()
+  for (const orgId of orgIds) {
+    const mine = plans.filter((p) => p.s.organizationId === orgId && countedBy(p.decision) > 0)
+    if (mine.length === 0) continue
+    const org = orgs.get(orgId) as OrganizationRow
+    const month = monthKey(now, org.businessHours.timezone)
+    // Locks the organization's month row (made at zero if new) and reads it, in one statement.
+    const [usage] = await rows<{ message_count: number }>(
+      tx,
+      sql`
+        insert into monthly_usage (organization_id, month, message_count) values (${orgId}, ${month}, 0)
+        on conflict (organization_id, month) do update set message_count = monthly_usage.message_count
+        returning message_count`,
+    )
+    const { allowances, used } = allocateUsage(
+      monthlyLimitOf(org) - Number(usage?.message_count ?? 0),
+      mine.map((p) => ({
+        n: countedBy(p.decision),
+        hasWelcome: p.decision.kind === 'open' && p.decision.welcome !== null,
+        simulated: p.s.simulated,
+      })),
+    )
+    mine.forEach((p, i) => {
+      p.allowance = allowances[i] ?? 'over'
+    })
+    if (used > 0) {
+      await tx.execute(sql`
+        update monthly_usage set message_count = message_count + ${used}::int
+        where organization_id = ${orgId} and month = ${month}`)
+    }
+    if (mine.some((p) => p.allowance === 'over' && !p.s.simulated)) {
+      await tx.execute(sql`
+        update monthly_usage set limit_reached_at = now()
+        where organization_id = ${orgId} and month = ${month} and limit_reached_at is null`)
+    }
+    if (mine.some((p) => p.allowance === 'over')) overByOrg.set(orgId, month)
+  }
+
+  // One limit notice per contact per month.
+  const over = plans.filter((p) => p.allowance === 'over')
+  const noticed = new Set<string>()
+  if (over.length > 0) {
+    const inserted = await rows<{ contact_id: string }>(
+      tx,
+      sql`
+        insert into limit_notices (organization_id, contact_id, month)
+        select x.org, x.contact_id, x.month from jsonb_to_recordset(${json(
+          over.map((p) => ({ org: p.s.organizationId, contact_id: p.s.contactId, month: overByOrg.get(p.s.organizationId) })),
+        )}) as x(org text, contact_id text, month text)
+        on conflict do nothing
+        returning contact_id`,
+    )
+    for (const r of inserted) noticed.add(r.contact_id)
+  }
+
+  const replies: { org: string; conv: string; reply_to: string; source: Source; body: string; ord: number }[] = []
+  const contactUpdates: { id: string; opted_out: boolean | null; welcome: boolean }[] = []
+  const conversationUpdates: { id: string; attention: boolean; period: string | null }[] = []
+  for (const p of plans) {
+    const { s, decision } = p
+    const add = (source: Source, body: string) =>
+      replies.push({ org: s.organizationId, conv: s.conversationId, reply_to: s.messageId, source, body, ord: replies.length })
+    if (p.allowance === 'over') {
+      if (noticed.has(s.contactId)) add('limit_notice', LIMIT_NOTICE)
+    } else {
+      planned(decision, p.allowance, add)
+    }
+    if (decision.kind === 'opt') contactUpdates.push({ id: s.contactId, opted_out: decision.optOut, welcome: false })
+    if ((decision.kind === 'open' || decision.kind === 'closed') && s.welcomedAt === null && p.allowance !== 'over') {
+      contactUpdates.push({ id: s.contactId, opted_out: null, welcome: true })
+    }
+    if (decision.kind === 'human') conversationUpdates.push({ id: s.conversationId, attention: true, period: null })
+    if (decision.kind === 'closed' && decision.notice && p.allowance !== 'over') {
+      conversationUpdates.push({ id: s.conversationId, attention: false, period: decision.periodKey })
+    }
+    outcomes.set(s.messageId, replies.some((r) => r.reply_to === s.messageId) ? 'replies' : 'nothing')
+  }
+
+  if (replies.length > 0) {
+    // Rows of one transaction share now(): the wall clock (plus the position, for clocks too
+    // coarse to tell rows apart) keeps a welcome before its answer.
+    await tx.execute(sql`
+      insert into messages (organization_id, conversation_id, direction, body, status, source, reply_to_id, created_at)
+      select x.org, x.conv, 'outbound', x.body, 'queued', x.source::message_source, x.reply_to,
+             clock_timestamp() + x.ord * interval '1 microsecond'
+      from jsonb_to_recordset(${json(replies)}) as x(org text, conv text, body text, source text, reply_to text, ord int)
+      on conflict do nothing`)
+  }
+  if (contactUpdates.length > 0) {
+    await tx.execute(sql`
+      update contacts c set
+        opted_out = coalesce(x.opted_out, c.opted_out),
+        opted_out_at = case when x.opted_out is null then c.opted_out_at when x.opted_out then now() else null end,
+        welcomed_at = case when x.welcome then coalesce(c.welcomed_at, now()) else c.welcomed_at end
+      from jsonb_to_recordset(${json(contactUpdates)}) as x(id text, opted_out boolean, welcome boolean)
+      where c.id = x.id`)
+  }
+  if (conversationUpdates.length > 0) {
+    await tx.execute(sql`
+      update conversations cv set
+        needs_attention = cv.needs_attention or x.attention,
+        out_of_hours_notice_for = coalesce(x.period, cv.out_of_hours_notice_for),
+        updated_at = now()
+      from jsonb_to_recordset(${json(conversationUpdates)}) as x(id text, attention boolean, period text)
+      where cv.id = x.id`)
+  }
+  return outcomes
+}
+
+/** The replies a decision makes when its messages fit in the month. */
+function planned(decision: Decision, allowance: 'all' | 'no-welcome', add: (source: Source, body: string) => void) {
+  switch (decision.kind) {
+    case 'opt':
+      if (decision.confirmation) add('opt_out', decision.confirmation)
+      return
+    case 'closed':
+      if (decision.notice) add('out_of_hours', decision.notice)
+      return
+    case 'open':
+      if (decision.welcome && allowance === 'all') add('welcome', decision.welcome)
+      add('ai', '')
+      return
+    default:
+      return
+  }
+}

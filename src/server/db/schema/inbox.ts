@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm'
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import type { MediaItem } from './messaging.js'
+
+/**
+ * Every customer message as the webhook accepted it: the webhook's only write. Workers take rows
+ * in batches (oldest first, one at a time per chat), turn them into contacts, conversations,
+ * messages and replies, and mark them done. A row is never deleted before it is done, so an
+ * accepted message is never lost; `message_sid` is unique, so a redelivery is a no-op.
+ */
+export const inbox = pgTable(
+  'inbox',
+  {
+    /** Arrival order; replies to one chat follow it. */
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageSid: text('message_sid').notNull().unique(),
+    /** The number written to (E.164) and the customer's WhatsApp id (E.164): together, the chat. */
+    toNumber: text('to_number').notNull(),
+    fromWaId: text('from_wa_id').notNull(),
+    profileName: text('profile_name'),
+    body: text('body').notNull().default(''),
+    media: jsonb('media').$type<MediaItem[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Written through the dashboard's simulator: replies are recorded, never sent to a phone. */
+    simulated: boolean('simulated').notNull().default(false),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The stored message once the row is ingested (a retry does not ingest it again). */
+    messageId: text('message_id'),
+    /** Replies were planned and counted (a retry only sends what is still queued). */
+    plannedAt: timestamp('planned_at', { withTimezone: true }),
+    /** The worker process holding the row and until when; it renews this while it works. */
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    /** Finished: `outcome` says how (answered, ignored, unrouted, failed…). */
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    // The queue: rows still to do, by chat and arrival.
+    index('inbox_pending_idx').on(t.toNumber, t.fromWaId, t.id).where(sql`${t.doneAt} is null`),
+    index('inbox_queue_idx').on(t.id).where(sql`${t.doneAt} is null`),
+  ],
+)

@@ -1,0 +1,69 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { api } from './client'
+import { orgKeys } from './organizations'
+import type { PlanType } from './types'
+
+/** Messages a month and live numbers each plan includes (the server's PLAN_LIMITS / PLAN_NUMBER_LIMITS). */
+export const PLANS: Record<PlanType, { label: string; messages: number; numbers: number }> = {
+  starter: { label: 'Starter', messages: 500, numbers: 1 },
+  business: { label: 'Business', messages: 2000, numbers: 1 },
+  enterprise: { label: 'Enterprise', messages: 10000, numbers: 5 },
+}
+
+export interface PlanChange {
+  planType?: PlanType
+  /** null goes back to the plan's own limit. */
+  monthlyMessageLimit?: number | null
+}
+
+/** An organization as the operator sees it (GET /api/admin/organizations). */
+export interface OperatorOrganization {
+  id: string
+  name: string
+  planType: PlanType
+  monthlyMessageLimit: number
+  monthlyMessageLimitOverride: number | null
+  owners: string[]
+  liveNumbers: number
+  planChanges: {
+    changedBy: string
+    fromPlan: PlanType
+    fromLimitOverride: number | null
+    toPlan: PlanType
+    toLimitOverride: number | null
+    at: string
+  }[]
+  createdAt: string
+}
+
+const operatorKeys = { organizations: (search: string) => ['operator', 'organizations', search] as const }
+
+/** Operators only: every organization, newest first, optionally filtered by name. */
+export function useOperatorOrganizations(search: string) {
+  return useQuery({
+    queryKey: operatorKeys.organizations(search),
+    queryFn: async () =>
+      (
+        await api<{ organizations: OperatorOrganization[] }>(
+          `/api/admin/organizations${search ? `?search=${encodeURIComponent(search)}` : ''}`,
+        )
+      ).organizations,
+  })
+}
+
+/** Operators only: PATCH /api/admin/organizations/:id/plan. */
+export function useSetPlan(orgId: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (change: PlanChange) =>
+      api<{ organization: OperatorOrganization }>(`/api/admin/organizations/${orgId}/plan`, {
+        method: 'PATCH',
+        body: change,
+      }),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: orgKeys.one(orgId) })
+      qc.invalidateQueries({ queryKey: orgKeys.all, exact: true })
+      qc.invalidateQueries({ queryKey: ['operator', 'organizations'] })
+    },
+  })
+}

@@ -1,0 +1,130 @@
+import { type FormEvent, useState } from 'react'
+import { useAccount } from '../../api/account'
+import { ApiError } from '../../api/client'
+import { PLANS, useSetPlan } from '../../api/plans'
+import type { Organization, PlanType } from '../../api/types'
+import { Button } from '../../components/Button'
+import { Card, ErrorNotice, SuccessNotice } from '../../components/Feedback'
+import { SelectField, TextField } from '../../components/Field'
+
+/**
+ * The organization's plan and monthly limit. Members see them; only a platform operator changes
+ * them (until billing does), so the form appears for operators alone.
+ */
+export function PlanSection({ org }: { org: Organization }) {
+  const account = useAccount()
+  const plan = PLANS[org.planType]
+  const custom = org.monthlyMessageLimit !== plan.messages
+  return (
+    <Card title="Plan">
+      <div className="space-y-4" data-testid="settings-plan">
+        <dl className="grid gap-3 text-sm sm:grid-cols-3">
+          <div>
+            <dt className="text-slate-500">Plan</dt>
+            <dd className="font-medium" data-testid="plan-name">
+              {plan.label}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Messages a month</dt>
+            <dd className="font-medium" data-testid="plan-limit">
+              {org.monthlyMessageLimit.toLocaleString()}
+              {custom && <span className="ml-1 text-xs font-normal text-slate-500">(set for this organization)</span>}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">WhatsApp numbers</dt>
+            <dd className="font-medium">{plan.numbers}</dd>
+          </div>
+        </dl>
+        {account.data?.isOperator ? (
+          <div className="space-y-3 border-t border-slate-200 pt-4">
+            <p className="text-sm text-slate-600">You are a platform operator: the change is recorded with your name.</p>
+            <OperatorPlanForm orgId={org.id} planType={org.planType} monthlyMessageLimit={org.monthlyMessageLimit} />
+          </div>
+        ) : (
+          <p className="text-sm text-slate-600">
+            Plans and limits are changed by the platform operator: contact us to move to another plan or to raise the
+            limit.
+          </p>
+        )}
+      </div>
+    </Card>
+  )
+}
+
+/** The operator's plan and limit form (Settings, and the operator's organizations page). */
+export function OperatorPlanForm({
+  orgId,
+  planType: currentPlan,
+  monthlyMessageLimit,
+  idPrefix = 'operator',
+}: {
+  orgId: string
+  planType: PlanType
+  monthlyMessageLimit: number
+  /** Distinct ids when several forms share a page. */
+  idPrefix?: string
+}) {
+  const setPlan = useSetPlan(orgId)
+  const [planType, setPlanType] = useState<PlanType>(currentPlan)
+  const [useCustom, setUseCustom] = useState(monthlyMessageLimit !== PLANS[currentPlan].messages)
+  const [limit, setLimit] = useState(String(monthlyMessageLimit))
+  const [limitError, setLimitError] = useState<string>()
+  const err = setPlan.error instanceof ApiError ? setPlan.error : null
+
+  function submit(e: FormEvent) {
+    e.preventDefault()
+    if (useCustom && !/^\d+$/.test(limit.trim())) {
+      setLimitError('Enter a whole number of messages')
+      return
+    }
+    setLimitError(undefined)
+    setPlan.mutate({ planType, monthlyMessageLimit: useCustom ? Number(limit) : null })
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4" data-testid="operator-plan-form">
+      <div className="grid gap-4 sm:grid-cols-2">
+        <SelectField
+          id={`${idPrefix}-plan`}
+          label="Plan"
+          value={planType}
+          onChange={(e) => setPlanType(e.target.value as PlanType)}
+          error={err?.fieldError('planType')}
+        >
+          {(Object.keys(PLANS) as PlanType[]).map((p) => (
+            <option key={p} value={p}>
+              {PLANS[p].label} ({PLANS[p].messages.toLocaleString()} messages a month)
+            </option>
+          ))}
+        </SelectField>
+        <div className="space-y-2">
+          <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
+            <input type="checkbox" checked={useCustom} onChange={(e) => setUseCustom(e.target.checked)} />
+            Custom monthly limit
+          </label>
+          {useCustom && (
+            <TextField
+              id={`${idPrefix}-limit`}
+              label="Messages a month"
+              type="number"
+              min={0}
+              max={10_000_000}
+              value={limit}
+              onChange={(e) => setLimit(e.target.value)}
+              error={limitError ?? err?.fieldError('monthlyMessageLimit')}
+            />
+          )}
+        </div>
+      </div>
+      {setPlan.isError && <ErrorNotice error={setPlan.error} title="The plan was not changed" />}
+      <div className="flex items-center gap-3">
+        <Button type="submit" busy={setPlan.isPending}>
+          Change plan
+        </Button>
+        {setPlan.isSuccess && !setPlan.isPending && <SuccessNotice>Plan changed.</SuccessNotice>}
+      </div>
+    </form>
+  )
+}
