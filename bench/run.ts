@@ -143,7 +143,7 @@ async function prepareOrganization(app: AppProcess, orgInput: Record<string, unk
   const deadline = Date.now() + 60_000
   for (;;) {
     const { organization: org } = await call('GET', `/api/organizations/${organization.id}`)
-    if (org.numberStatus === 'active') return { organizationId: organization.id as string, number: org.whatsappNumber as string }
+    if (org.numberStatus === 'active') return { organizationId: organization.id as string, number: org.whatsappNumber as string, cookie }
     if (org.numberStatus === 'failed' || Date.now() > deadline) throw new Error(`number did not become active: ${org.numberStatus}`)
     await new Promise((r) => setTimeout(r, 250))
   }
@@ -223,7 +223,8 @@ async function benchWebhookVsBare(rows: string[][]) {
     progress(`bare: ${baseline.rps} req/s`)
     rows.push(row('bare node:http + pg INSERT', baseline))
 
-    for (const role of ['default', 'web'] as const) {
+    const roles = (process.env.BENCH_WEBHOOK_ROLES ?? 'default,web').split(',') as ('default' | 'web')[]
+    for (const role of roles) {
       const db = await createDatabase()
       try {
         const app = await startApp({ DATABASE_URL: db.url }, role)
@@ -260,6 +261,54 @@ async function countAnswered(databaseUrl: string) {
   )
   await c.end()
   return rows[0] as { accepted: number; answered: number }
+}
+
+/** The webhook of `npm start` on PostgreSQL while a 10 MB text file is read and trained. */
+async function benchWebhookWhileTraining(rows: string[][]) {
+  const db = await createDatabase()
+  try {
+    const app = await startApp({ DATABASE_URL: db.url }, 'default')
+    const { organizationId, number, cookie } = await prepareOrganization(app, { welcomeMessage: '' }, db.url)
+    const paragraph = 'Our workshop repairs bicycles, scooters and prams; bring them in any weekday before noon and collect them the next day. '
+    const text = Array.from({ length: 80_000 }, (_, i) => `Section ${i}\n\n${paragraph}`).join('\n\n')
+    const form = new FormData()
+    form.append('file', new Blob([text], { type: 'text/plain' }), 'handbook.txt')
+    const headers = { cookie, origin: app.url }
+    const upload = await fetch(`${app.url}/api/organizations/${organizationId}/knowledge/files`, { method: 'POST', headers, body: form })
+    if (upload.status !== 202) throw new Error(`upload: ${upload.status} ${await upload.text()}`)
+    progress(`uploaded ${(text.length / 1e6).toFixed(1)} MB of text; loading the webhook while it is read and trained`)
+    const knowledge = async () =>
+      (await (await fetch(`${app.url}/api/organizations/${organizationId}/knowledge`, { headers })).json()) as {
+        sources: { status: string }[]
+        training: { status: string }
+      }
+    const started = Date.now()
+    let trainingStarted = false
+    const watcher = setInterval(() => {
+      knowledge()
+        .then(async (k) => {
+          if (!trainingStarted && k.sources.every((src) => src.status === 'ready')) {
+            trainingStarted = true
+            await fetch(`${app.url}/api/organizations/${organizationId}/train`, { method: 'POST', headers })
+          }
+        })
+        .catch(() => {})
+    }, 500)
+    const result = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
+      connections: 50,
+      duration: DURATION,
+    })
+    clearInterval(watcher)
+    let final = await knowledge()
+    while (final.training.status === 'training' && Date.now() - started < 300_000) {
+      await new Promise((r) => setTimeout(r, 1000))
+      final = await knowledge()
+    }
+    await app.stop()
+    rows.push(row(`webhook, PostgreSQL, \`npm start\`, while a ${(text.length / 1e6).toFixed(1)} MB text file is read and trained (training ${final.training.status})`, result))
+  } finally {
+    await db.drop()
+  }
 }
 
 async function benchWebhookPglite(rows: string[][]) {
@@ -385,6 +434,7 @@ async function main() {
   const rows: string[][] = []
   const e2e: string[] = []
   if (want('webhook')) await benchWebhookVsBare(rows)
+  if (want('training')) await benchWebhookWhileTraining(rows)
   if (want('pglite')) await benchWebhookPglite(rows)
   if (want('e2e')) await benchEndToEnd(e2e)
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`

@@ -1,5 +1,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import twilio from 'twilio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inboundWebhookListener } from '../src/server/http/twilio-webhook.js'
 import { deliverReplies, withMediaNote } from '../src/server/core/inbound/deliver-replies.js'
 import { contacts, conversations, inbox, messages, monthlyUsage, user } from '../src/server/db/schema/index.js'
 import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
@@ -198,6 +202,48 @@ describe('the inbox', () => {
     // And the customer got the answers in the order of their questions' arrival in the inbox.
     const arrived = await rt.services.db.select().from(inbox).where(inArray(inbox.messageSid, sids)).orderBy(asc(inbox.id))
     expect(inbound.map((m) => m.providerMessageId)).toEqual(arrived.map((r) => r.messageSid))
+  })
+})
+
+describe("the webhook's own listener (ahead of the framework, as npm start serves it)", () => {
+  it('accepts, refuses and caps exactly like the documented route', async () => {
+    const { number } = await setup({ welcomeMessage: '' })
+    const server = createServer(inboundWebhookListener(rt.services))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const post = (body: string, signature?: string) =>
+      fetch(`${base}/api/whatsapp/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature ? { 'x-twilio-signature': signature } : {}) },
+        body,
+      })
+    const sign = (params: Record<string, string>) =>
+      twilio.getExpectedTwilioSignature(fake.authToken, `${rt.config.appUrl}/api/whatsapp/webhook`, params)
+    try {
+      const params = inboundParams({ from: uniquePhone(), to: number, body: 'Through the listener' })
+      const ok = await post(new URLSearchParams(params).toString(), sign(params))
+      expect(ok.status).toBe(200)
+      expect(ok.headers.get('content-type')).toBe('text/xml')
+      expect(await ok.text()).toContain('<Response/>')
+      expect((await post(new URLSearchParams(params).toString(), sign(params))).status).toBe(200) // a repeat
+      await settledReplies(params.MessageSid, 1)
+      expect(await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, params.MessageSid))).toHaveLength(1)
+
+      const forged = inboundParams({ from: uniquePhone(), to: number, body: 'forged' })
+      const refused = await post(new URLSearchParams(forged).toString(), sign({ ...forged, Body: 'other' }))
+      expect(refused.status).toBe(403)
+      expect((await refused.json()).error.code).toBe('FORBIDDEN')
+      expect((await post(new URLSearchParams(forged).toString())).status).toBe(403)
+      expect(await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, forged.MessageSid))).toHaveLength(0)
+
+      const huge = await post(`Body=${'x'.repeat(70 * 1024)}`, 'sig')
+      expect(huge.status).toBe(413)
+      expect((await huge.json()).error.code).toBe('PAYLOAD_TOO_LARGE')
+      const many = new URLSearchParams(Array.from({ length: 201 }, (_, i) => [`P${i}`, 'v'])).toString()
+      expect((await post(many, 'sig')).status).toBe(400)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
 

@@ -2,7 +2,9 @@ import cluster from 'node:cluster'
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
 import { serve } from '@hono/node-server'
+import { inboundWebhookListener, isInboundWebhook } from './http/twilio-webhook.js'
 import { type Config, ConfigError, parseConfig, parseRole, type Role } from './config.js'
 import { createLogger, type Logger } from './logger.js'
 import { startRuntime, WEB_ROOT } from './runtime.js'
@@ -75,7 +77,11 @@ async function main() {
   const runtime = await startRuntime({ config, role, log, webRoot: web ? WEB_ROOT : undefined })
   let server: ReturnType<typeof serve> | undefined
   if (web) {
-    server = serve({ fetch: runtime.app.fetch, port: config.port }, (info) => {
+    const webhook = inboundWebhookListener(runtime.services)
+    // The inbound webhook, the busiest route, is answered ahead of the framework (twilio-webhook.ts).
+    const withWebhook = ((options: ServerOptions, app: (req: IncomingMessage, res: ServerResponse) => void) =>
+      createServer(options, (req, res) => (isInboundWebhook(req) ? webhook(req, res) : app(req, res)))) as typeof createServer
+    server = serve({ fetch: runtime.app.fetch, port: config.port, createServer: withWebhook }, (info) => {
       log.info(
         {
           port: info.port,

@@ -7,7 +7,7 @@ import type { Services } from './core/context.js'
 import { learnDatabaseTimeZones } from './core/organizations/time-zones.js'
 import { type Database, openDatabase } from './db/client.js'
 import { createApp } from './http/app.js'
-import { createJobQueue, type LocalWorkers, listenForWakeUps, startBoss } from './jobs/queue.js'
+import { coalescedWake, createJobQueue, type LocalWorkers, listenForWakeUps, startBoss } from './jobs/queue.js'
 import { type InboxWorkerOptions, startInboxWorker } from './jobs/inbox-worker.js'
 import { startWorker } from './jobs/worker.js'
 import type { Logger } from './logger.js'
@@ -50,6 +50,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const mailer = createMailer(config, log)
   // Filled in below when this process answers the inbox; a web-only process wakes others by NOTIFY.
   const inboxSignal = { wake: () => {} }
+  const wakeOtherProcesses = coalescedWake(database, 'inbox', log)
   const services: Services = {
     db: database.db,
     config,
@@ -57,7 +58,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     telephony,
     mailer,
     jobs: createJobQueue(boss, localWorkers, database, log),
-    inbox: { wake: () => inboxSignal.wake() },
+    inbox: {
+      wake: () => {
+        inboxSignal.wake()
+        wakeOtherProcesses()
+      },
+    },
   }
   const auth = createAuth(database.db, config, mailer, log)
   const app = createApp({ services, auth, sql: database.sql, webRoot: opts.webRoot })

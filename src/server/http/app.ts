@@ -28,7 +28,8 @@ import { organizationRoutes } from './routes/organizations.js'
 import { simulatorRoutes } from './routes/simulator.js'
 import { statsRoutes } from './routes/stats.js'
 import { trainingRoutes } from './routes/training.js'
-import { WEBHOOK_BODY_LIMIT, whatsappRoutes } from './routes/whatsapp.js'
+import { whatsappRoutes } from './routes/whatsapp.js'
+import { WEBHOOK_BODY_LIMIT } from './twilio-webhook.js'
 
 export const JSON_BODY_LIMIT = 1024 * 1024
 export const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024

@@ -145,3 +145,21 @@ export function listenForWakeUps(database: Database, boss: PgBoss, localWorkers:
     },
   }
 }
+
+/**
+ * Wakes other processes' workers of `name` with one NOTIFY for however many calls arrive within a
+ * few milliseconds: a NOTIFY per inbound message would serialize the webhook's commits on
+ * PostgreSQL's notification queue. A no-op on PGlite (one process).
+ */
+export function coalescedWake(database: Database, name: string, log: Logger, delayMs = 3) {
+  if (database.kind !== 'postgres') return () => {}
+  let scheduled = false
+  return () => {
+    if (scheduled) return
+    scheduled = true
+    setTimeout(() => {
+      scheduled = false
+      database.sql.executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, name]).catch((err) => log.warn({ err }, 'wake notify failed'))
+    }, delayMs).unref()
+  }
+}
