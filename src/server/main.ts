@@ -45,8 +45,11 @@ function superviseProcesses(config: Config, log: Logger) {
     stopping = true
     log.info({ signal }, 'shutting down')
     for (const child of Object.values(cluster.workers ?? {})) child?.process.kill('SIGTERM')
-    const deadline = setTimeout(() => process.exit(0), 10_000)
-    deadline.unref()
+    // A process that has not finished its shutdown in 15 s is killed; then the supervisor exits.
+    setTimeout(() => {
+      for (const child of Object.values(cluster.workers ?? {})) child?.process.kill('SIGKILL')
+      process.exit(0)
+    }, 15_000)
     cluster.on('exit', () => {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
     })
@@ -101,6 +104,8 @@ async function main() {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'shutting down')
+    // Work in flight gets 10 s to finish; whatever is left is taken again by another worker.
+    setTimeout(() => process.exit(0), 10_000).unref()
     server?.close()
     await runtime.close()
     process.exit(0)

@@ -70,7 +70,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   if (worker) await startWorker(boss, services, localWorkers, { pollingIntervalSeconds: opts.workerPollingIntervalSeconds })
   const inbox = worker ? startInboxWorker(services, opts.inbox) : undefined
   if (inbox) inboxSignal.wake = () => inbox.wake()
-  const listener = worker ? listenForWakeUps(database, boss, localWorkers, log, services.inbox) : undefined
+  // Wake-ups from other processes wake this process's workers only (never echoed back out).
+  const listener = worker ? listenForWakeUps(database, boss, localWorkers, log, inboxSignal) : undefined
   return {
     app,
     services,
