@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
-import { launchBrowser, newPage, signInInBrowser, signUpInBrowser } from './support/browser'
-import { addMemberViaApi, type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it, } from 'vitest'
+import { newPage, signInInBrowser, signUpInBrowser } from './support/browser'
+import { addMemberViaApi, type RunningServer, signUpViaApi, uniqueUser } from './support/server'
+import { browserSuite } from './support/suite'
 import { setPlanViaApi, signUpOperator } from './support/operator'
 
 const OPERATOR = uniqueUser('operator')
@@ -62,30 +63,11 @@ async function sendFromSimulator(page: Page, text: string) {
 }
 
 describe('dashboard in a real browser', () => {
-  let server: RunningServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true })
-    server = await startServer({ OPERATOR_EMAILS: OPERATOR.email })
-    browser = await launchBrowser()
-  })
-
-  beforeEach(() => {
-    const logStart = server.output().length
-    // The server's own log of the failing test's span is the quickest way to see why.
-    onTestFailed(() => {
-      console.error(`server log during the test:\n${server.output().slice(logStart).slice(-4000)}`)
-    })
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }))
+  const suite = browserSuite({ OPERATOR_EMAILS: OPERATOR.email })
 
   it('walks a new user from sign-up to answering a customer as an agent', { timeout: 240_000 }, async () => {
-    const { context, page } = await newPage(browser, server.url)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))
     const owner = uniqueUser('owner')
@@ -249,12 +231,12 @@ describe('dashboard in a real browser', () => {
   it('shows a viewer read-only settings they cannot save', async () => {
     const owner = uniqueUser('owner')
     const viewer = uniqueUser('viewer')
-    const ownerCookie = await signUpViaApi(server, owner)
-    const viewerCookie = await signUpViaApi(server, viewer)
-    const org = await createOrgViaApi(server, ownerCookie, 'Viewer Test Co')
-    await addMemberViaApi(server, ownerCookie, org.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
+    const ownerCookie = await signUpViaApi(suite.server, owner)
+    const viewerCookie = await signUpViaApi(suite.server, viewer)
+    const org = await createOrgViaApi(suite.server, ownerCookie, 'Viewer Test Co')
+    await addMemberViaApi(suite.server, ownerCookie, org.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
 
-    const { context, page } = await newPage(browser, server.url)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(page, viewer)
     await page.getByTestId('organization-card').filter({ hasText: 'Viewer Test Co' }).click()
     // Tabs work from the keyboard: arrow keys move between them, and the URL follows.
@@ -275,26 +257,26 @@ describe('dashboard in a real browser', () => {
     await page.getByText('Only owners and admins can provision').waitFor()
     expect(await page.getByRole('button', { name: 'Search numbers' }).count()).toBe(0)
     // And the organization is unchanged.
-    const after = await apiJson<{ organization: { name: string } }>(server, ownerCookie, `/api/organizations/${org.id}`)
+    const after = await apiJson<{ organization: { name: string } }>(suite.server, ownerCookie, `/api/organizations/${org.id}`)
     expect(after.organization.name).toBe('Viewer Test Co')
     await context.close()
   })
 
   it('shows an over-limit organization in red and the simulator gets the limit notice', async () => {
     const owner = uniqueUser('owner')
-    const cookie = await signUpViaApi(server, owner)
-    const org = await createOrgViaApi(server, cookie, 'Busy Shop')
+    const cookie = await signUpViaApi(suite.server, owner)
+    const org = await createOrgViaApi(suite.server, cookie, 'Busy Shop')
     // Limits are the operator's to set.
-    await setPlanViaApi(server, await signUpOperator(server, OPERATOR), org.id, { monthlyMessageLimit: 0 })
+    await setPlanViaApi(suite.server, await signUpOperator(suite.server, OPERATOR), org.id, { monthlyMessageLimit: 0 })
 
-    const { context, page } = await newPage(browser, server.url)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(page, owner)
     const card = page.getByTestId('organization-card').filter({ hasText: 'Busy Shop' })
     await card.waitFor()
     expect(await card.getByRole('progressbar').getAttribute('data-level')).toBe('full')
     await card.getByText('Monthly limit reached').waitFor()
 
-    await provisionViaApi(server, cookie, org.id)
+    await provisionViaApi(suite.server, cookie, org.id)
     await page.goto(`/Dashboard/organizations/${org.id}/simulator`)
     await page.getByTestId('phone').getByText('used its monthly messages').waitFor()
     await sendFromSimulator(page, 'Are you open today?')
@@ -314,11 +296,11 @@ describe('dashboard in a real browser', () => {
 
   it('sends the out-of-hours message when business hours are closed', async () => {
     const owner = uniqueUser('owner')
-    const cookie = await signUpViaApi(server, owner)
-    const org = await createOrgViaApi(server, cookie, 'Night Owl Cafe')
-    await provisionViaApi(server, cookie, org.id)
+    const cookie = await signUpViaApi(suite.server, owner)
+    const org = await createOrgViaApi(suite.server, cookie, 'Night Owl Cafe')
+    await provisionViaApi(suite.server, cookie, org.id)
 
-    const { context, page } = await newPage(browser, server.url)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(page, owner)
     await page.goto(`/Dashboard/organizations/${org.id}?tab=settings`)
     const hours = page.getByTestId('settings-hours')
@@ -332,7 +314,7 @@ describe('dashboard in a real browser', () => {
     await hours.getByRole('button', { name: 'Save business hours' }).click()
     await hours.getByText('Saved.').waitFor()
     const saved = await apiJson<{ organization: { businessHours: { enabled: boolean; timezone: string } } }>(
-      server,
+      suite.server,
       cookie,
       `/api/organizations/${org.id}`,
     )

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
+import { beforeAll, describe, expect, it, } from 'vitest'
 import { readOutbox } from '../src/server/providers/mail/log-outbox'
-import { launchBrowser, newPage, signInInBrowser, signUpInBrowser } from './support/browser'
-import { type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+import { newPage, signInInBrowser, signUpInBrowser } from './support/browser'
+import { signUpViaApi, uniqueUser } from './support/server'
+import { browserSuite } from './support/suite'
 
 // Proofs of identity in the dashboard: the verify-email banner, an invitation sent from the team
 // settings and accepted by the invitee, and a WhatsApp number linked with a code (sandbox).
@@ -13,25 +13,11 @@ const SHARED = '+14155238886'
 const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots')
 
 describe('invitations and account verification in a real browser', () => {
-  let server: RunningServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true })
-    server = await startServer({ TWILIO_PHONE_NUMBER: `whatsapp:${SHARED}` })
-    browser = await launchBrowser()
-  })
-  beforeEach(() => {
-    const logStart = server.output().length
-    onTestFailed(() => console.error(`server log during the test:\n${server.output().slice(logStart).slice(-4000)}`))
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }))
+  const suite = browserSuite({ TWILIO_PHONE_NUMBER: `whatsapp:${SHARED}` })
 
   const lastLink = async (email: string) => {
-    const mail = (await readOutbox(server.dataDir)).filter((m) => m.to === email && m.text.includes('/verify-email?')).pop()
+    const mail = (await readOutbox(suite.server.dataDir)).filter((m) => m.to === email && m.text.includes('/verify-email?')).pop()
     const link = mail && /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(mail.text)?.[0]
     if (!link) throw new Error(`no verification link for ${email}`)
     return link
@@ -40,12 +26,12 @@ describe('invitations and account verification in a real browser', () => {
   it('invites by email from the team settings; the invitee verifies, accepts, and links a phone', { timeout: 180_000 }, async () => {
     const owner = uniqueUser('owner')
     const invitee = uniqueUser('invitee')
-    const ownerCookie = await signUpViaApi(server, owner)
-    const created = await server.request('/api/organizations', { method: 'POST', cookie: ownerCookie, body: JSON.stringify({ name: 'Invite Cafe' }) })
+    const ownerCookie = await signUpViaApi(suite.server, owner)
+    const created = await suite.server.request('/api/organizations', { method: 'POST', cookie: ownerCookie, body: JSON.stringify({ name: 'Invite Cafe' }) })
     const org = ((await created.json()) as { organization: { id: string } }).organization
 
     // The invitee signs up: signed in at once, with a banner asking to verify the address.
-    const b = await newPage(browser, server.url)
+    const b = await newPage(suite.browser, suite.server.url)
     const pageErrors: string[] = []
     b.page.on('pageerror', (e) => pageErrors.push(e.message))
     await signUpInBrowser(b.page, invitee)
@@ -55,7 +41,7 @@ describe('invitations and account verification in a real browser', () => {
     await banner.getByText('Sent — check your inbox.').waitFor()
 
     // The owner invites the address from the Settings tab's team section.
-    const a = await newPage(browser, server.url)
+    const a = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(a.page, owner)
     await a.page.goto(`/Dashboard/organizations/${org.id}?tab=settings`)
     await a.page.getByLabel('Invite by email').fill(invitee.email)
@@ -66,8 +52,8 @@ describe('invitations and account verification in a real browser', () => {
     await pendingRow.getByText(/agent · expires/).waitFor()
     await a.page.getByRole('heading', { name: 'Team' }).scrollIntoViewIfNeeded()
     await a.page.screenshot({ path: join(SCREENSHOTS, 'team.png') })
-    const invitationMail = (await readOutbox(server.dataDir)).find((m) => m.to === invitee.email && m.subject.includes('Invite Cafe'))
-    expect(invitationMail?.text).toContain(`${server.url}/Dashboard/organizations`)
+    const invitationMail = (await readOutbox(suite.server.dataDir)).find((m) => m.to === invitee.email && m.subject.includes('Invite Cafe'))
+    expect(invitationMail?.text).toContain(`${suite.server.url}/Dashboard/organizations`)
 
     // The invitee opens the newest link from their email: verified, and the invitation shows up.
     await b.page.goto(await lastLink(invitee.email))

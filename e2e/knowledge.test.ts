@@ -1,41 +1,19 @@
-// The AI Training tab's files, in a real browser: a file is read in the background and shows as
-// ready; a file refused at once shows the reason; a file that only reading shows to be unusable
-// (a DOCX that inflates far beyond what it declares) shows "Could not be read" with the reason
-// and can be deleted.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
+import { describe, expect, it, } from 'vitest'
 import { docx } from '../test/support/bombs'
-import { launchBrowser, newPage, signInInBrowser } from './support/browser'
-import { type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+import { newPage, signInInBrowser } from './support/browser'
+import { signUpViaApi, uniqueUser } from './support/server'
+import { browserSuite } from './support/suite'
 
 describe('AI Training files in a real browser', () => {
-  let server: RunningServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-
-  beforeEach(() => {
-    const logStart = server.output().length
-    onTestFailed(() => {
-      console.error(`server log during the test:\n${server.output().slice(logStart).slice(-4000)}`)
-    })
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const suite = browserSuite()
 
   it('shows each file being read, ready, refused or failed with the reason, and deletes a failed one', { timeout: 180_000 }, async () => {
     const owner = uniqueUser('owner')
-    const cookie = await signUpViaApi(server, owner)
-    const res = await server.request('/api/organizations', { method: 'POST', cookie, body: JSON.stringify({ name: 'Tool Library' }) })
+    const cookie = await signUpViaApi(suite.server, owner)
+    const res = await suite.server.request('/api/organizations', { method: 'POST', cookie, body: JSON.stringify({ name: 'Tool Library' }) })
     const { organization } = (await res.json()) as { organization: { id: string } }
 
-    const { context, page } = await newPage(browser, server.url)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))
     await signInInBrowser(page, owner)

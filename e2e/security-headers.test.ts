@@ -1,9 +1,10 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
-import { launchBrowser, newPage, signUpInBrowser } from './support/browser'
-import { type RunningServer, startServer, uniqueUser } from './support/server'
+import { describe, expect, it, onTestFailed } from 'vitest'
+import { newPage, signUpInBrowser } from './support/browser'
+import { uniqueUser } from './support/server'
+import { browserSuite } from './support/suite'
 
 // The dashboard and /api/docs under the Content-Security-Policy in a real Chromium: every
 // violation is reported by the browser (a `securitypolicyviolation` event and a console error),
@@ -34,26 +35,10 @@ async function watchedPage(browser: Browser, baseUrl: string): Promise<{ context
 }
 
 describe('Content-Security-Policy in a real browser', () => {
-  let server: RunningServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-  beforeEach(() => {
-    const logStart = server.output().length
-    onTestFailed(() => {
-      console.error(`server log during the test:\n${server.output().slice(logStart).slice(-4000)}`)
-    })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const suite = browserSuite()
 
   it('the dashboard works with zero violations, its writes pass the cross-site check', { timeout: 120_000 }, async () => {
-    const { context, page, watch } = await watchedPage(browser, server.url)
+    const { context, page, watch } = await watchedPage(suite.browser, suite.server.url)
     onTestFailed(() => console.error(`violations: ${JSON.stringify(watch)}`))
     try {
       const response = await page.goto('/sign-up')
@@ -98,10 +83,10 @@ describe('Content-Security-Policy in a real browser', () => {
   })
 
   it('/api/docs renders Swagger UI from this server with zero violations', { timeout: 60_000 }, async () => {
-    const { context, page, watch } = await watchedPage(browser, server.url)
+    const { context, page, watch } = await watchedPage(suite.browser, suite.server.url)
     const foreign: string[] = []
     page.on('request', (req) => {
-      if (!req.url().startsWith(server.url) && !req.url().startsWith('data:')) foreign.push(req.url())
+      if (!req.url().startsWith(suite.server.url) && !req.url().startsWith('data:')) foreign.push(req.url())
     })
     try {
       const response = await page.goto('/api/docs')
@@ -124,11 +109,11 @@ describe('Content-Security-Policy in a real browser', () => {
     // A real page on another origin (another port) that tries to frame the sign-in page.
     const framer = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html')
-      res.end(`<h1>framer</h1><iframe src="${server.url}/sign-in"></iframe>`)
+      res.end(`<h1>framer</h1><iframe src="${suite.server.url}/sign-in"></iframe>`)
     })
     await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', () => resolve()))
     const { port } = framer.address() as AddressInfo
-    const { context, page } = await newPage(browser, server.url)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
     try {
       const refused: string[] = []
       page.on('console', (msg) => {
@@ -138,7 +123,7 @@ describe('Content-Security-Policy in a real browser', () => {
       await page.getByRole('heading', { name: 'framer' }).waitFor()
       await expect.poll(() => refused.length, { timeout: 10_000 }).toBeGreaterThan(0)
       const child = page.frames().find((f) => f !== page.mainFrame())
-      expect(child?.url()).not.toContain(server.url)
+      expect(child?.url()).not.toContain(suite.server.url)
     } finally {
       await context.close()
       framer.close()

@@ -1,28 +1,18 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, newPage, signInInBrowser } from './support/browser'
-import { addMemberViaApi, type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
+import { describe, expect, it } from 'vitest'
+import { newPage, signInInBrowser } from './support/browser'
+import { addMemberViaApi, signUpViaApi, uniqueUser } from './support/server'
+import { browserSuite } from './support/suite'
 
 // The simulator as a business owner uses it: the rehearsal is marked as such in Analytics, and
 // only those who may edit the assistant can write in it.
 describe('the simulator in a real browser', () => {
-  let server: RunningServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  const suite = browserSuite()
 
   it('marks simulated conversations and keeps viewers to reading', async () => {
     const owner = uniqueUser('simowner')
-    const ownerCookie = await signUpViaApi(server, owner)
+    const ownerCookie = await signUpViaApi(suite.server, owner)
     const call = async (path: string, method = 'GET', body?: unknown) => {
-      const res = await server.request(path, { method, cookie: ownerCookie, body: body === undefined ? undefined : JSON.stringify(body) })
+      const res = await suite.server.request(path, { method, cookie: ownerCookie, body: body === undefined ? undefined : JSON.stringify(body) })
       expect(res.ok).toBe(true)
       return (await res.json()) as any
     }
@@ -34,7 +24,7 @@ describe('the simulator in a real browser', () => {
       await new Promise((r) => setTimeout(r, 250))
     }
 
-    const { context, page } = await newPage(browser, server.url)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(page, owner)
     await page.goto(`/Dashboard/organizations/${organization.id}/simulator`)
     await page.getByLabel('Customer phone number').fill('+15553332211')
@@ -49,9 +39,9 @@ describe('the simulator in a real browser', () => {
     await context.close()
 
     const viewer = uniqueUser('simviewer')
-    const viewerCookie = await signUpViaApi(server, viewer)
-    await addMemberViaApi(server, ownerCookie, organization.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
-    const second = await newPage(browser, server.url)
+    const viewerCookie = await signUpViaApi(suite.server, viewer)
+    await addMemberViaApi(suite.server, ownerCookie, organization.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
+    const second = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(second.page, viewer)
     await second.page.goto(`/Dashboard/organizations/${organization.id}/simulator`)
     await second.page.getByText('Only the organization\'s owners and admins can write in the simulator').waitFor()
