@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inboundWebhookListener } from '../src/server/http/twilio-webhook.js'
 import { deliverReplies, withMediaNote } from '../src/server/core/inbound/deliver-replies.js'
 import { contacts, conversations, inbox, messages, monthlyUsage, user } from '../src/server/db/schema/index.js'
-import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
@@ -22,9 +22,7 @@ beforeAll(async () => {
   fake = await startFakeTwilio()
   rt = await startTestRuntime({
     env: {
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_API_BASE_URL: fake.url,
+      ...twilioEnv(fake),
       TWILIO_PHONE_NUMBER: `whatsapp:${SHARED}`,
       CRON_SECRET: 'cron-secret-0123456789',
     },

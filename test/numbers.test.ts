@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { addMember, api, createOrganization, setPlan, signUp, verifyEmail } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
@@ -14,9 +14,7 @@ beforeAll(async () => {
   fake = await startFakeTwilio()
   rt = await startTestRuntime({
     env: {
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_API_BASE_URL: fake.url,
+      ...twilioEnv(fake),
       OPERATOR_EMAILS: OPERATOR,
       // These tests are about the plan's own cap; the per-account cap has its own tests (plans.test.ts).
       MAX_NUMBERS_PER_USER: '10',

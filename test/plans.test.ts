@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../src/server/config.js'
-import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import {
   addMember,
   api,
@@ -25,9 +25,7 @@ beforeAll(async () => {
   fake = await startFakeTwilio()
   rt = await startTestRuntime({
     env: {
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_API_BASE_URL: fake.url,
+      ...twilioEnv(fake),
       OPERATOR_EMAILS: OPERATOR,
     },
   })

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contacts, monthlyUsage } from '../src/server/db/schema/index.js'
 import { addMember, api, createOrganization, signUp } from './support/factories.js'
-import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
@@ -15,7 +15,7 @@ let rt: TestRuntime
 beforeAll(async () => {
   fake = await startFakeTwilio()
   rt = await startTestRuntime({
-    env: { TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, TWILIO_API_BASE_URL: fake.url },
+    env: twilioEnv(fake),
   })
 })
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { LogMailer, readOutbox } from '../src/server/providers/mail/log-outbox.j
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, lastMailTo, signUp, type TestUser, verificationPath, verifyEmail } from './support/factories.js'
 import { type FakeSmtp, startFakeSmtp } from './support/fake-smtp.js'
-import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 
 // Proofs of identity: the email by a link sent through SMTP, the WhatsApp number by a code sent to it.
@@ -24,9 +24,7 @@ beforeAll(async () => {
   smtp = await startFakeSmtp()
   rt = await startTestRuntime({
     env: {
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_API_BASE_URL: fake.url,
+      ...twilioEnv(fake),
       TWILIO_PHONE_NUMBER: `whatsapp:${SHARED}`,
       SMTP_URL: `smtp://mailer:smtp-s3cret@127.0.0.1:${smtp.port}`,
       SMTP_FROM: 'Platform <platform@example.test>',

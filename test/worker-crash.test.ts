@@ -9,7 +9,7 @@ import { createTestDatabase } from './support/database.js'
 import { testEnv } from './support/env.js'
 import { createOrganization, signUp } from './support/factories.js'
 import { type FakeOpenAI, messageText, startFakeOpenAI } from './support/fake-openai.js'
-import { type FakeTwilio, startFakeTwilio } from './support/fake-twilio.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
@@ -47,9 +47,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
       AUTH_SECRET,
       APP_URL: 'http://localhost:3999',
       LOG_LEVEL: 'warn',
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_API_BASE_URL: twilio.url,
+      ...twilioEnv(twilio),
       DEEPSEEK_API_KEY: 'ds-test',
       DEEPSEEK_BASE_URL: model.url,
     }

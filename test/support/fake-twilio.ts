@@ -632,3 +632,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       }),
   }
 }
+
+/** The configuration that points the app's real `twilio` client at this fake. */
+export const twilioEnv = (fake: Pick<FakeTwilio, 'accountSid' | 'authToken' | 'url'>) => ({
+  TWILIO_ACCOUNT_SID: fake.accountSid,
+  TWILIO_AUTH_TOKEN: fake.authToken,
+  TWILIO_API_BASE_URL: fake.url,
+})
