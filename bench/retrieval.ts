@@ -2,9 +2,8 @@
 // PostgreSQL and, for reference, on PGlite, with other organizations' passages in the same
 // tables. `npm run bench -- retrieval`, or `tsx bench/retrieval.ts [--explain]` alone (the
 // flag prints the ranking query's plan with EXPLAIN (ANALYZE, BUFFERS)).
-import { randomBytes } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
-import pg from 'pg'
+import { createScratchDatabase } from './scratch-database.js'
 import type { Ctx } from '../src/server/core/context.js'
 import { explainRetrieval, retrievePassages } from '../src/server/core/knowledge/retrieve-passages.js'
 import { trainKnowledge } from '../src/server/core/knowledge/train-knowledge.js'
@@ -12,7 +11,6 @@ import { type Database, openPglite, openPostgres } from '../src/server/db/client
 import { createLogger } from '../src/server/logger.js'
 
 const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`)
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const PASSAGES = 10_000
 const OTHER_ORGANIZATIONS = 3
 const OTHER_PASSAGES = 4_000
@@ -179,24 +177,15 @@ async function benchOn(database: Database, label: string, explain: boolean): Pro
 }
 
 async function createServerDatabase() {
-  const name = `bench_r_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
-  const admin = new pg.Client({ connectionString: SERVER_URL })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(SERVER_URL)
-  url.pathname = `/${name}`
-  const database = await openPostgres(url.toString(), { max: 4 })
+  const scratch = await createScratchDatabase('bench_r')
+  const database = await openPostgres(scratch.url, { max: 4 })
   return {
     database,
     async drop() {
       await database.close()
       // BENCH_KEEP_DATABASE=1 leaves it for EXPLAIN in psql.
-      if (process.env.BENCH_KEEP_DATABASE) return progress(`kept database ${name}`)
-      const c = new pg.Client({ connectionString: SERVER_URL })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
+      if (process.env.BENCH_KEEP_DATABASE) return progress(`kept database ${scratch.name}`)
+      await scratch.drop()
     },
   }
 }

@@ -13,11 +13,11 @@ import pg from 'pg'
 import twilio from 'twilio'
 import { startFakeTwilio } from '../test/support/fake-twilio.js'
 import { startBareServer } from './bare-server.js'
+import { createScratchDatabase } from './scratch-database.js'
 import { startInstantModel } from './instant-model.js'
 import { benchRetrieval } from './retrieval.js'
 
 const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`)
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DURATION = Number(process.env.BENCH_DURATION ?? 20)
 const E2E_DURATION = Number(process.env.BENCH_E2E_DURATION ?? 60)
 const E2E_RATE = Number(process.env.BENCH_E2E_RATE ?? 100)
@@ -36,24 +36,7 @@ async function freePort(): Promise<number> {
   })
 }
 
-async function createDatabase() {
-  const name = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
-  const admin = new pg.Client({ connectionString: SERVER_URL })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(SERVER_URL)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: SERVER_URL })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
-    },
-  }
-}
+const createDatabase = () => createScratchDatabase('bench')
 
 interface AppProcess {
   url: string

@@ -21,25 +21,9 @@ afterAll(async () => {
   await rt?.close()
 })
 
-/** A request with the session cookie and the given extra headers (the factories' `api` sends none). */
-async function send(user: TestUser | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const h: Record<string, string> = { ...headers }
-  if (user) h.cookie = user.cookie
-  if (body !== undefined && !(body instanceof FormData)) h['content-type'] ??= 'application/json'
-  const res = await rt.request(path, {
-    method,
-    headers: h,
-    body: body === undefined ? undefined : body instanceof FormData ? body : typeof body === 'string' ? body : JSON.stringify(body),
-  })
-  const text = await res.text()
-  let json: any
-  try {
-    json = text ? JSON.parse(text) : undefined
-  } catch {
-    json = text
-  }
-  return { status: res.status, body: json, headers: res.headers }
-}
+/** A request with the session cookie and extra headers. */
+const send = (user: TestUser | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  api(rt, user, method, path, body, headers)
 
 const expectError = (res: { status: number; body: any }, status: number, code: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(status)

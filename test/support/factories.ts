@@ -34,23 +34,28 @@ export function sessionCookie(res: Response): string {
   return session.split(';')[0]
 }
 
-/** JSON request as a signed-in user (or anonymous when user is undefined). */
+/**
+ * A request as a signed-in user (or anonymous when user is undefined): a JSON body (or a string,
+ * or multipart FormData as is), plus any extra headers (Origin, Sec-Fetch-Site, …).
+ */
 export async function api(
   rt: TestRuntime,
   user: Pick<TestUser, 'cookie'> | undefined,
   method: string,
   path: string,
   body?: unknown,
+  extraHeaders: Record<string, string> = {},
 ) {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...extraHeaders }
   if (user) headers.cookie = user.cookie
-  if (body !== undefined) headers['content-type'] = 'application/json'
+  if (body !== undefined && !(body instanceof FormData)) headers['content-type'] ??= 'application/json'
   const res = await rt.request(path, {
     method,
     headers,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : body instanceof FormData || typeof body === 'string' ? body : JSON.stringify(body),
   })
   const text = await res.text()
+  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read field by field in tests
   let json: any
   try {
     json = text ? JSON.parse(text) : undefined

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -109,6 +109,14 @@ export async function openDatabase(cfg: { databaseUrl?: string; dataDir: string 
 
 export async function pingDatabase(db: Db): Promise<void> {
   await db.execute(sql`select 1`)
+}
+
+/** The rows of a raw `execute` result (both drivers answer `{ rows }`). */
+export const rowsOf = <T = Record<string, unknown>>(result: unknown): T[] => (result as { rows: T[] }).rows
+
+/** Runs one raw SQL query and returns its rows. */
+export async function queryRows<T>(db: Tx, query: SQL): Promise<T[]> {
+  return rowsOf<T>(await db.execute(query))
 }
 
 /**

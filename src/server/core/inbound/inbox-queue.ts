@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, rowsOf } from '../../db/client.js'
 import { inbox } from '../../db/schema/index.js'
 
 type InboxRow = typeof inbox.$inferSelect
@@ -19,7 +19,6 @@ const toRow = (r: Record<string, unknown>): InboxRow => ({
   simulated: Boolean(r.simulated),
   receivedAt: new Date(r.received_at as string),
   messageId: (r.message_id as string | null) ?? null,
-  plannedAt: r.planned_at ? new Date(r.planned_at as string) : null,
   lockedBy: (r.locked_by as string | null) ?? null,
   lockedUntil: r.locked_until ? new Date(r.locked_until as string) : null,
   attempts: Number(r.attempts),
@@ -29,7 +28,6 @@ const toRow = (r: Record<string, unknown>): InboxRow => ({
   outcome: (r.outcome as string | null) ?? null,
 })
 
-const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows
 
 /**
  * Takes up to `limit` due rows for this worker, oldest first, at most one per chat and only the

@@ -1,5 +1,5 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
-import type { Tx } from '../../db/client.js'
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { queryRows as rows, type Tx } from '../../db/client.js'
 import { contacts, conversations, type inbox, messages, organizations, phoneNumbers } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { monthlyLimitOf } from '../organizations/view.js'
@@ -21,10 +21,6 @@ export interface PlannedBatch {
   deferred: InboxRow[]
 }
 
-async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
-  const result = (await tx.execute(query)) as unknown as { rows: T[] }
-  return result.rows
-}
 const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
 
 /**
@@ -61,11 +57,12 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
   await ctx.db.transaction(async (tx) => {
     const messageIds = new Map<number, string>(batch.filter((r) => r.messageId).map((r) => [r.id, r.messageId as string]))
     for (const { row, messageId } of await ingest(tx, routed, result.deferred)) messageIds.set(row.id, messageId)
-    const toPlan = batch.filter((r) => messageIds.has(r.id) && !r.plannedAt)
+    // A row ingested by an earlier attempt was planned in that attempt's transaction.
+    const toPlan = batch.filter((r) => messageIds.has(r.id) && !r.messageId)
     const outcomes = await planReplies(tx, toPlan.map((r) => messageIds.get(r.id) as string), now)
     if (messageIds.size > 0) {
       await tx.execute(sql`
-        update inbox set message_id = x.message_id, planned_at = coalesce(inbox.planned_at, now())
+        update inbox set message_id = x.message_id
         from jsonb_to_recordset(${json([...messageIds].map(([id, message_id]) => ({ id, message_id })))}) as x(id bigint, message_id text)
         where inbox.id = x.id`)
     }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { rowsOf } from '../../db/client.js'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
 import { searchableText } from './language.js'
@@ -24,7 +25,6 @@ export function queryWords(message: string): string[] {
   return [...new Set(words)].slice(0, 64)
 }
 
-const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows
 
 /**
  * The text-search configuration and number of passages of one knowledge generation. A generation

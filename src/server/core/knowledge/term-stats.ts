@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { rowsOf } from '../../db/client.js'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
 
@@ -14,7 +15,6 @@ const SLICE = 2000
 export const pgTextArray = (values: string[]) =>
   `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
 
-const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows
 const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve))
 
 /**

@@ -40,7 +40,6 @@ CREATE TABLE "inbox" (
 	"simulated" boolean DEFAULT false NOT NULL,
 	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"message_id" text,
-	"planned_at" timestamp with time zone,
 	"locked_by" text,
 	"locked_until" timestamp with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,

@@ -23,10 +23,11 @@ export const inbox = pgTable(
     /** Written through the dashboard's simulator: replies are recorded, never sent to a phone. */
     simulated: boolean('simulated').notNull().default(false),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-    /** The stored message once the row is ingested (a retry does not ingest it again). */
+    /**
+     * The stored message once the row is ingested; its replies were planned and counted in the
+     * same transaction, so a retry only sends what is still queued.
+     */
     messageId: text('message_id'),
-    /** Replies were planned and counted (a retry only sends what is still queued). */
-    plannedAt: timestamp('planned_at', { withTimezone: true }),
     /** The worker process holding the row and until when; it renews this while it works. */
     lockedBy: text('locked_by'),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
