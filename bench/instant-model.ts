@@ -17,7 +17,11 @@ export async function startInstantModel(port: number) {
           created: Math.floor(Date.now() / 1000),
           model: 'instant',
           choices: [
-            { index: 0, message: { role: 'assistant', content: 'We open at 8:00 every weekday.' }, finish_reason: 'stop' },
+            {
+              index: 0,
+              message: { role: 'assistant', content: 'We open at 8:00 every weekday.' },
+              finish_reason: 'stop',
+            },
           ],
           usage: { prompt_tokens: 120, completion_tokens: 9, total_tokens: 129 },
         }),

@@ -3,12 +3,12 @@
 // tables. `npm run bench -- retrieval`, or `tsx bench/retrieval.ts [--explain]` alone (the
 // flag prints the ranking query's plan with EXPLAIN (ANALYZE, BUFFERS)).
 import { cpus, loadavg } from 'node:os'
-import { createScratchDatabase } from './scratch-database.js'
 import type { Ctx } from '../src/server/core/context.js'
 import { explainRetrieval, retrievePassages } from '../src/server/core/knowledge/retrieve-passages.js'
 import { trainKnowledge } from '../src/server/core/knowledge/train-knowledge.js'
 import { type Database, openPglite, openPostgres } from '../src/server/db/client.js'
 import { createLogger } from '../src/server/logger.js'
+import { createScratchDatabase } from './scratch-database.js'
 
 const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`)
 const PASSAGES = 10_000
@@ -21,9 +21,15 @@ const RUNS = 200
 const things = ['lamp', 'chair', 'table', 'sofa', 'shelf', 'rug', 'mirror', 'desk', 'bed', 'stool']
 const colours = ['red', 'blue', 'green', 'oak', 'walnut', 'white', 'black', 'grey', 'teal', 'amber']
 const item = (i: number) => `${colours[i % 10]} ${things[Math.floor(i / 10) % 10]} model ${i}`
-const blurb = 'Handmade in our workshop from certified materials, delivered flat-packed with tools and instructions. '.repeat(6)
+const blurb =
+  'Handmade in our workshop from certified materials, delivered flat-packed with tools and instructions. '.repeat(
+    6,
+  )
 const catalogue = (n: number) =>
-  Array.from({ length: n }, (_, i) => `Item: ${item(i)}; Price: ${(i % 500) + 10}; Stock: ${i % 7}; Description: ${blurb}`).join('\n')
+  Array.from(
+    { length: n },
+    (_, i) => `Item: ${item(i)}; Price: ${(i % 500) + 10}; Stock: ${i % 7}; Description: ${blurb}`,
+  ).join('\n')
 
 // Help-centre prose: sentences over a vocabulary of 3,000 words with Zipf's spread (the word of
 // rank r used in proportion to 1/r: a few words in most passages, most words in a few), and one
@@ -37,9 +43,14 @@ const commonWords = (
   'minimum maximum weight box pallet assembly instructions tools screws manual guide video support agent ' +
   'chat ticket complaint feedback review rating loyalty points member newsletter privacy data cookies'
 ).split(' ')
-const vocabulary = [...commonWords, ...Array.from({ length: 3000 - commonWords.length }, (_, i) => `term${i}x`)]
+const vocabulary = [
+  ...commonWords,
+  ...Array.from({ length: 3000 - commonWords.length }, (_, i) => `term${i}x`),
+]
 const filler =
-  'the you your we our can will is are to of and for in on with a please if it this that be have after before when'.split(' ')
+  'the you your we our can will is are to of and for in on with a please if it this that be have after before when'.split(
+    ' ',
+  )
 function rng(seed: number) {
   let s = seed >>> 0
   return () => {
@@ -48,13 +59,16 @@ function rng(seed: number) {
   }
 }
 const zipf = (random: () => number) =>
-  vocabulary[Math.min(vocabulary.length - 1, Math.floor(Math.exp(random() * Math.log(vocabulary.length + 1))) - 1)]
+  vocabulary[
+    Math.min(vocabulary.length - 1, Math.floor(Math.exp(random() * Math.log(vocabulary.length + 1))) - 1)
+  ]
 function helpCentre(n: number, seed = 1) {
   const random = rng(seed)
   const articles: string[] = []
   for (let i = 0; i < n; i++) {
     const words: string[] = [`topic${i}`]
-    for (let w = 0; w < 90; w++) words.push(random() < 0.45 ? filler[Math.floor(random() * filler.length)] : zipf(random))
+    for (let w = 0; w < 90; w++)
+      words.push(random() < 0.45 ? filler[Math.floor(random() * filler.length)] : zipf(random))
     articles.push(`# Article ${i}: ${zipf(random)} ${zipf(random)} topic${i}\n\n${words.join(' ')}.`)
   }
   return articles.join('\n\n')
@@ -76,7 +90,11 @@ async function createOrganization(database: Database, name: string, language: st
   return String(r.rows[0].id)
 }
 
-async function addSource(database: Database, organizationId: string, source: { kind: 'text' | 'file'; title: string; content: string }) {
+async function addSource(
+  database: Database,
+  organizationId: string,
+  source: { kind: 'text' | 'file'; title: string; content: string },
+) {
   await database.sql.executeSql(
     `insert into knowledge_sources (organization_id, kind, title, content, mime_type) values ($1, $2, $3, $4, $5)`,
     [organizationId, source.kind, source.title, source.content, source.kind === 'file' ? 'text/csv' : null],
@@ -84,11 +102,14 @@ async function addSource(database: Database, organizationId: string, source: { k
 }
 
 async function generationOf(database: Database, organizationId: string) {
-  const r = await database.sql.executeSql('select knowledge_generation from organizations where id = $1', [organizationId])
+  const r = await database.sql.executeSql('select knowledge_generation from organizations where id = $1', [
+    organizationId,
+  ])
   return Number(r.rows[0].knowledge_generation)
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
 interface Measured {
   dataset: string
@@ -106,7 +127,8 @@ async function measure(
   question: (i: number) => { message: string; expect: string },
 ): Promise<Measured> {
   // Warm-up: the first question of a generation reads its statistics; a running process has them.
-  for (let i = 0; i < 20; i++) await retrievePassages(ctx, { organizationId, generation, message: question(RUNS + i).message })
+  for (let i = 0; i < 20; i++)
+    await retrievePassages(ctx, { organizationId, generation, message: question(RUNS + i).message })
   const times: number[] = []
   let found = 0
   for (let i = 0; i < RUNS; i++) {
@@ -126,8 +148,16 @@ async function benchOn(database: Database, label: string, explain: boolean): Pro
   progress(`${label}: training ${OTHER_ORGANIZATIONS} other organizations`)
   for (let o = 0; o < OTHER_ORGANIZATIONS; o++) {
     const other = await createOrganization(database, `Other ${o}`, 'en')
-    await addSource(database, other, { kind: 'file', title: 'catalogue.csv', content: catalogue(OTHER_PASSAGES / 2) })
-    await addSource(database, other, { kind: 'text', title: 'Help', content: helpCentre(OTHER_PASSAGES / 2, o + 100) })
+    await addSource(database, other, {
+      kind: 'file',
+      title: 'catalogue.csv',
+      content: catalogue(OTHER_PASSAGES / 2),
+    })
+    await addSource(database, other, {
+      kind: 'text',
+      title: 'Help',
+      content: helpCentre(OTHER_PASSAGES / 2, o + 100),
+    })
     await trainKnowledge({ ctx, input: { organizationId: other } })
   }
   progress(`${label}: training the catalogue and the help centre (${PASSAGES} passages each)`)
@@ -141,7 +171,9 @@ async function benchOn(database: Database, label: string, explain: boolean): Pro
     'select organization_id, count(*)::int as n from knowledge_chunks group by organization_id',
   )
   const byOrg = new Map(counts.rows.map((r) => [r.organization_id, Number(r.n)]))
-  progress(`${label}: ${byOrg.get(shop)} + ${byOrg.get(help)} passages, ${[...byOrg.values()].reduce((a, b) => a + b, 0)} in all`)
+  progress(
+    `${label}: ${byOrg.get(shop)} + ${byOrg.get(help)} passages, ${[...byOrg.values()].reduce((a, b) => a + b, 0)} in all`,
+  )
 
   const shopGeneration = await generationOf(database, shop)
   const helpGeneration = await generationOf(database, help)
@@ -197,7 +229,8 @@ export async function benchRetrieval(opts: { explain?: boolean; pglite?: boolean
     `| ${db} | ${m.dataset} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.found}/${m.runs} |`
   const server = await createServerDatabase()
   try {
-    for (const m of await benchOn(server.database, 'PostgreSQL', opts.explain ?? false)) rows.push(row('PostgreSQL', m))
+    for (const m of await benchOn(server.database, 'PostgreSQL', opts.explain ?? false))
+      rows.push(row('PostgreSQL', m))
   } finally {
     await server.drop()
   }

@@ -13,9 +13,9 @@ import pg from 'pg'
 import twilio from 'twilio'
 import { startFakeTwilio } from '../test/support/fake-twilio.js'
 import { startBareServer } from './bare-server.js'
-import { createScratchDatabase } from './scratch-database.js'
 import { startInstantModel } from './instant-model.js'
 import { benchRetrieval } from './retrieval.js'
+import { createScratchDatabase } from './scratch-database.js'
 
 const progress = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`)
 const DURATION = Number(process.env.BENCH_DURATION ?? 20)
@@ -45,7 +45,10 @@ interface AppProcess {
 }
 
 /** `default` is `npm start` as shipped (no --role): on PostgreSQL, web processes on every core plus a worker. */
-async function startApp(env: Record<string, string>, role: 'web' | 'worker' | 'default'): Promise<AppProcess> {
+async function startApp(
+  env: Record<string, string>,
+  role: 'web' | 'worker' | 'default',
+): Promise<AppProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
@@ -102,11 +105,18 @@ async function prepareOrganization(app: AppProcess, orgInput: Record<string, unk
     body: JSON.stringify({ email, password: `pw-${randomBytes(8).toString('hex')}`, name: 'Bench' }),
   })
   if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`)
-  const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const cookie = signUp.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${app.url}${path}`, {
       method,
-      headers: { cookie, origin: app.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie,
+        origin: app.url,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const json = (await res.json()) as any
@@ -117,7 +127,9 @@ async function prepareOrganization(app: AppProcess, orgInput: Record<string, unk
   if (databaseUrl) {
     const c = new pg.Client({ connectionString: databaseUrl })
     await c.connect()
-    await c.query('update organizations set monthly_message_limit_override = 100000000 where id = $1', [organization.id])
+    await c.query('update organizations set monthly_message_limit_override = 100000000 where id = $1', [
+      organization.id,
+    ])
     await c.end()
   }
   const search = await call('GET', '/api/organizations/search-numbers?country=US&type=local&limit=5')
@@ -126,8 +138,10 @@ async function prepareOrganization(app: AppProcess, orgInput: Record<string, unk
   const deadline = Date.now() + 60_000
   for (;;) {
     const { organization: org } = await call('GET', `/api/organizations/${organization.id}`)
-    if (org.numberStatus === 'active') return { organizationId: organization.id as string, number: org.whatsappNumber as string, cookie }
-    if (org.numberStatus === 'failed' || Date.now() > deadline) throw new Error(`number did not become active: ${org.numberStatus}`)
+    if (org.numberStatus === 'active')
+      return { organizationId: organization.id as string, number: org.whatsappNumber as string, cookie }
+    if (org.numberStatus === 'failed' || Date.now() > deadline)
+      throw new Error(`number did not become active: ${org.numberStatus}`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }
@@ -198,10 +212,14 @@ async function benchWebhookVsBare(rows: string[][]) {
   const bareDb = await createDatabase()
   try {
     const bare = await startBareServer(bareDb.url, await freePort())
-    const baseline = await load(bare.url, () => signedWebhook(bare.url, '+15550000000', SANDBOX_TOKEN, 5000), {
-      connections: 50,
-      duration: DURATION,
-    })
+    const baseline = await load(
+      bare.url,
+      () => signedWebhook(bare.url, '+15550000000', SANDBOX_TOKEN, 5000),
+      {
+        connections: 50,
+        duration: DURATION,
+      },
+    )
     await bare.close()
     progress(`bare: ${baseline.rps} req/s`)
     rows.push(row('bare node:http + pg INSERT', baseline))
@@ -224,7 +242,13 @@ async function benchWebhookVsBare(rows: string[][]) {
             ? `webhook, PostgreSQL, \`npm start\` (web on every core + worker answering: ${answered.answered} answered of ${answered.accepted})`
             : 'webhook, PostgreSQL, web role alone'
         rows.push(row(name, webhook))
-        rows.push([`ratio ${role === 'default' ? 'npm start' : 'web role'} / bare`, `${(webhook.rps / baseline.rps).toFixed(2)}`, '', '', ''])
+        rows.push([
+          `ratio ${role === 'default' ? 'npm start' : 'web role'} / bare`,
+          `${(webhook.rps / baseline.rps).toFixed(2)}`,
+          '',
+          '',
+          '',
+        ])
       } finally {
         await db.drop()
       }
@@ -252,43 +276,61 @@ async function benchWebhookWhileTraining(rows: string[][]) {
   try {
     const app = await startApp({ DATABASE_URL: db.url }, 'default')
     try {
-    const { organizationId, number, cookie } = await prepareOrganization(app, { welcomeMessage: '' }, db.url)
-    const paragraph = 'Our workshop repairs bicycles, scooters and prams; bring them in any weekday before noon and collect them the next day. '
-    const text = Array.from({ length: 70_000 }, (_, i) => `Section ${i}\n\n${paragraph}`).join('\n\n')
-    const form = new FormData()
-    form.append('file', new Blob([text], { type: 'text/plain' }), 'handbook.txt')
-    const headers = { cookie, origin: app.url }
-    const upload = await fetch(`${app.url}/api/organizations/${organizationId}/knowledge/files`, { method: 'POST', headers, body: form })
-    if (upload.status !== 202) throw new Error(`upload: ${upload.status} ${await upload.text()}`)
-    progress(`uploaded ${(text.length / 1e6).toFixed(1)} MB of text; loading the webhook while it is read and trained`)
-    const knowledge = async () =>
-      (await (await fetch(`${app.url}/api/organizations/${organizationId}/knowledge`, { headers })).json()) as {
-        sources: { status: string }[]
-        training: { status: string }
+      const { organizationId, number, cookie } = await prepareOrganization(
+        app,
+        { welcomeMessage: '' },
+        db.url,
+      )
+      const paragraph =
+        'Our workshop repairs bicycles, scooters and prams; bring them in any weekday before noon and collect them the next day. '
+      const text = Array.from({ length: 70_000 }, (_, i) => `Section ${i}\n\n${paragraph}`).join('\n\n')
+      const form = new FormData()
+      form.append('file', new Blob([text], { type: 'text/plain' }), 'handbook.txt')
+      const headers = { cookie, origin: app.url }
+      const upload = await fetch(`${app.url}/api/organizations/${organizationId}/knowledge/files`, {
+        method: 'POST',
+        headers,
+        body: form,
+      })
+      if (upload.status !== 202) throw new Error(`upload: ${upload.status} ${await upload.text()}`)
+      progress(
+        `uploaded ${(text.length / 1e6).toFixed(1)} MB of text; loading the webhook while it is read and trained`,
+      )
+      const knowledge = async () =>
+        (await (
+          await fetch(`${app.url}/api/organizations/${organizationId}/knowledge`, { headers })
+        ).json()) as {
+          sources: { status: string }[]
+          training: { status: string }
+        }
+      const started = Date.now()
+      let trainingStarted = false
+      const watcher = setInterval(() => {
+        knowledge()
+          .then(async (k) => {
+            if (!trainingStarted && k.sources.every((src) => src.status === 'ready')) {
+              trainingStarted = true
+              await fetch(`${app.url}/api/organizations/${organizationId}/train`, { method: 'POST', headers })
+            }
+          })
+          .catch(() => {})
+      }, 500)
+      const result = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
+        connections: 50,
+        duration: DURATION,
+      })
+      clearInterval(watcher)
+      let final = await knowledge()
+      while (final.training.status === 'training' && Date.now() - started < 300_000) {
+        await new Promise((r) => setTimeout(r, 1000))
+        final = await knowledge()
       }
-    const started = Date.now()
-    let trainingStarted = false
-    const watcher = setInterval(() => {
-      knowledge()
-        .then(async (k) => {
-          if (!trainingStarted && k.sources.every((src) => src.status === 'ready')) {
-            trainingStarted = true
-            await fetch(`${app.url}/api/organizations/${organizationId}/train`, { method: 'POST', headers })
-          }
-        })
-        .catch(() => {})
-    }, 500)
-    const result = await load(app.url, () => signedWebhook(app.url, number, SANDBOX_TOKEN, 5000), {
-      connections: 50,
-      duration: DURATION,
-    })
-    clearInterval(watcher)
-    let final = await knowledge()
-    while (final.training.status === 'training' && Date.now() - started < 300_000) {
-      await new Promise((r) => setTimeout(r, 1000))
-      final = await knowledge()
-    }
-    rows.push(row(`webhook, PostgreSQL, \`npm start\`, while a ${(text.length / 1e6).toFixed(1)} MB text file is read and trained (training ${final.training.status})`, result))
+      rows.push(
+        row(
+          `webhook, PostgreSQL, \`npm start\`, while a ${(text.length / 1e6).toFixed(1)} MB text file is read and trained (training ${final.training.status})`,
+          result,
+        ),
+      )
     } finally {
       await app.stop()
     }
@@ -374,7 +416,8 @@ async function benchEndToEnd(lines: string[]) {
       const left = await drain(60_000)
       const rows = (await pool.query(LATENCY_SQL, [since])).rows
       const ms = rows.map((r) => Number(r.ms))
-      const pct = (p: number) => (ms.length ? (ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0).toFixed(1) : 'n/a')
+      const pct = (p: number) =>
+        ms.length ? (ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0).toFixed(1) : 'n/a'
       const median = (key: string) => {
         const v = rows.map((r) => Number(r[key])).sort((a, b) => a - b)
         return v.length ? (v[Math.floor(v.length / 2)] ?? 0).toFixed(1) : 'n/a'
@@ -404,7 +447,8 @@ async function benchEndToEnd(lines: string[]) {
     for (const rate of (process.env.BENCH_STEP_RATES ?? '200,300,400,600').split(',').map(Number)) {
       progress(`e2e step ${rate}/s`)
       const step = await run(rate, 20)
-      const growing = step.backlog.length >= 2 && (step.backlog.at(-1) ?? 0) > Math.max(rate, (step.backlog[0] ?? 0) * 2)
+      const growing =
+        step.backlog.length >= 2 && (step.backlog.at(-1) ?? 0) > Math.max(rate, (step.backlog[0] ?? 0) * 2)
       lines.push(
         `- step ${rate}/s for 20 s: achieved ${step.result.rps}/s, webhook p99 ${step.result.p99} ms, backlog ${step.backlog.join(', ') || 'n/a'}, ` +
           `reply median ${step.p50} ms, p99 ${step.p99} ms${growing ? ' — backlog growing' : ''}`,
@@ -422,7 +466,13 @@ async function benchEndToEnd(lines: string[]) {
   }
 }
 
-const row = (name: string, r: LoadResult) => [name, String(r.rps), String(r.p50), String(r.p99), `${r.total} (${r.non2xx} non-2xx, ${r.errors} errors)`]
+const row = (name: string, r: LoadResult) => [
+  name,
+  String(r.rps),
+  String(r.p50),
+  String(r.p99),
+  `${r.total} (${r.non2xx} non-2xx, ${r.errors} errors)`,
+]
 
 async function main() {
   const only = process.argv.slice(2)
@@ -442,7 +492,9 @@ async function main() {
     for (const r of rows) console.log(`| ${r.join(' | ')} |`)
   }
   if (e2e.length) {
-    console.log('\nEnd to end (PostgreSQL, fake Twilio, instant model; `npm start`: web processes on every core and a worker process):\n')
+    console.log(
+      '\nEnd to end (PostgreSQL, fake Twilio, instant model; `npm start`: web processes on every core and a worker process):\n',
+    )
     for (const l of e2e) console.log(l)
   }
   if (want('retrieval')) console.log(`\n${(await benchRetrieval()).join('\n')}`)

@@ -53,7 +53,10 @@ describe('behind a trusted proxy, and the sign-up and sign-in forms', () => {
 
   /** A browser whose requests the trusted proxy (127.0.0.1) reports as coming from `client`. */
   async function pageAs(client: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, extraHTTPHeaders: { 'x-forwarded-for': client } })
+    const context = await browser.newContext({
+      baseURL: server.url,
+      extraHTTPHeaders: { 'x-forwarded-for': client },
+    })
     context.setDefaultTimeout(15_000)
     return context.newPage()
   }
@@ -61,7 +64,8 @@ describe('behind a trusted proxy, and the sign-up and sign-in forms', () => {
   it('keys on the address the proxy reports', async () => {
     const one: number[] = []
     // Twice the limit plus one: a 429 even if a minute ends during the loop.
-    for (let i = 0; i < 21; i++) one.push((await signInAttempt(server, `one-${i}@example.test`, '198.51.100.1')).status)
+    for (let i = 0; i < 21; i++)
+      one.push((await signInAttempt(server, `one-${i}@example.test`, '198.51.100.1')).status)
     expect(one.slice(0, 10).every((s) => s === 401)).toBe(true)
     expect(one).toContain(429)
     // Another client behind the same proxy is not affected.
@@ -75,9 +79,13 @@ describe('behind a trusted proxy, and the sign-up and sign-in forms', () => {
     await page.getByLabel('Name').fill(user.name)
     await page.getByLabel('Email').fill(user.email)
     await page.getByLabel('Password').fill('aaaaaaaa')
-    await expect.poll(() => page.locator('#password-hint').textContent()).toBe('Use more than a few different characters.')
+    await expect
+      .poll(() => page.locator('#password-hint').textContent())
+      .toBe('Use more than a few different characters.')
     await page.getByRole('button', { name: 'Sign up' }).click()
-    await expect.poll(() => page.locator('#password-error').textContent()).toBe('Use more than a few different characters.')
+    await expect
+      .poll(() => page.locator('#password-error').textContent())
+      .toBe('Use more than a few different characters.')
     // Passes the form's own checks; the server refuses it as common and the form says so.
     await page.getByLabel('Password').fill('password1234')
     await page.getByRole('button', { name: 'Sign up' }).click()

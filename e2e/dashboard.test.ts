@@ -2,15 +2,16 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { beforeAll, describe, expect, it, } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { newPage, signInInBrowser, signUpInBrowser } from './support/browser'
+import { setPlanViaApi, signUpOperator } from './support/operator'
 import { addMemberViaApi, type RunningServer, signUpViaApi, uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
-import { setPlanViaApi, signUpOperator } from './support/operator'
 
 const OPERATOR = uniqueUser('operator')
 const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots')
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
 
 interface Org {
   id: string
@@ -19,15 +20,26 @@ interface Org {
 }
 
 /** Owner-side setup through the API (the parts a test is not about). */
-async function apiJson<T>(server: RunningServer, cookie: string, path: string, method = 'GET', body?: unknown): Promise<T> {
-  const res = await server.request(path, { method, cookie, body: body === undefined ? undefined : JSON.stringify(body) })
+async function apiJson<T>(
+  server: RunningServer,
+  cookie: string,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<T> {
+  const res = await server.request(path, {
+    method,
+    cookie,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   const text = await res.text()
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`)
   return JSON.parse(text) as T
 }
 
 async function createOrgViaApi(server: RunningServer, cookie: string, name: string) {
-  return (await apiJson<{ organization: Org }>(server, cookie, '/api/organizations', 'POST', { name })).organization
+  return (await apiJson<{ organization: Org }>(server, cookie, '/api/organizations', 'POST', { name }))
+    .organization
 }
 
 async function provisionViaApi(server: RunningServer, cookie: string, orgId: string) {
@@ -37,10 +49,16 @@ async function provisionViaApi(server: RunningServer, cookie: string, orgId: str
     '/api/organizations/search-numbers?country=US&type=local&limit=5',
   )
   expect(numbers.length).toBeGreaterThan(0)
-  await apiJson(server, cookie, `/api/organizations/${orgId}/provision-number`, 'POST', { phoneNumber: numbers[0].phoneNumber })
+  await apiJson(server, cookie, `/api/organizations/${orgId}/provision-number`, 'POST', {
+    phoneNumber: numbers[0].phoneNumber,
+  })
   const deadline = Date.now() + 30_000
   for (;;) {
-    const { organization } = await apiJson<{ organization: Org }>(server, cookie, `/api/organizations/${orgId}`)
+    const { organization } = await apiJson<{ organization: Org }>(
+      server,
+      cookie,
+      `/api/organizations/${orgId}`,
+    )
     if (organization.numberStatus === 'active') return organization
     if (organization.numberStatus === 'failed' || Date.now() > deadline) {
       throw new Error(`number did not become active: ${organization.numberStatus}`)
@@ -56,9 +74,12 @@ async function sendFromSimulator(page: Page, text: string) {
   try {
     await page.locator('[data-testid="sim-message"][data-direction="inbound"]', { hasText: text }).waitFor()
   } catch (err) {
-    throw new Error(`the message did not appear; the phone shows: ${await page.getByTestId('phone').textContent()}`, {
-      cause: err,
-    })
+    throw new Error(
+      `the message did not appear; the phone shows: ${await page.getByTestId('phone').textContent()}`,
+      {
+        cause: err,
+      },
+    )
   }
 }
 
@@ -112,13 +133,18 @@ describe('dashboard in a real browser', () => {
     await page.getByRole('tab', { name: 'AI Training' }).click()
     expect(new URL(page.url()).searchParams.get('tab')).toBe('training')
     await page.locator('#profile-name').fill('Sunrise Bakery')
-    await page.locator('#profile-description').fill('A neighbourhood bakery with sourdough bread and pastries.')
+    await page
+      .locator('#profile-description')
+      .fill('A neighbourhood bakery with sourdough bread and pastries.')
     await page.locator('#profile-openingHours').fill('Tuesday to Sunday, 7:00 to 15:00')
     await page.getByRole('button', { name: 'Save profile' }).click()
     await page.getByText('Profile saved.').waitFor()
 
     const faqs = [
-      { q: 'Do you deliver on Sundays?', a: 'Yes, we deliver sourdough on Sundays before noon, within five kilometres.' },
+      {
+        q: 'Do you deliver on Sundays?',
+        a: 'Yes, we deliver sourdough on Sundays before noon, within five kilometres.',
+      },
       { q: 'Do you have gluten-free bread?', a: 'Our gluten-free buckwheat loaf is baked every Friday.' },
     ]
     for (const faq of faqs) {
@@ -131,13 +157,18 @@ describe('dashboard in a real browser', () => {
 
     // Edit one FAQ in place.
     await page.getByRole('button', { name: 'Edit Do you have gluten-free bread?' }).click()
-    await page.getByLabel('Answer', { exact: true }).first().fill('Our gluten-free buckwheat loaf is baked every Friday and Saturday.')
+    await page
+      .getByLabel('Answer', { exact: true })
+      .first()
+      .fill('Our gluten-free buckwheat loaf is baked every Friday and Saturday.')
     await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByTestId('faq-item').filter({ hasText: 'every Friday and Saturday' }).waitFor()
 
     // A text source and an uploaded file.
     await page.locator('#new-text-head').fill('Price list')
-    await page.locator('#new-text-content').fill('Sourdough loaf 4.50 EUR. Croissant 1.80 EUR. Birthday cake from 25 EUR.')
+    await page
+      .locator('#new-text-content')
+      .fill('Sourdough loaf 4.50 EUR. Croissant 1.80 EUR. Birthday cake from 25 EUR.')
     await page.getByRole('button', { name: 'Add text' }).click()
     await page.getByTestId('text-item').filter({ hasText: 'Price list' }).waitFor()
     await page.locator('#knowledge-file').setInputFiles({
@@ -149,7 +180,10 @@ describe('dashboard in a real browser', () => {
     await page.getByRole('list', { name: 'Files' }).getByText('parking.txt').waitFor()
 
     await page.getByRole('button', { name: 'Train', exact: true }).click()
-    await page.getByTestId('training-status').getByText('Trained', { exact: true }).waitFor({ timeout: 90_000 })
+    await page
+      .getByTestId('training-status')
+      .getByText('Trained', { exact: true })
+      .waitFor({ timeout: 90_000 })
     expect(await page.getByTestId('trained-at').textContent()).not.toContain('—')
 
     await page.locator('#try-question').fill('Do you deliver on Sundays?')
@@ -169,7 +203,9 @@ describe('dashboard in a real browser', () => {
     expect(await page.getByLabel('Organization').inputValue()).toBe(orgId)
     await page.getByLabel('Customer phone number').fill('+15557654321')
     await sendFromSimulator(page, 'Hello! Do you deliver on Sundays?')
-    const reply = page.locator('[data-testid="sim-message"][data-direction="outbound"][data-source="ai"]').first()
+    const reply = page
+      .locator('[data-testid="sim-message"][data-direction="outbound"][data-source="ai"]')
+      .first()
     await reply.waitFor({ timeout: 60_000 })
     expect((await reply.textContent())?.toLowerCase()).toContain('sunday')
     await shot(page, 'simulator')
@@ -189,7 +225,9 @@ describe('dashboard in a real browser', () => {
     await transcript
       .locator('[data-direction="outbound"]', { hasText: 'Hi, this is Ana from the bakery' })
       .waitFor({ timeout: 30_000 })
-    const agentReply = transcript.locator('[data-direction="outbound"]', { hasText: 'Hi, this is Ana from the bakery' })
+    const agentReply = transcript.locator('[data-direction="outbound"]', {
+      hasText: 'Hi, this is Ana from the bakery',
+    })
     expect(await agentReply.textContent()).toMatch(/queued|sent|delivered|read/)
     await page.getByRole('button', { name: 'Hand back to AI' }).click()
     await page.getByRole('button', { name: 'Take over' }).waitFor()
@@ -234,7 +272,13 @@ describe('dashboard in a real browser', () => {
     const ownerCookie = await signUpViaApi(suite.server, owner)
     const viewerCookie = await signUpViaApi(suite.server, viewer)
     const org = await createOrgViaApi(suite.server, ownerCookie, 'Viewer Test Co')
-    await addMemberViaApi(suite.server, ownerCookie, org.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
+    await addMemberViaApi(
+      suite.server,
+      ownerCookie,
+      org.id,
+      { email: viewer.email, cookie: viewerCookie },
+      'viewer',
+    )
 
     const { context, page } = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(page, viewer)
@@ -246,7 +290,13 @@ describe('dashboard in a real browser', () => {
     expect(new URL(page.url()).searchParams.get('tab')).toBe('settings')
     await page.getByTestId('settings-general').waitFor()
     await page.getByText('settings are read-only').waitFor()
-    for (const id of ['#settings-name', '#settings-welcome', '#hours-enabled', '#hours-timezone', '#ai-tone']) {
+    for (const id of [
+      '#settings-name',
+      '#settings-welcome',
+      '#hours-enabled',
+      '#hours-timezone',
+      '#ai-tone',
+    ]) {
       expect(await page.locator(id).isDisabled(), id).toBe(true)
     }
     expect(await page.getByRole('button', { name: /^Save/ }).count()).toBe(0)
@@ -257,7 +307,11 @@ describe('dashboard in a real browser', () => {
     await page.getByText('Only owners and admins can provision').waitFor()
     expect(await page.getByRole('button', { name: 'Search numbers' }).count()).toBe(0)
     // And the organization is unchanged.
-    const after = await apiJson<{ organization: { name: string } }>(suite.server, ownerCookie, `/api/organizations/${org.id}`)
+    const after = await apiJson<{ organization: { name: string } }>(
+      suite.server,
+      ownerCookie,
+      `/api/organizations/${org.id}`,
+    )
     expect(after.organization.name).toBe('Viewer Test Co')
     await context.close()
   })
@@ -267,7 +321,9 @@ describe('dashboard in a real browser', () => {
     const cookie = await signUpViaApi(suite.server, owner)
     const org = await createOrgViaApi(suite.server, cookie, 'Busy Shop')
     // Limits are the operator's to set.
-    await setPlanViaApi(suite.server, await signUpOperator(suite.server, OPERATOR), org.id, { monthlyMessageLimit: 0 })
+    await setPlanViaApi(suite.server, await signUpOperator(suite.server, OPERATOR), org.id, {
+      monthlyMessageLimit: 0,
+    })
 
     const { context, page } = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(page, owner)
@@ -280,7 +336,9 @@ describe('dashboard in a real browser', () => {
     await page.goto(`/Dashboard/organizations/${org.id}/simulator`)
     await page.getByTestId('phone').getByText('used its monthly messages').waitFor()
     await sendFromSimulator(page, 'Are you open today?')
-    const notice = page.locator('[data-testid="sim-message"][data-direction="outbound"][data-source="limit_notice"]')
+    const notice = page.locator(
+      '[data-testid="sim-message"][data-direction="outbound"][data-source="limit_notice"]',
+    )
     await notice.waitFor({ timeout: 45_000 })
     expect(await page.locator('[data-testid="sim-message"][data-source="ai"]').count()).toBe(0)
 
@@ -330,7 +388,9 @@ describe('dashboard in a real browser', () => {
 
     await page.goto(`/Dashboard/simulator?org=${org.id}`)
     await sendFromSimulator(page, 'Hi, can I order a cake?')
-    const reply = page.locator('[data-testid="sim-message"][data-direction="outbound"][data-source="out_of_hours"]')
+    const reply = page.locator(
+      '[data-testid="sim-message"][data-direction="outbound"][data-source="out_of_hours"]',
+    )
     await reply.waitFor({ timeout: 45_000 })
     expect(await reply.textContent()).toContain(closedMessage)
     await context.close()

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { beforeAll, describe, expect, it, } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { readOutbox } from '../src/server/providers/mail/log-outbox'
 import { newPage, signInInBrowser, signUpInBrowser } from './support/browser'
 import { signUpViaApi, uniqueUser } from './support/server'
@@ -17,17 +17,25 @@ describe('invitations and account verification in a real browser', () => {
   const suite = browserSuite({ TWILIO_PHONE_NUMBER: `whatsapp:${SHARED}` })
 
   const lastLink = async (email: string) => {
-    const mail = (await readOutbox(suite.server.dataDir)).filter((m) => m.to === email && m.text.includes('/verify-email?')).pop()
+    const mail = (await readOutbox(suite.server.dataDir))
+      .filter((m) => m.to === email && m.text.includes('/verify-email?'))
+      .pop()
     const link = mail && /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(mail.text)?.[0]
     if (!link) throw new Error(`no verification link for ${email}`)
     return link
   }
 
-  it('invites by email from the team settings; the invitee verifies, accepts, and links a phone', { timeout: 180_000 }, async () => {
+  it('invites by email from the team settings; the invitee verifies, accepts, and links a phone', {
+    timeout: 180_000,
+  }, async () => {
     const owner = uniqueUser('owner')
     const invitee = uniqueUser('invitee')
     const ownerCookie = await signUpViaApi(suite.server, owner)
-    const created = await suite.server.request('/api/organizations', { method: 'POST', cookie: ownerCookie, body: JSON.stringify({ name: 'Invite Cafe' }) })
+    const created = await suite.server.request('/api/organizations', {
+      method: 'POST',
+      cookie: ownerCookie,
+      body: JSON.stringify({ name: 'Invite Cafe' }),
+    })
     const org = ((await created.json()) as { organization: { id: string } }).organization
 
     // The invitee signs up: signed in at once, with a banner asking to verify the address.
@@ -52,7 +60,9 @@ describe('invitations and account verification in a real browser', () => {
     await pendingRow.getByText(/agent · expires/).waitFor()
     await a.page.getByRole('heading', { name: 'Team' }).scrollIntoViewIfNeeded()
     await a.page.screenshot({ path: join(SCREENSHOTS, 'team.png') })
-    const invitationMail = (await readOutbox(suite.server.dataDir)).find((m) => m.to === invitee.email && m.subject.includes('Invite Cafe'))
+    const invitationMail = (await readOutbox(suite.server.dataDir)).find(
+      (m) => m.to === invitee.email && m.subject.includes('Invite Cafe'),
+    )
     expect(invitationMail?.text).toContain(`${suite.server.url}/Dashboard/organizations`)
 
     // The invitee opens the newest link from their email: verified, and the invitation shows up.

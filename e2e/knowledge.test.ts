@@ -1,4 +1,4 @@
-import { describe, expect, it, } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { docx } from '../test/support/bombs'
 import { newPage, signInInBrowser } from './support/browser'
 import { signUpViaApi, uniqueUser } from './support/server'
@@ -7,10 +7,16 @@ import { browserSuite } from './support/suite'
 describe('AI Training files in a real browser', () => {
   const suite = browserSuite()
 
-  it('shows each file being read, ready, refused or failed with the reason, and deletes a failed one', { timeout: 180_000 }, async () => {
+  it('shows each file being read, ready, refused or failed with the reason, and deletes a failed one', {
+    timeout: 180_000,
+  }, async () => {
     const owner = uniqueUser('owner')
     const cookie = await signUpViaApi(suite.server, owner)
-    const res = await suite.server.request('/api/organizations', { method: 'POST', cookie, body: JSON.stringify({ name: 'Tool Library' }) })
+    const res = await suite.server.request('/api/organizations', {
+      method: 'POST',
+      cookie,
+      body: JSON.stringify({ name: 'Tool Library' }),
+    })
     const { organization } = (await res.json()) as { organization: { id: string } }
 
     const { context, page } = await newPage(suite.browser, suite.server.url)
@@ -49,7 +55,9 @@ describe('AI Training files in a real browser', () => {
     })
     const manual = page.getByTestId('file-item').filter({ hasText: 'manual.docx' })
     await manual.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 60_000 })
-    expect(await manual.getByTestId('file-error').textContent()).toMatch(/Could not be read\..*expands beyond the 4,096 bytes/)
+    expect(await manual.getByTestId('file-error').textContent()).toMatch(
+      /Could not be read\..*expands beyond the 4,096 bytes/,
+    )
     await page.getByText('One file could not be read and is left out of training').waitFor()
 
     await page.getByRole('button', { name: 'Delete manual.docx' }).click()
@@ -58,7 +66,10 @@ describe('AI Training files in a real browser', () => {
 
     // Training uses the ready file.
     await page.getByRole('button', { name: 'Train', exact: true }).click()
-    await page.getByTestId('training-status').getByText('Trained', { exact: true }).waitFor({ timeout: 90_000 })
+    await page
+      .getByTestId('training-status')
+      .getByText('Trained', { exact: true })
+      .waitFor({ timeout: 90_000 })
     await page.locator('#try-question').fill('How long can I borrow a tool?')
     await page.getByRole('button', { name: 'Ask', exact: true }).click()
     await page.getByTestId('try-answer').waitFor({ timeout: 60_000 })

@@ -61,7 +61,9 @@ describe('plans in a real browser', () => {
     await page.getByLabel('Find an organization by name').fill('Plan Street')
     const card = page.getByTestId('operator-organization').filter({ hasText: owner.email })
     await card.waitFor()
-    expect(await card.getByTestId('operator-plan-summary').textContent()).toContain('Starter · 500 messages a month')
+    expect(await card.getByTestId('operator-plan-summary').textContent()).toContain(
+      'Starter · 500 messages a month',
+    )
 
     await page.getByRole('button', { name: 'Change plan' }).click()
     await card.getByLabel('Plan').selectOption('business')

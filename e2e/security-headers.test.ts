@@ -15,18 +15,26 @@ interface Watch {
   pageErrors: string[]
 }
 
-async function watchedPage(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
+async function watchedPage(
+  browser: Browser,
+  baseUrl: string,
+): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
   const { context, page } = await newPage(browser, baseUrl)
   const watch: Watch = { violations: [], pageErrors: [] }
   // Init scripts are injected by the browser's debugging protocol, outside the page's CSP.
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber}`)
+      console.error(
+        `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber}`,
+      )
     })
   })
   page.on('console', (msg) => {
     const text = msg.text()
-    if (msg.type() === 'error' && /CSP violation|Content Security Policy|Refused to (load|execute|apply|frame|connect)/i.test(text)) {
+    if (
+      msg.type() === 'error' &&
+      /CSP violation|Content Security Policy|Refused to (load|execute|apply|frame|connect)/i.test(text)
+    ) {
       watch.violations.push(text)
     }
   })
@@ -37,7 +45,9 @@ async function watchedPage(browser: Browser, baseUrl: string): Promise<{ context
 describe('Content-Security-Policy in a real browser', () => {
   const suite = browserSuite()
 
-  it('the dashboard works with zero violations, its writes pass the cross-site check', { timeout: 120_000 }, async () => {
+  it('the dashboard works with zero violations, its writes pass the cross-site check', {
+    timeout: 120_000,
+  }, async () => {
     const { context, page, watch } = await watchedPage(suite.browser, suite.server.url)
     onTestFailed(() => console.error(`violations: ${JSON.stringify(watch)}`))
     try {

@@ -12,13 +12,22 @@ describe('the simulator in a real browser', () => {
     const owner = uniqueUser('simowner')
     const ownerCookie = await signUpViaApi(suite.server, owner)
     const call = async (path: string, method = 'GET', body?: unknown) => {
-      const res = await suite.server.request(path, { method, cookie: ownerCookie, body: body === undefined ? undefined : JSON.stringify(body) })
+      const res = await suite.server.request(path, {
+        method,
+        cookie: ownerCookie,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
       expect(res.ok).toBe(true)
       return (await res.json()) as any
     }
-    const { organization } = await call('/api/organizations', 'POST', { name: 'Rehearsal Bakery', welcomeMessage: '' })
+    const { organization } = await call('/api/organizations', 'POST', {
+      name: 'Rehearsal Bakery',
+      welcomeMessage: '',
+    })
     const { numbers } = await call('/api/organizations/search-numbers?country=US&type=local&limit=1')
-    await call(`/api/organizations/${organization.id}/provision-number`, 'POST', { phoneNumber: numbers[0].phoneNumber })
+    await call(`/api/organizations/${organization.id}/provision-number`, 'POST', {
+      phoneNumber: numbers[0].phoneNumber,
+    })
     for (let i = 0; i < 100; i++) {
       if ((await call(`/api/organizations/${organization.id}`)).organization.numberStatus === 'active') break
       await new Promise((r) => setTimeout(r, 250))
@@ -30,7 +39,10 @@ describe('the simulator in a real browser', () => {
     await page.getByLabel('Customer phone number').fill('+15553332211')
     await page.locator('#sim-text').fill('Hello there')
     await page.getByRole('button', { name: 'Send', exact: true }).click()
-    await page.locator('[data-testid="sim-message"][data-direction="outbound"][data-source="ai"]').first().waitFor({ timeout: 60_000 })
+    await page
+      .locator('[data-testid="sim-message"][data-direction="outbound"][data-source="ai"]')
+      .first()
+      .waitFor({ timeout: 60_000 })
 
     await page.goto(`/Dashboard/organizations/${organization.id}?tab=analytics`)
     const row = page.getByTestId('conversation-row').filter({ hasText: '15553332211' })
@@ -40,11 +52,19 @@ describe('the simulator in a real browser', () => {
 
     const viewer = uniqueUser('simviewer')
     const viewerCookie = await signUpViaApi(suite.server, viewer)
-    await addMemberViaApi(suite.server, ownerCookie, organization.id, { email: viewer.email, cookie: viewerCookie }, 'viewer')
+    await addMemberViaApi(
+      suite.server,
+      ownerCookie,
+      organization.id,
+      { email: viewer.email, cookie: viewerCookie },
+      'viewer',
+    )
     const second = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(second.page, viewer)
     await second.page.goto(`/Dashboard/organizations/${organization.id}/simulator`)
-    await second.page.getByText('Only the organization\'s owners and admins can write in the simulator').waitFor()
+    await second.page
+      .getByText("Only the organization's owners and admins can write in the simulator")
+      .waitFor()
     expect(await second.page.locator('#sim-text').isDisabled()).toBe(true)
     await second.context.close()
   }, 180_000)

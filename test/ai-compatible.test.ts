@@ -11,7 +11,11 @@ let fake: FakeOpenAI
 beforeAll(async () => {
   fake = await startFakeOpenAI()
   rt = await startTestRuntime({
-    env: { AI_COMPATIBLE_BASE_URL: `${fake.url}/v1`, AI_COMPATIBLE_API_KEY: 'local-key', AI_COMPATIBLE_MODELS: 'llama3.1, qwen2.5' },
+    env: {
+      AI_COMPATIBLE_BASE_URL: `${fake.url}/v1`,
+      AI_COMPATIBLE_API_KEY: 'local-key',
+      AI_COMPATIBLE_MODELS: 'llama3.1, qwen2.5',
+    },
   })
 })
 afterAll(async () => {
@@ -25,13 +29,25 @@ describe('OpenAI-compatible provider', () => {
     const providers = await api(rt, owner, 'GET', '/api/ai/providers')
     expect(providers.body.providers).toContainEqual({ id: 'compatible', models: ['llama3.1', 'qwen2.5'] })
 
-    const org = await createOrganization(rt, owner, { ai: { tone: 'friendly', language: 'en', provider: 'compatible', model: 'qwen2.5' } })
+    const org = await createOrganization(rt, owner, {
+      ai: { tone: 'friendly', language: 'en', provider: 'compatible', model: 'qwen2.5' },
+    })
     const kb = `/api/organizations/${org.id}/knowledge`
-    await api(rt, owner, 'POST', kb, { kind: 'faq', question: 'Do you have gluten-free bread?', content: 'Yes, gluten-free sourdough every Friday.' })
+    await api(rt, owner, 'POST', kb, {
+      kind: 'faq',
+      question: 'Do you have gluten-free bread?',
+      content: 'Yes, gluten-free sourdough every Friday.',
+    })
     await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
-    await waitFor(async () => (await api(rt, owner, 'GET', kb)).body.training.status === 'trained', { what: 'training' })
+    await waitFor(async () => (await api(rt, owner, 'GET', kb)).body.training.status === 'trained', {
+      what: 'training',
+    })
 
-    fake.script({ text: 'Yes! Gluten-free sourdough is baked every Friday.', promptTokens: 120, completionTokens: 12 })
+    fake.script({
+      text: 'Yes! Gluten-free sourdough is baked every Friday.',
+      promptTokens: 120,
+      completionTokens: 12,
+    })
     const res = await api(rt, owner, 'POST', `${kb}/ask`, { question: 'Any gluten free bread?' })
     expect(res.status).toBe(200)
     expect(res.body.answer).toBe('Yes! Gluten-free sourdough is baked every Friday.')
@@ -45,7 +61,10 @@ describe('OpenAI-compatible provider', () => {
 
   it('refuses a provider this deployment has not configured', async () => {
     const owner = await signUp(rt)
-    const res = await api(rt, owner, 'POST', '/api/organizations', { name: 'X', ai: { tone: 'friendly', language: 'en', provider: 'anthropic' } })
+    const res = await api(rt, owner, 'POST', '/api/organizations', {
+      name: 'X',
+      ai: { tone: 'friendly', language: 'en', provider: 'anthropic' },
+    })
     expect(res.status).toBe(400)
     expect(res.body.error.details[0].message).toMatch(/not configured/)
   })

@@ -12,7 +12,9 @@ import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 /** A request as it arrives over a real socket from `peer` (what @hono/node-server's conninfo reads). */
 function fromPeer(target: TestRuntime, peer: string, path: string, init: RequestInit = {}) {
   return Promise.resolve(
-    target.app.request(path, init, { incoming: { socket: { remoteAddress: peer, remotePort: 40000, remoteFamily: 'IPv4' } } }),
+    target.app.request(path, init, {
+      incoming: { socket: { remoteAddress: peer, remotePort: 40000, remoteFamily: 'IPv4' } },
+    }),
   )
 }
 
@@ -87,10 +89,12 @@ describe('client address and TRUST_PROXY', () => {
     expect(resolveClientIp('10.0.0.2', 'not-an-ip, 10.1.1.1', cidrs)).toBe('10.1.1.1')
     expect(resolveClientIp('10.0.0.2', '', cidrs)).toBe('10.0.0.2')
     // A hop count trusts that many proxies, whatever their address.
-    expect(resolveClientIp('172.16.0.1', '6.6.6.6, 198.51.100.4', { kind: 'hops', hops: 1 })).toBe('198.51.100.4')
-    expect(resolveClientIp('172.16.0.1', '6.6.6.6, 198.51.100.4, 172.16.0.9', { kind: 'hops', hops: 2 })).toBe(
+    expect(resolveClientIp('172.16.0.1', '6.6.6.6, 198.51.100.4', { kind: 'hops', hops: 1 })).toBe(
       '198.51.100.4',
     )
+    expect(
+      resolveClientIp('172.16.0.1', '6.6.6.6, 198.51.100.4, 172.16.0.9', { kind: 'hops', hops: 2 }),
+    ).toBe('198.51.100.4')
     expect(resolveClientIp('172.16.0.1', '198.51.100.4', { kind: 'hops', hops: 3 })).toBe('198.51.100.4')
   })
 
@@ -106,7 +110,9 @@ describe('client address and TRUST_PROXY', () => {
     let proxied: TestRuntime
     beforeAll(async () => {
       limited = await startTestRuntime({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '10', SIGN_UPS_PER_HOUR: '3' } })
-      proxied = await startTestRuntime({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: '10.0.0.0/8' } })
+      proxied = await startTestRuntime({
+        env: { AUTH_RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: '10.0.0.0/8' },
+      })
     })
     afterAll(async () => {
       await limited?.close()
@@ -140,10 +146,17 @@ describe('client address and TRUST_PROXY', () => {
       expect(keys.every((k) => k === 'ip:203.0.113.7' || k === 'auth:203.0.113.7')).toBe(true)
       expect(keys.length).toBeLessThanOrEqual(4)
       // Unknown emails are throttled too, but only as many as the address was allowed to try.
-      const throttles = await limited.database.sql.executeSql("select count(*)::int as n from auth_throttles where key like 'account:%'")
+      const throttles = await limited.database.sql.executeSql(
+        "select count(*)::int as n from auth_throttles where key like 'account:%'",
+      )
       expect(Number(throttles.rows[0].n)).toBeLessThanOrEqual(20)
       // Another client is not affected.
-      const other = await fromPeer(limited, '203.0.113.8', '/api/auth/sign-in/email', signInBody('x@example.test', 'wrong-password-1'))
+      const other = await fromPeer(
+        limited,
+        '203.0.113.8',
+        '/api/auth/sign-in/email',
+        signInBody('x@example.test', 'wrong-password-1'),
+      )
       expect(other.status).toBe(401)
     })
 
@@ -154,7 +167,10 @@ describe('client address and TRUST_PROXY', () => {
       for (let i = 0; i < 21; i++) {
         const res = await limited.request(
           '/api/auth/sign-in/email',
-          json({ email: `socketless-${i}@example.test`, password: 'wrong-password-1' }, { 'x-forwarded-for': `192.0.2.${i}` }),
+          json(
+            { email: `socketless-${i}@example.test`, password: 'wrong-password-1' },
+            { 'x-forwarded-for': `192.0.2.${i}` },
+          ),
         )
         statuses.push(res.status)
       }
@@ -168,7 +184,10 @@ describe('client address and TRUST_PROXY', () => {
           proxied,
           '10.1.2.3',
           '/api/auth/sign-in/email',
-          json({ email: `p${i}@example.test`, password: 'wrong-password-1' }, { 'x-forwarded-for': `198.51.100.${i}` }),
+          json(
+            { email: `p${i}@example.test`, password: 'wrong-password-1' },
+            { 'x-forwarded-for': `198.51.100.${i}` },
+          ),
         )
         expect(res.status).toBe(401)
       }
@@ -179,7 +198,10 @@ describe('client address and TRUST_PROXY', () => {
           proxied,
           '10.1.2.3',
           '/api/auth/sign-in/email',
-          json({ email: `q${i}@example.test`, password: 'wrong-password-1' }, { 'x-forwarded-for': `6.6.6.${i}, 198.51.100.200` }),
+          json(
+            { email: `q${i}@example.test`, password: 'wrong-password-1' },
+            { 'x-forwarded-for': `6.6.6.${i}, 198.51.100.200` },
+          ),
         )
         statuses.push(res.status)
       }
@@ -191,12 +213,17 @@ describe('client address and TRUST_PROXY', () => {
           proxied,
           '203.0.113.50',
           '/api/auth/sign-in/email',
-          json({ email: `r${i}@example.test`, password: 'wrong-password-1' }, { 'x-forwarded-for': `198.51.100.${100 + i}` }),
+          json(
+            { email: `r${i}@example.test`, password: 'wrong-password-1' },
+            { 'x-forwarded-for': `198.51.100.${100 + i}` },
+          ),
         )
         direct.push(res.status)
       }
       expect(direct).toContain(429)
-      const { rows } = await proxied.database.sql.executeSql("select key from rate_limits where key like 'auth:%'")
+      const { rows } = await proxied.database.sql.executeSql(
+        "select key from rate_limits where key like 'auth:%'",
+      )
       const keys = rows.map((r) => String(r.key))
       expect(keys).toContain('auth:198.51.100.200')
       expect(keys).toContain('auth:203.0.113.50')
@@ -209,7 +236,10 @@ describe('client address and TRUST_PROXY', () => {
         proxied,
         '10.1.2.3',
         '/api/auth/sign-up/email',
-        json({ email, password: 'pw-strong-enough-1', name: 'W' }, { 'x-forwarded-for': '6.6.6.6, 198.51.100.150' }),
+        json(
+          { email, password: 'pw-strong-enough-1', name: 'W' },
+          { 'x-forwarded-for': '6.6.6.6, 198.51.100.150' },
+        ),
       )
       expect(res.status).toBe(200)
       const { rows } = await proxied.database.sql.executeSql(
@@ -224,7 +254,12 @@ describe('client address and TRUST_PROXY', () => {
       const statuses: number[] = []
       for (let i = 0; i < 3; i++) {
         const email = i === 1 ? existing.email : `fresh-${i}-${Date.now()}@example.test`
-        const res = await fromPeer(limited, '203.0.113.60', '/api/auth/sign-up/email', json({ email, password: 'pw-strong-enough-1', name: 'S' }))
+        const res = await fromPeer(
+          limited,
+          '203.0.113.60',
+          '/api/auth/sign-up/email',
+          json({ email, password: 'pw-strong-enough-1', name: 'S' }),
+        )
         statuses.push(res.status)
       }
       expect(statuses).toEqual([200, 200, 200])
@@ -240,13 +275,19 @@ describe('client address and TRUST_PROXY', () => {
       expect(retryAfter).toBeLessThanOrEqual(3600)
       const body = await over.json()
       expect(body.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/sign-ups/) })
-      const { rows } = await limited.database.sql.executeSql("select count(*)::int as n from users where email like 'fresh-over-%'")
+      const { rows } = await limited.database.sql.executeSql(
+        "select count(*)::int as n from users where email like 'fresh-over-%'",
+      )
       expect(rows[0].n).toBe(0)
       const elsewhere = await fromPeer(
         limited,
         '203.0.113.61',
         '/api/auth/sign-up/email',
-        json({ email: `fresh-elsewhere-${Date.now()}@example.test`, password: 'pw-strong-enough-1', name: 'S' }),
+        json({
+          email: `fresh-elsewhere-${Date.now()}@example.test`,
+          password: 'pw-strong-enough-1',
+          name: 'S',
+        }),
       )
       expect(elsewhere.status).toBe(200)
     })
@@ -263,7 +304,8 @@ describe('failed sign-ins per account', () => {
 
   it('backs off, then locks whatever address is used, refuses even the right password, and a success resets', async () => {
     const user = await signUp(rt)
-    for (let i = 1; i <= 4; i++) expect((await signIn(rt, user.email, `wrong-${i}-password`)).status).toBe(401)
+    for (let i = 1; i <= 4; i++)
+      expect((await signIn(rt, user.email, `wrong-${i}-password`)).status).toBe(401)
     expect(await failures(rt, user.email)).toBe(4)
     expect((await signIn(rt, user.email, 'wrong-5-password')).status).toBe(401)
     // The fifth failure earns a short wait: the next attempt is refused without checking the password.
@@ -305,17 +347,26 @@ describe('failed sign-ins per account', () => {
   it('throttles an email without an account exactly like one with', async () => {
     const user = await signUp(rt)
     const ghost = `ghost-${Date.now()}@example.test`
-    const answers: Record<string, { status: number; body: unknown; retryAfter: string | null }[]> = { [user.email]: [], [ghost]: [] }
+    const answers: Record<string, { status: number; body: unknown; retryAfter: string | null }[]> = {
+      [user.email]: [],
+      [ghost]: [],
+    }
     for (const email of [user.email, ghost]) {
       for (let i = 0; i < 6; i++) {
         const res = await signIn(rt, email, `wrong-${i}-password`)
-        answers[email].push({ status: res.status, body: res.body, retryAfter: res.headers.get('retry-after') })
+        answers[email].push({
+          status: res.status,
+          body: res.body,
+          retryAfter: res.headers.get('retry-after'),
+        })
       }
     }
     expect(answers[ghost]).toEqual(answers[user.email])
     expect(answers[ghost].map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 429])
     // The email is not stored in clear.
-    const { rows } = await rt.database.sql.executeSql('select key from auth_throttles where key like $1', [`%${ghost}%`])
+    const { rows } = await rt.database.sql.executeSql('select key from auth_throttles where key like $1', [
+      `%${ghost}%`,
+    ])
     expect(rows).toEqual([])
   })
 
@@ -331,7 +382,9 @@ describe('failed sign-ins per account', () => {
     )
     expect((await signIn(rt, user.email, 'wrong-again-password')).status).toBe(401)
     expect(await failures(rt, user.email)).toBe(1)
-    const { rows } = await rt.database.sql.executeSql("select key from auth_throttles where key = 'account:idle-test'")
+    const { rows } = await rt.database.sql.executeSql(
+      "select key from auth_throttles where key = 'account:idle-test'",
+    )
     expect(rows).toEqual([])
   })
 
@@ -341,7 +394,8 @@ describe('failed sign-ins per account', () => {
     const b = await startTestRuntime({ database, role: 'web' })
     try {
       const user = await signUp(a)
-      for (let i = 0; i < 5; i++) expect((await signIn(i % 2 ? a : b, user.email, `wrong-${i}-password`)).status).toBe(401)
+      for (let i = 0; i < 5; i++)
+        expect((await signIn(i % 2 ? a : b, user.email, `wrong-${i}-password`)).status).toBe(401)
       expect((await signIn(a, user.email, user.password)).status).toBe(429)
       expect((await signIn(b, user.email, user.password)).status).toBe(429)
     } finally {
@@ -399,7 +453,11 @@ describe('password policy', () => {
     const change = (newPassword: string, who: { cookie: string } | null = user) =>
       rt.request('/api/auth/change-password', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: rt.config.appUrl, ...(who ? { cookie: who.cookie } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          origin: rt.config.appUrl,
+          ...(who ? { cookie: who.cookie } : {}),
+        },
         body: JSON.stringify({ currentPassword: user.password, newPassword }),
       })
     const weakRes = await change('password1')
@@ -423,8 +481,14 @@ describe('password policy', () => {
 describe('sign-up does not reveal existing accounts', () => {
   it('answers an existing email like a new one (status and body shape), without a session, and changes nothing', async () => {
     const owner = await signUp(rt, { name: 'Owner' })
-    const fresh = await rt.request('/api/auth/sign-up/email', json({ email: `new-${Date.now()}@example.test`, password: 'pw-another-one-9', name: 'N' }))
-    const again = await rt.request('/api/auth/sign-up/email', json({ email: owner.email, password: 'pw-attacker-guess-1', name: 'N' }))
+    const fresh = await rt.request(
+      '/api/auth/sign-up/email',
+      json({ email: `new-${Date.now()}@example.test`, password: 'pw-another-one-9', name: 'N' }),
+    )
+    const again = await rt.request(
+      '/api/auth/sign-up/email',
+      json({ email: owner.email, password: 'pw-attacker-guess-1', name: 'N' }),
+    )
     expect(fresh.status).toBe(200)
     expect(again.status).toBe(200)
     const freshBody = await fresh.json()
@@ -436,7 +500,10 @@ describe('sign-up does not reveal existing accounts', () => {
     expect(againBody.token).toBeNull()
     expect(again.headers.getSetCookie().some((c) => c.includes('session_token='))).toBe(false)
     // The account is untouched: one user, the old password, not the new one.
-    const { rows } = await rt.database.sql.executeSql('select count(*)::int as n from users where email = $1', [owner.email])
+    const { rows } = await rt.database.sql.executeSql(
+      'select count(*)::int as n from users where email = $1',
+      [owner.email],
+    )
     expect(rows[0].n).toBe(1)
     expect((await signIn(rt, owner.email, 'pw-attacker-guess-1')).status).toBe(401)
     expect((await signIn(rt, owner.email, owner.password)).status).toBe(200)
@@ -444,8 +511,16 @@ describe('sign-up does not reveal existing accounts', () => {
 
   it('refuses a weak password the same way for an existing email', async () => {
     const owner = await signUp(rt)
-    const res = await api(rt, undefined, 'POST', '/api/auth/sign-up/email', { email: owner.email, password: 'password', name: 'N' })
-    const other = await api(rt, undefined, 'POST', '/api/auth/sign-up/email', { email: `n-${Date.now()}@example.test`, password: 'password', name: 'N' })
+    const res = await api(rt, undefined, 'POST', '/api/auth/sign-up/email', {
+      email: owner.email,
+      password: 'password',
+      name: 'N',
+    })
+    const other = await api(rt, undefined, 'POST', '/api/auth/sign-up/email', {
+      email: `n-${Date.now()}@example.test`,
+      password: 'password',
+      name: 'N',
+    })
     expect(res.status).toBe(400)
     expect(res.body).toEqual(other.body)
   })
@@ -457,12 +532,20 @@ describe("better-auth's errors in the API's error shape", () => {
     const res = await signIn(rt, user.email, 'not-the-password')
     expect(res.status).toBe(401)
     expect(res.body).toEqual({
-      error: { code: 'UNAUTHORIZED', message: expect.any(String), details: { reason: 'INVALID_EMAIL_OR_PASSWORD' } },
+      error: {
+        code: 'UNAUTHORIZED',
+        message: expect.any(String),
+        details: { reason: 'INVALID_EMAIL_OR_PASSWORD' },
+      },
     })
   })
 
   it('answers invalid input 400 and unknown auth routes 404, in the shape', async () => {
-    const bad = await api(rt, undefined, 'POST', '/api/auth/sign-up/email', { email: 'not-an-email', password: 'pw-strong-enough-1', name: 'X' })
+    const bad = await api(rt, undefined, 'POST', '/api/auth/sign-up/email', {
+      email: 'not-an-email',
+      password: 'pw-strong-enough-1',
+      name: 'X',
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBe('BAD_REQUEST')
     expect(typeof bad.body.error.message).toBe('string')
@@ -473,7 +556,12 @@ describe("better-auth's errors in the API's error shape", () => {
 
   it('maps every better-auth status to the API table and keeps headers; hides server errors', async () => {
     const ba = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-      inApiErrorShape(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }))
+      inApiErrorShape(
+        new Response(JSON.stringify(body), {
+          status,
+          headers: { 'content-type': 'application/json', ...headers },
+        }),
+      )
     const cases: [number, number, string][] = [
       [400, 400, 'BAD_REQUEST'],
       [401, 401, 'UNAUTHORIZED'],
@@ -485,12 +573,17 @@ describe("better-auth's errors in the API's error shape", () => {
       [500, 500, 'INTERNAL'],
     ]
     for (const [from, to, code] of cases) {
-      const res = await ba(from, { code: 'SOME_REASON', message: 'Some message' }, { 'retry-after': '7', 'set-cookie': 'a=b' })
+      const res = await ba(
+        from,
+        { code: 'SOME_REASON', message: 'Some message' },
+        { 'retry-after': '7', 'set-cookie': 'a=b' },
+      )
       expect(res.status).toBe(to)
       const body = await res.json()
       expect(body.error.code).toBe(code)
       expect(res.headers.get('retry-after')).toBe('7')
-      if (code === 'INTERNAL') expect(body.error).toEqual({ code, message: 'Something went wrong on our side' })
+      if (code === 'INTERNAL')
+        expect(body.error).toEqual({ code, message: 'Something went wrong on our side' })
       else expect(body.error).toEqual({ code, message: 'Some message', details: { reason: 'SOME_REASON' } })
     }
     const ok = new Response('{"ok":true}', { status: 200 })

@@ -34,8 +34,12 @@ describe('configuration', () => {
     expect(issuesOf({ DATA_DIR: dataDir(), PORT: 'eighty' })).toMatch(/PORT/)
     expect(issuesOf({ DATA_DIR: dataDir(), DATABASE_URL: 'mysql://x' })).toMatch(/DATABASE_URL/)
     expect(issuesOf({ DATA_DIR: dataDir(), APP_URL: 'not a url' })).toMatch(/APP_URL/)
-    expect(issuesOf({ DATA_DIR: dataDir(), TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32) })).toMatch(/TWILIO_AUTH_TOKEN/)
-    expect(issuesOf({ DATA_DIR: dataDir(), TWILIO_ACCOUNT_SID: 'nope', TWILIO_AUTH_TOKEN: 't' })).toMatch(/TWILIO_ACCOUNT_SID/)
+    expect(issuesOf({ DATA_DIR: dataDir(), TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32) })).toMatch(
+      /TWILIO_AUTH_TOKEN/,
+    )
+    expect(issuesOf({ DATA_DIR: dataDir(), TWILIO_ACCOUNT_SID: 'nope', TWILIO_AUTH_TOKEN: 't' })).toMatch(
+      /TWILIO_ACCOUNT_SID/,
+    )
     expect(issuesOf({ DATA_DIR: dataDir(), LOG_LEVEL: 'loud' })).toMatch(/LOG_LEVEL/)
   })
 
@@ -43,7 +47,11 @@ describe('configuration', () => {
     const dir = dataDir()
     expect(issuesOf({ DATA_DIR: dir, DATABASE_URL: 'postgres://localhost/x' })).toMatch(/AUTH_SECRET/)
     expect(existsSync(join(dir, 'auth-secret'))).toBe(false)
-    const c = parseConfig({ DATA_DIR: dir, DATABASE_URL: 'postgres://localhost/x', AUTH_SECRET: 's'.repeat(40) })
+    const c = parseConfig({
+      DATA_DIR: dir,
+      DATABASE_URL: 'postgres://localhost/x',
+      AUTH_SECRET: 's'.repeat(40),
+    })
     expect(c.cronSecret).toBeUndefined()
     expect(c.ai.deepseek).toBeUndefined()
   })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
@@ -21,7 +21,10 @@ afterAll(async () => {
   await fake?.close()
 })
 
-const UNSUBSCRIBED = { status: 400, body: { code: 21610, message: 'Attempt to send to unsubscribed recipient' } }
+const UNSUBSCRIBED = {
+  status: 400,
+  body: { code: 21610, message: 'Attempt to send to unsubscribed recipient' },
+}
 
 async function setup() {
   const owner = await signUp(rt)
@@ -75,11 +78,16 @@ describe('a permanently failed send', () => {
     const { owner, org, number } = await setup()
     await settledReply(await customerSays(number, uniquePhone(), 'I need a person'))
     const conv = await conversationOf(owner, org.id)
-    expect((await api(rt, owner, 'POST', `/api/organizations/${org.id}/conversations/${conv.id}/take-over`)).status).toBe(200)
+    expect(
+      (await api(rt, owner, 'POST', `/api/organizations/${org.id}/conversations/${conv.id}/take-over`))
+        .status,
+    ).toBe(200)
     // Taking over answers the flag; the refused reply raises it again.
     expect((await conversationOf(owner, org.id)).needsAttention).toBe(false)
     fake.failNext({ method: 'POST', pathIncludes: '/Messages.json' }, UNSUBSCRIBED)
-    const sent = await api(rt, owner, 'POST', `/api/organizations/${org.id}/conversations/${conv.id}/reply`, { body: 'Hello, this is Ana' })
+    const sent = await api(rt, owner, 'POST', `/api/organizations/${org.id}/conversations/${conv.id}/reply`, {
+      body: 'Hello, this is Ana',
+    })
     expect(sent.status).toBeLessThan(300)
     await waitFor(
       async () => {

@@ -68,7 +68,12 @@ function junkValue(r: Rng, depth = 0): unknown {
     case 4:
       return Array.from({ length: r.int(4) }, () => junkValue(r, depth + 1))
     default:
-      return Object.fromEntries(Array.from({ length: r.int(4) + 1 }, () => [r.pick(['a', 'name', 'id', '__proto__', 'constructor', 'x\u0000', 'kind', 'body']), junkValue(r, depth + 1)]))
+      return Object.fromEntries(
+        Array.from({ length: r.int(4) + 1 }, () => [
+          r.pick(['a', 'name', 'id', '__proto__', 'constructor', 'x\u0000', 'kind', 'body']),
+          junkValue(r, depth + 1),
+        ]),
+      )
   }
 }
 
@@ -81,11 +86,21 @@ interface Schema {
   $ref?: string
 }
 interface OpenApiDoc {
-  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema: Schema }> }; parameters?: { in: string; name: string }[] }>>
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content?: Record<string, { schema: Schema }> }
+        parameters?: { in: string; name: string }[]
+      }
+    >
+  >
   components: { schemas: Record<string, Schema> }
 }
 
-const typesOf = (schema: Schema | undefined): string[] => (Array.isArray(schema?.type) ? schema.type : schema?.type ? [schema.type] : [])
+const typesOf = (schema: Schema | undefined): string[] =>
+  Array.isArray(schema?.type) ? schema.type : schema?.type ? [schema.type] : []
 
 /** A value that no schema of the given OpenAPI type accepts. */
 function wrongTypeFor(schema: Schema, r: Rng): unknown {
@@ -127,7 +142,8 @@ function jsonAttempts(op: Operation, path: string, r: Rng, count: number): Attem
   })
   const strategies: ((r: Rng) => Attempt)[] = [
     // Not an object at all.
-    (r) => json('top-level junk', r.pick([null, 42, 'text', true, [], [1, 2], [{ name: 'x' }], junkValue(r)])),
+    (r) =>
+      json('top-level junk', r.pick([null, 42, 'text', true, [], [1, 2], [{ name: 'x' }], junkValue(r)])),
     // Every known field of the wrong type, plus stray fields.
     (r) => {
       const body: Record<string, unknown> = Object.fromEntries(typed.map(([k, s]) => [k, wrongTypeFor(s, r)]))
@@ -157,7 +173,9 @@ function jsonAttempts(op: Operation, path: string, r: Rng, count: number): Attem
         Object.fromEntries(
           (typed.length ? typed : [['n', {} as Schema] as const]).map(([k, schema]) => [
             k,
-            typesOf(schema).some((t) => t === 'number' || t === 'integer') ? r.pick([1e308, -1e308, 0.5, -1]) : r.pick(NASTY_NUMBERS),
+            typesOf(schema).some((t) => t === 'number' || t === 'integer')
+              ? r.pick([1e308, -1e308, 0.5, -1])
+              : r.pick(NASTY_NUMBERS),
           ]),
         ),
       ),
@@ -170,11 +188,18 @@ function jsonAttempts(op: Operation, path: string, r: Rng, count: number): Attem
     // Over the 1 MB body limit.
     () => json('over 1 MB', { [typed.length ? typed[0][0] : 'x']: 'z'.repeat(1024 * 1024 + 10) }),
     // Not JSON, or not declared as JSON.
-    (r) => ({ label: 'malformed JSON', path, headers: { 'content-type': 'application/json' }, body: r.pick(['{', '{"a":', 'nul', '[1,]', '\u0000', '{"a":"\\ud800"']) }),
+    (r) => ({
+      label: 'malformed JSON',
+      path,
+      headers: { 'content-type': 'application/json' },
+      body: r.pick(['{', '{"a":', 'nul', '[1,]', '\u0000', '{"a":"\\ud800"']),
+    }),
     (r) => ({
       label: 'wrong content type',
       path,
-      headers: { 'content-type': r.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) },
+      headers: {
+        'content-type': r.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/xml']),
+      },
       body: r.pick(['name=x', '<a/>', JSON.stringify({ name: 'x' })]),
     }),
   ]
@@ -184,17 +209,39 @@ function jsonAttempts(op: Operation, path: string, r: Rng, count: number): Attem
 function multipartAttempts(path: string, r: Rng, count: number): Attempt[] {
   return Array.from({ length: count }, (_, i): Attempt => {
     if (i % 3 === 2) {
-      return { label: 'broken multipart', path, headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, body: r.pick(['--zzz\r\n', 'garbage', '']) }
+      return {
+        label: 'broken multipart',
+        path,
+        headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+        body: r.pick(['--zzz\r\n', 'garbage', '']),
+      }
     }
     const form = new FormData()
     // Never a file part named "file": fields only, or the file under the wrong type/name.
     form.set(r.pick(['file', 'name', 'x\u0000']), r.pick(NASTY_STRINGS.filter((s) => s.length < 1000)))
-    if (r.next() < 0.5) form.set('other', new File(['hello'], r.pick(['a.txt', 'a\u0000.pdf', '../x.csv']), { type: 'text/plain' }))
+    if (r.next() < 0.5)
+      form.set(
+        'other',
+        new File(['hello'], r.pick(['a.txt', 'a\u0000.pdf', '../x.csv']), { type: 'text/plain' }),
+      )
     return { label: 'multipart without a file', path, headers: {}, body: form }
   })
 }
 
-const JUNK_IDS = ['x', '0', '-1', 'null', '%00', 'a%00b', '%ED%A0%80', 'x'.repeat(3000), '..%2F..%2Fadmin', '%F0%9F%98%80', '1e309', '00000000-0000-0000-0000-000000000000']
+const JUNK_IDS = [
+  'x',
+  '0',
+  '-1',
+  'null',
+  '%00',
+  'a%00b',
+  '%ED%A0%80',
+  'x'.repeat(3000),
+  '..%2F..%2Fadmin',
+  '%F0%9F%98%80',
+  '1e309',
+  '00000000-0000-0000-0000-000000000000',
+]
 
 /** Paths where at least one parameter is junk (or an id of nothing), for routes without a body. */
 function pathAttempts(op: Operation, ids: Record<string, string>, r: Rng, count: number): Attempt[] {
@@ -211,7 +258,12 @@ function pathAttempts(op: Operation, ids: Record<string, string>, r: Rng, count:
     for (const h of headerNames) headers[h] = r.pick(['x', '-1', 'null', randomUUID(), 'a'.repeat(3000)])
     const withBody = r.next() < 0.5
     if (withBody) headers['content-type'] = 'application/json'
-    return { label: `junk ${junkName ?? headerNames.join(',') ?? 'nothing'}`, path, headers, body: withBody ? JSON.stringify(junkValue(r)) : undefined }
+    return {
+      label: `junk ${junkName ?? headerNames.join(',') ?? 'nothing'}`,
+      path,
+      headers,
+      body: withBody ? JSON.stringify(junkValue(r)) : undefined,
+    }
   })
 }
 
@@ -229,7 +281,8 @@ async function snapshot() {
       and table_name not in ('sessions', 'session', 'rate_limits')
     group by table_name order by table_name`)
   const out: Record<string, unknown> = {}
-  for (const t of (tables as unknown as { rows: { table_name: string; by_org: boolean; by_user: boolean }[] }).rows) {
+  for (const t of (tables as unknown as { rows: { table_name: string; by_org: boolean; by_user: boolean }[] })
+    .rows) {
     const where = [
       t.by_org ? sql`organization_id::text = ${orgId}` : undefined,
       t.by_user ? sql`user_id::text = ${owner.id}` : undefined,
@@ -237,11 +290,17 @@ async function snapshot() {
     const rows = await rt.services.db.execute(
       sql`select to_jsonb(t) as row from ${sql.identifier(t.table_name)} t where ${sql.join(where as ReturnType<typeof sql>[], sql` or `)}`,
     )
-    out[t.table_name] = (rows as unknown as { rows: { row: unknown }[] }).rows.map((x) => JSON.stringify(x.row)).sort()
+    out[t.table_name] = (rows as unknown as { rows: { row: unknown }[] }).rows
+      .map((x) => JSON.stringify(x.row))
+      .sort()
   }
-  const org = await rt.services.db.execute(sql`select to_jsonb(o) as row from organizations o where id::text = ${orgId}`)
+  const org = await rt.services.db.execute(
+    sql`select to_jsonb(o) as row from organizations o where id::text = ${orgId}`,
+  )
   out.organizations = (org as unknown as { rows: unknown[] }).rows
-  const user = await rt.services.db.execute(sql`select to_jsonb(u) as row from users u where id::text = ${owner.id}`)
+  const user = await rt.services.db.execute(
+    sql`select to_jsonb(u) as row from users u where id::text = ${owner.id}`,
+  )
   out.users = (user as unknown as { rows: unknown[] }).rows
   return out
 }
@@ -255,19 +314,29 @@ beforeAll(async () => {
   const number = await giveActiveNumber(rt, orgId)
   const params = inboundParams({ from: uniquePhone(), to: number, body: 'hello' })
   expect((await postTwilio(rt, '/api/whatsapp/webhook', params)).status).toBe(200)
-  const conversationId = await waitFor(async () => {
-    const res = await api(rt, owner, 'GET', `/api/organizations/${orgId}/conversations`)
-    return res.body.conversations?.[0]?.id as string | undefined
-  }, { what: 'the conversation' })
-  const source = await api(rt, owner, 'POST', `/api/organizations/${orgId}/knowledge`, { kind: 'faq', question: 'Open?', content: 'Yes' })
+  const conversationId = await waitFor(
+    async () => {
+      const res = await api(rt, owner, 'GET', `/api/organizations/${orgId}/conversations`)
+      return res.body.conversations?.[0]?.id as string | undefined
+    },
+    { what: 'the conversation' },
+  )
+  const source = await api(rt, owner, 'POST', `/api/organizations/${orgId}/knowledge`, {
+    kind: 'faq',
+    question: 'Open?',
+    content: 'Yes',
+  })
   expect(source.status).toBe(201)
   ids = { id: orgId, conversationId, sourceId: source.body.source.id, userId: owner.id }
   // Let the replies to the customer message settle, so the snapshot only changes if we change it.
-  await waitFor(async () => {
-    const res = await api(rt, owner, 'GET', `/api/organizations/${orgId}/conversations/${conversationId}`)
-    const msgs: { status: string }[] = res.body.messages ?? res.body.conversation?.messages ?? []
-    return msgs.length >= 2 && msgs.every((m) => m.status !== 'queued') ? true : null
-  }, { what: 'the replies to settle' })
+  await waitFor(
+    async () => {
+      const res = await api(rt, owner, 'GET', `/api/organizations/${orgId}/conversations/${conversationId}`)
+      const msgs: { status: string }[] = res.body.messages ?? res.body.conversation?.messages ?? []
+      return msgs.length >= 2 && msgs.every((m) => m.status !== 'queued') ? true : null
+    },
+    { what: 'the replies to settle' },
+  )
 })
 afterAll(async () => {
   await rt?.close()
@@ -283,7 +352,11 @@ describe('fuzzing every write route', () => {
       for (const [method, op] of Object.entries(item)) {
         if (!['post', 'put', 'patch', 'delete'].includes(method)) continue
         const content = op.requestBody?.content ?? {}
-        const bodyType = content['application/json'] ? 'json' : content['multipart/form-data'] ? 'multipart' : null
+        const bodyType = content['application/json']
+          ? 'json'
+          : content['multipart/form-data']
+            ? 'multipart'
+            : null
         // No body and no parameter (DELETE /api/me/phone): there is no input to fuzz.
         if (bodyType === null && (op.parameters ?? []).length === 0) continue
         operations.push({
@@ -327,9 +400,15 @@ describe('fuzzing every write route', () => {
         }
         statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1
         const statusOk = res.status >= 400 && res.status < 500
-        const shapeOk = res.status < 400 || (typeof body?.error?.code === 'string' && typeof body?.error?.message === 'string' && body.error.code !== 'INTERNAL')
+        const shapeOk =
+          res.status < 400 ||
+          (typeof body?.error?.code === 'string' &&
+            typeof body?.error?.message === 'string' &&
+            body.error.code !== 'INTERNAL')
         if (!statusOk || !shapeOk) {
-          failures.push(`${op.method} ${attempt.path.slice(0, 120)} [${attempt.label}] ${String(attempt.body ?? '').slice(0, 120)} → ${res.status} ${text.slice(0, 200)}`)
+          failures.push(
+            `${op.method} ${attempt.path.slice(0, 120)} [${attempt.label}] ${String(attempt.body ?? '').slice(0, 120)} → ${res.status} ${text.slice(0, 200)}`,
+          )
         }
       }
     }

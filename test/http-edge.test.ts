@@ -22,8 +22,13 @@ afterAll(async () => {
 })
 
 /** A request with the session cookie and extra headers. */
-const send = (user: TestUser | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  api(rt, user, method, path, body, headers)
+const send = (
+  user: TestUser | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => api(rt, user, method, path, body, headers)
 
 const expectError = (res: { status: number; body: any }, status: number, code: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(status)
@@ -60,7 +65,11 @@ describe('security headers', () => {
   })
 
   it('add HSTS when APP_URL is https', async () => {
-    const https = await startTestRuntime({ env: { APP_URL: 'https://wa.example.com' }, database: rt.database, role: 'web' })
+    const https = await startTestRuntime({
+      env: { APP_URL: 'https://wa.example.com' },
+      database: rt.database,
+      role: 'web',
+    })
     try {
       const res = await https.request('/healthz')
       expectHeaders(res.headers)
@@ -85,7 +94,11 @@ describe('security headers', () => {
     expect(css.headers.get('content-type')).toMatch(/text\/css/)
     const init = await rt.request('/api/docs/init.js')
     expect(await init.text()).toContain("url: '/api/openapi.json'")
-    for (const path of ['/api/docs/assets/index.html', '/api/docs/assets/constructor', '/api/docs/assets/..%2Fpackage.json']) {
+    for (const path of [
+      '/api/docs/assets/index.html',
+      '/api/docs/assets/constructor',
+      '/api/docs/assets/..%2Fpackage.json',
+    ]) {
       expectError(await send(undefined, 'GET', path), 404, 'NOT_FOUND')
     }
   })
@@ -109,7 +122,11 @@ describe('cross-site requests (CSRF)', () => {
       ['PATCH', `/api/organizations/${org.id}`, { name: 'Forged' }],
       ['DELETE', `/api/organizations/${org.id}`, undefined],
       ['POST', `/api/organizations/${org.id}/knowledge/files`, file],
-      ['POST', `/api/organizations/${org.id}/knowledge`, { kind: 'faq', question: 'Forged?', content: 'Yes' }],
+      [
+        'POST',
+        `/api/organizations/${org.id}/knowledge`,
+        { kind: 'faq', question: 'Forged?', content: 'Yes' },
+      ],
       ['POST', `/api/organizations/${org.id}/simulator/messages`, { from: '+15550009999', body: 'hi' }],
       ['PATCH', '/api/me', { phone: '+15550009999' }],
       ['POST', '/api/me/phone/verification', { phone: '+15550009999' }],
@@ -126,26 +143,72 @@ describe('cross-site requests (CSRF)', () => {
     expect(list.body.organizations.map((o: { name: string }) => o.name)).toEqual(['Before'])
     const knowledge = await api(rt, owner, 'GET', `/api/organizations/${org.id}/knowledge`)
     expect(knowledge.body.sources.filter((s: { kind: string }) => s.kind !== 'profile')).toEqual([])
-    const [{ n }] = await rt.services.db.select({ n: sql<number>`count(*)::int` }).from(messages).where(eq(messages.organizationId, org.id))
+    const [{ n }] = await rt.services.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(eq(messages.organizationId, org.id))
     expect(n).toBe(0)
   })
 
   it('refuses Sec-Fetch-Site: cross-site and an opaque "null" origin; reads stay allowed', async () => {
     const { owner, org } = await ownerWithOrg()
-    expectError(await send(owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'X' }, { 'sec-fetch-site': 'cross-site' }), 403, 'FORBIDDEN')
-    expectError(await send(owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'X' }, { origin: 'null' }), 403, 'FORBIDDEN')
+    expectError(
+      await send(
+        owner,
+        'PATCH',
+        `/api/organizations/${org.id}`,
+        { name: 'X' },
+        { 'sec-fetch-site': 'cross-site' },
+      ),
+      403,
+      'FORBIDDEN',
+    )
+    expectError(
+      await send(owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'X' }, { origin: 'null' }),
+      403,
+      'FORBIDDEN',
+    )
     // A subdomain is another origin too.
-    expectError(await send(owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'X' }, { origin: 'http://evil.localhost:3999' }), 403, 'FORBIDDEN')
-    const read = await send(owner, 'GET', `/api/organizations/${org.id}`, undefined, { origin: EVIL, 'sec-fetch-site': 'cross-site' })
+    expectError(
+      await send(
+        owner,
+        'PATCH',
+        `/api/organizations/${org.id}`,
+        { name: 'X' },
+        { origin: 'http://evil.localhost:3999' },
+      ),
+      403,
+      'FORBIDDEN',
+    )
+    const read = await send(owner, 'GET', `/api/organizations/${org.id}`, undefined, {
+      origin: EVIL,
+      'sec-fetch-site': 'cross-site',
+    })
     expect(read.status).toBe(200)
     expect(read.body.organization.name).toBe('Before')
   })
 
   it('refuses sign-in and sign-up from another site (login CSRF)', async () => {
     const user = await signUp(rt)
-    expectError(await send(undefined, 'POST', '/api/auth/sign-in/email', { email: user.email, password: user.password }, { origin: EVIL }), 403, 'FORBIDDEN')
     expectError(
-      await send(undefined, 'POST', '/api/auth/sign-up/email', { email: `x${Date.now()}@example.test`, password: 'a-long-passphrase-77', name: 'X' }, { origin: EVIL }),
+      await send(
+        undefined,
+        'POST',
+        '/api/auth/sign-in/email',
+        { email: user.email, password: user.password },
+        { origin: EVIL },
+      ),
+      403,
+      'FORBIDDEN',
+    )
+    expectError(
+      await send(
+        undefined,
+        'POST',
+        '/api/auth/sign-up/email',
+        { email: `x${Date.now()}@example.test`, password: 'a-long-passphrase-77', name: 'X' },
+        { origin: EVIL },
+      ),
       403,
       'FORBIDDEN',
     )
@@ -153,9 +216,21 @@ describe('cross-site requests (CSRF)', () => {
 
   it('accepts the app’s own origin, the origin the request was addressed to, and clients that send neither header', async () => {
     const { owner, org } = await ownerWithOrg()
-    const own = await send(owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'From the app' }, { origin: rt.config.appUrl, 'sec-fetch-site': 'same-origin' })
+    const own = await send(
+      owner,
+      'PATCH',
+      `/api/organizations/${org.id}`,
+      { name: 'From the app' },
+      { origin: rt.config.appUrl, 'sec-fetch-site': 'same-origin' },
+    )
     expect(own.status).toBe(200)
-    const byHost = await send(owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'Via 127.0.0.1' }, { origin: 'http://127.0.0.1:3999', host: '127.0.0.1:3999' })
+    const byHost = await send(
+      owner,
+      'PATCH',
+      `/api/organizations/${org.id}`,
+      { name: 'Via 127.0.0.1' },
+      { origin: 'http://127.0.0.1:3999', host: '127.0.0.1:3999' },
+    )
     expect(byHost.status).toBe(200)
     const cli = await send(owner, 'PATCH', `/api/organizations/${org.id}`, { name: 'From curl' })
     expect(cli.status).toBe(200)
@@ -183,28 +258,86 @@ describe('NUL bytes and unpaired surrogates', () => {
       ['POST', '/api/organizations', (bad) => ({ name: bad }), 'name'],
       ['PATCH', `/api/organizations/${org.id}`, (bad) => ({ description: bad }), 'description'],
       ['PATCH', `/api/organizations/${org.id}`, (bad) => ({ welcomeMessage: bad }), 'welcomeMessage'],
-      ['PATCH', `/api/organizations/${org.id}`, (bad) => ({ businessHours: { ...hours, outOfHoursMessage: bad } }), 'businessHours.outOfHoursMessage'],
-      ['PATCH', `/api/organizations/${org.id}`, (bad) => ({ businessHours: { ...hours, schedule: { monday: [{ open: bad, close: '18:00' }] } } }), 'businessHours.schedule.monday.0.open'],
-      ['PATCH', `/api/organizations/${org.id}`, (bad) => ({ ai: { tone: 'friendly', language: 'en', escalationRules: bad } }), 'ai.escalationRules'],
-      ['POST', `/api/organizations/${org.id}/knowledge`, (bad) => ({ kind: 'faq', question: bad, content: 'answer' }), 'question'],
-      ['POST', `/api/organizations/${org.id}/knowledge`, (bad) => ({ kind: 'text', title: 'T', content: bad }), 'content'],
-      ['PUT', `/api/organizations/${org.id}/knowledge/profile`, (bad) => ({ fields: { location: bad } }), 'fields.location'],
+      [
+        'PATCH',
+        `/api/organizations/${org.id}`,
+        (bad) => ({ businessHours: { ...hours, outOfHoursMessage: bad } }),
+        'businessHours.outOfHoursMessage',
+      ],
+      [
+        'PATCH',
+        `/api/organizations/${org.id}`,
+        (bad) => ({ businessHours: { ...hours, schedule: { monday: [{ open: bad, close: '18:00' }] } } }),
+        'businessHours.schedule.monday.0.open',
+      ],
+      [
+        'PATCH',
+        `/api/organizations/${org.id}`,
+        (bad) => ({ ai: { tone: 'friendly', language: 'en', escalationRules: bad } }),
+        'ai.escalationRules',
+      ],
+      [
+        'POST',
+        `/api/organizations/${org.id}/knowledge`,
+        (bad) => ({ kind: 'faq', question: bad, content: 'answer' }),
+        'question',
+      ],
+      [
+        'POST',
+        `/api/organizations/${org.id}/knowledge`,
+        (bad) => ({ kind: 'text', title: 'T', content: bad }),
+        'content',
+      ],
+      [
+        'PUT',
+        `/api/organizations/${org.id}/knowledge/profile`,
+        (bad) => ({ fields: { location: bad } }),
+        'fields.location',
+      ],
       ['POST', `/api/organizations/${org.id}/knowledge/ask`, (bad) => ({ question: bad }), 'question'],
-      ['POST', `/api/organizations/${org.id}/simulator/messages`, (bad) => ({ from: '+15550001234', body: bad }), 'body'],
-      ['POST', `/api/organizations/${org.id}/members`, (bad) => ({ email: `${bad}@example.test`, role: 'agent' }), 'email'],
-      ['POST', `/api/organizations/${org.id}/conversations/00000000-0000-4000-8000-000000000000/reply`, (bad) => ({ body: bad }), 'body'],
+      [
+        'POST',
+        `/api/organizations/${org.id}/simulator/messages`,
+        (bad) => ({ from: '+15550001234', body: bad }),
+        'body',
+      ],
+      [
+        'POST',
+        `/api/organizations/${org.id}/members`,
+        (bad) => ({ email: `${bad}@example.test`, role: 'agent' }),
+        'email',
+      ],
+      [
+        'POST',
+        `/api/organizations/${org.id}/conversations/00000000-0000-4000-8000-000000000000/reply`,
+        (bad) => ({ body: bad }),
+        'body',
+      ],
       ['POST', '/api/me/phone/verification', (bad) => ({ phone: bad }), 'phone'],
-      ['POST', '/api/auth/sign-up/email', (bad) => ({ name: bad, email: `n${Date.now()}@example.test`, password: 'a-long-passphrase-77' }), 'name'],
+      [
+        'POST',
+        '/api/auth/sign-up/email',
+        (bad) => ({ name: bad, email: `n${Date.now()}@example.test`, password: 'a-long-passphrase-77' }),
+        'name',
+      ],
       ['POST', '/api/auth/sign-in/email', (bad) => ({ email: bad, password: 'whatever-password' }), 'email'],
       // Field names are text too (echoed back cleaned).
-      ['PATCH', `/api/organizations/${org.id}`, (bad) => ({ [bad]: 'x' }), (bad) => bad.replace('\u0000', '').replace('\uD800', '\uFFFD')],
+      [
+        'PATCH',
+        `/api/organizations/${org.id}`,
+        (bad) => ({ [bad]: 'x' }),
+        (bad) => bad.replace('\u0000', '').replace('\uD800', '\uFFFD'),
+      ],
     ]
     for (const [method, path, body, field] of cases) {
       for (const bad of [NUL, SURROGATE]) {
         const res = await send(owner, method, path, body(bad))
         expectError(res, 400, 'BAD_REQUEST')
         expect(res.body.error.details, `${method} ${path} ${JSON.stringify(bad)}`).toEqual([
-          expect.objectContaining({ path: typeof field === 'string' ? field : field(bad), message: expect.stringMatching(/NUL|surrogate/) }),
+          expect.objectContaining({
+            path: typeof field === 'string' ? field : field(bad),
+            message: expect.stringMatching(/NUL|surrogate/),
+          }),
         ])
       }
     }
@@ -213,9 +346,15 @@ describe('NUL bytes and unpaired surrogates', () => {
     upload.set('file', new File(['Opening hours: 9 to 5'], 'hours\u0000.txt', { type: 'text/plain' }))
     const uploaded = await send(owner, 'POST', `/api/organizations/${org.id}/knowledge/files`, upload)
     expectError(uploaded, 400, 'BAD_REQUEST')
-    expect(uploaded.body.error.details).toEqual([{ path: 'file', message: expect.stringContaining('file name must not contain a NUL') }])
+    expect(uploaded.body.error.details).toEqual([
+      { path: 'file', message: expect.stringContaining('file name must not contain a NUL') },
+    ])
     // In the path and the query string as well.
-    expectError(await send(owner, 'DELETE', `/api/organizations/${org.id}/knowledge/a%00b`), 400, 'BAD_REQUEST')
+    expectError(
+      await send(owner, 'DELETE', `/api/organizations/${org.id}/knowledge/a%00b`),
+      400,
+      'BAD_REQUEST',
+    )
     const query = await send(owner, 'GET', '/api/organizations/search-numbers?country=US&contains=41%005')
     expectError(query, 400, 'BAD_REQUEST')
     expect(query.body.error.details[0].path).toBe('query.contains')
@@ -232,15 +371,26 @@ describe('NUL bytes and unpaired surrogates', () => {
     const org = await createOrganization(rt, owner, { welcomeMessage: 'Welcome!' })
     const number = await giveActiveNumber(rt, org.id)
     const from = uniquePhone()
-    const params = inboundParams({ from, to: number, body: 'Hello\u0000 are you open?', profileName: 'Ana\u0000Lu' })
+    const params = inboundParams({
+      from,
+      to: number,
+      body: 'Hello\u0000 are you open?',
+      profileName: 'Ana\u0000Lu',
+    })
     const res = await postTwilio(rt, '/api/whatsapp/webhook', params)
     expect(res.status).toBe(200)
-    const replies = await waitFor(async () => {
-      const r = await repliesTo(rt, params.MessageSid)
-      return r.length > 0 && r.every((m) => m.status !== 'queued') ? r : null
-    }, { what: 'a reply to the NUL message' })
+    const replies = await waitFor(
+      async () => {
+        const r = await repliesTo(rt, params.MessageSid)
+        return r.length > 0 && r.every((m) => m.status !== 'queued') ? r : null
+      },
+      { what: 'a reply to the NUL message' },
+    )
     expect(replies.length).toBeGreaterThan(0)
-    const [stored] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, params.MessageSid))
+    const [stored] = await rt.services.db
+      .select()
+      .from(messages)
+      .where(eq(messages.providerMessageId, params.MessageSid))
     expect(stored.body).toBe('Hello are you open?')
     const [contact] = await rt.services.db.select().from(contacts).where(eq(contacts.organizationId, org.id))
     expect(contact.profileName).toBe('AnaLu')
@@ -262,7 +412,9 @@ describe('forged webhooks', () => {
     expect(tooMany.status).toBe(400)
     expect(JSON.parse(tooMany.text).error.message).toContain('200 parameters')
     for (const p of [big, many]) {
-      expect(await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, p.MessageSid))).toEqual([])
+      expect(
+        await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, p.MessageSid)),
+      ).toEqual([])
     }
   })
 
@@ -276,11 +428,18 @@ describe('forged webhooks', () => {
       const statuses: number[] = []
       for (let i = 0; i < 35; i++) {
         const forged = inboundParams({ from: uniquePhone(), to: number, body: `forged ${i}` })
-        statuses.push((await postTwilio(web, '/api/whatsapp/webhook', forged, { signature: 'bm90LWEtc2lnbmF0dXJl' })).status)
+        statuses.push(
+          (await postTwilio(web, '/api/whatsapp/webhook', forged, { signature: 'bm90LWEtc2lnbmF0dXJl' }))
+            .status,
+        )
       }
       expect(statuses.slice(0, 30).every((s) => s === 403)).toBe(true)
       expect(statuses.slice(30).every((s) => s === 429)).toBe(true)
-      const res = await web.request('/api/whatsapp/webhook', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' })
+      const res = await web.request('/api/whatsapp/webhook', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'a=1',
+      })
       expect(res.status).toBe(429)
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
       expect((await res.json()).error.code).toBe('RATE_LIMITED')
@@ -325,13 +484,20 @@ describe('time zones', () => {
     const org = await createOrganization(rt, owner)
     const hours = { enabled: true, schedule: {}, outOfHoursMessage: 'closed' }
     for (const timezone of ['US/Pacific-New', 'Mars/Olympus_Mons', 'EST5EDT ']) {
-      const res = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, { businessHours: { ...hours, timezone } })
+      const res = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, {
+        businessHours: { ...hours, timezone },
+      })
       expectError(res, 400, 'BAD_REQUEST')
       expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'businessHours.timezone' })])
     }
-    const created = await api(rt, owner, 'POST', '/api/organizations', { name: 'TZ', businessHours: { ...hours, timezone: 'US/Pacific-New' } })
+    const created = await api(rt, owner, 'POST', '/api/organizations', {
+      name: 'TZ',
+      businessHours: { ...hours, timezone: 'US/Pacific-New' },
+    })
     expectError(created, 400, 'BAD_REQUEST')
-    const ok = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, { businessHours: { ...hours, timezone: 'America/Los_Angeles' } })
+    const ok = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, {
+      businessHours: { ...hours, timezone: 'America/Los_Angeles' },
+    })
     expect(ok.status).toBe(200)
     expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}/stats`)).status).toBe(200)
   })
@@ -341,7 +507,9 @@ describe('time zones', () => {
     const org = await createOrganization(rt, owner)
     await rt.services.db
       .update(organizations)
-      .set({ businessHours: sql`jsonb_set(${organizations.businessHours}, '{timezone}', '"US/Pacific-New"')` })
+      .set({
+        businessHours: sql`jsonb_set(${organizations.businessHours}, '{timezone}', '"US/Pacific-New"')`,
+      })
       .where(eq(organizations.id, org.id))
     const stats = await api(rt, owner, 'GET', `/api/organizations/${org.id}/stats`)
     expect(stats.status).toBe(200)
@@ -352,11 +520,18 @@ describe('time zones', () => {
 describe('framework errors', () => {
   it('a wrong Content-Type is a 415 UNSUPPORTED_MEDIA_TYPE, malformed JSON a 400, junk nesting a 400', async () => {
     const owner = await signUp(rt)
-    const wrongType = await send(owner, 'POST', '/api/organizations', 'name=x', { 'content-type': 'text/plain' })
+    const wrongType = await send(owner, 'POST', '/api/organizations', 'name=x', {
+      'content-type': 'text/plain',
+    })
     expectError(wrongType, 415, 'UNSUPPORTED_MEDIA_TYPE')
     expect(wrongType.body.error.message).toContain('application/json')
     expectError(await send(owner, 'POST', '/api/organizations', '{"name": '), 400, 'BAD_REQUEST')
-    const deep = await send(owner, 'POST', '/api/organizations', `{"name":${'['.repeat(50_000)}${']'.repeat(50_000)}}`)
+    const deep = await send(
+      owner,
+      'POST',
+      '/api/organizations',
+      `{"name":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+    )
     expectError(deep, 400, 'BAD_REQUEST')
     expect(deep.body.error.details[0].message).toContain('nested deeper')
     expect((await api(rt, owner, 'GET', '/api/organizations')).body.organizations).toEqual([])
@@ -378,7 +553,10 @@ describe('error logs', () => {
     )
     const failure = await rt.services.db
       .execute(sql`select ${secret}::uuid as id, ${`${secret}-2`}::int as n`)
-      .then(() => null, (err: unknown) => err)
+      .then(
+        () => null,
+        (err: unknown) => err,
+      )
     expect(failure).toBeInstanceOf(Error)
     // Both shapes of the log call used in the code base.
     log.error({ err: failure, requestId: 'r1' }, 'unhandled error')
@@ -395,7 +573,9 @@ describe('error logs', () => {
 
     // What the worker hands pg-boss to store in a failed job's row: every own property of it.
     const stored = withoutUserData(failure)
-    const asStored = JSON.stringify(Object.fromEntries(Object.getOwnPropertyNames(stored).map((k) => [k, Reflect.get(stored, k)])))
+    const asStored = JSON.stringify(
+      Object.fromEntries(Object.getOwnPropertyNames(stored).map((k) => [k, Reflect.get(stored, k)])),
+    )
     expect(asStored).toContain('Failed query')
     expect(asStored).not.toContain(secret)
   })

@@ -1,13 +1,20 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import twilio from 'twilio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inboundWebhookListener } from '../src/server/http/twilio-webhook.js'
 import { deliverReplies, withMediaNote } from '../src/server/core/inbound/deliver-replies.js'
-import { contacts, conversations, inbox, messages, monthlyUsage, user } from '../src/server/db/schema/index.js'
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
+import {
+  contacts,
+  conversations,
+  inbox,
+  messages,
+  monthlyUsage,
+  user,
+} from '../src/server/db/schema/index.js'
+import { inboundWebhookListener } from '../src/server/http/twilio-webhook.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
@@ -52,17 +59,22 @@ async function settledReplies(sid: string, count: number) {
   return waitFor(
     async () => {
       const replies = await repliesTo(rt, sid)
-      return replies.length >= count && replies.every((r) => r.providerMessageId || r.status === 'failed') ? replies : null
+      return replies.length >= count && replies.every((r) => r.providerMessageId || r.status === 'failed')
+        ? replies
+        : null
     },
     { what: `${count} replies to ${sid}` },
   )
 }
 /** Waits for the inbox row of `sid` to be done (stored, planned, replies sent); returns its outcome. */
 async function jobDone(sid: string) {
-  const row = await waitFor(async () => {
-    const [r] = await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, sid))
-    return r?.doneAt ? r : null
-  }, { what: `inbox row ${sid} done` })
+  const row = await waitFor(
+    async () => {
+      const [r] = await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, sid))
+      return r?.doneAt ? r : null
+    },
+    { what: `inbox row ${sid} done` },
+  )
   return row.outcome
 }
 
@@ -72,13 +84,24 @@ describe('webhook', () => {
     const from = uniquePhone()
     const params = inboundParams({ from, to: number, body: 'hello' })
     expect((await postTwilio(rt, '/api/whatsapp/webhook', params, { signature: null })).status).toBe(403)
-    expect((await postTwilio(rt, '/api/whatsapp/webhook', params, { token: 'not-the-token' })).status).toBe(403)
+    expect((await postTwilio(rt, '/api/whatsapp/webhook', params, { token: 'not-the-token' })).status).toBe(
+      403,
+    )
     // Signed, then tampered with.
     const tampered = { ...params }
-    const good = await import('twilio').then((t) => t.default.getExpectedTwilioSignature(fake.authToken, `${rt.config.appUrl}/api/whatsapp/webhook`, params))
+    const good = await import('twilio').then((t) =>
+      t.default.getExpectedTwilioSignature(
+        fake.authToken,
+        `${rt.config.appUrl}/api/whatsapp/webhook`,
+        params,
+      ),
+    )
     tampered.Body = 'something else'
     expect((await postTwilio(rt, '/api/whatsapp/webhook', tampered, { signature: good })).status).toBe(403)
-    const stored = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, params.MessageSid))
+    const stored = await rt.services.db
+      .select()
+      .from(messages)
+      .where(eq(messages.providerMessageId, params.MessageSid))
     expect(stored).toHaveLength(0)
   })
 
@@ -91,11 +114,22 @@ describe('webhook', () => {
     expect(res.contentType).toMatch(/text\/xml/)
     expect(res.text).toContain('<Response/>')
     // The webhook's one write: the inbox row, at once.
-    const [accepted] = await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, params.MessageSid))
-    expect(accepted).toMatchObject({ toNumber: number, fromWaId: from, body: 'Hi, are you open today?', simulated: false })
+    const [accepted] = await rt.services.db
+      .select()
+      .from(inbox)
+      .where(eq(inbox.messageSid, params.MessageSid))
+    expect(accepted).toMatchObject({
+      toNumber: number,
+      fromWaId: from,
+      body: 'Hi, are you open today?',
+      simulated: false,
+    })
 
     const replies = await settledReplies(params.MessageSid, 2)
-    const [contact] = await rt.services.db.select().from(contacts).where(and(eq(contacts.organizationId, org.id), eq(contacts.waId, from)))
+    const [contact] = await rt.services.db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.organizationId, org.id), eq(contacts.waId, from)))
     expect(contact.profileName).toBe('Amina')
     expect(replies.map((r) => r.source)).toEqual(['welcome', 'ai'])
     expect(replies[0].body).toBe('Welcome to Test Shop!')
@@ -125,7 +159,9 @@ describe('webhook', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200, 200])
     await settledReplies(params.MessageSid, 1)
     await jobDone(params.MessageSid)
-    expect(await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, params.MessageSid))).toHaveLength(1)
+    expect(
+      await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, params.MessageSid)),
+    ).toHaveLength(1)
     expect(sentTo(from)).toHaveLength(1)
   })
 
@@ -156,7 +192,9 @@ describe('webhook', () => {
     const from = uniquePhone()
     const unknownSid = await customerSays('+15559990000', from, 'hello?')
     expect(await jobDone(unknownSid)).toBe('unrouted')
-    expect(await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, unknownSid))).toHaveLength(0)
+    expect(
+      await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, unknownSid)),
+    ).toHaveLength(0)
 
     const sid = await customerSays(SHARED, from, 'What is this service?')
     const replies = await settledReplies(sid, 1)
@@ -171,7 +209,9 @@ describe('webhook', () => {
     const sid = await customerSays(SHARED, phone, 'hello me')
     await settledReplies(sid, 1)
     const [inbound] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
-    const org = await rt.services.db.execute(sql`select kind, personal_owner_id from organizations where id = ${inbound.organizationId}`)
+    const org = await rt.services.db.execute(
+      sql`select kind, personal_owner_id from organizations where id = ${inbound.organizationId}`,
+    )
     expect((org as unknown as { rows: { kind: string; personal_owner_id: string }[] }).rows[0]).toEqual({
       kind: 'personal',
       personal_owner_id: person.id,
@@ -183,7 +223,9 @@ describe('the inbox', () => {
   it("answers one customer's messages arriving together in order, one at a time", async () => {
     const { number } = await setup({ welcomeMessage: '' })
     const from = uniquePhone()
-    const sids = await Promise.all(['one', 'two', 'three', 'four', 'five'].map((body) => customerSays(number, from, `Question ${body}`)))
+    const sids = await Promise.all(
+      ['one', 'two', 'three', 'four', 'five'].map((body) => customerSays(number, from, `Question ${body}`)),
+    )
     for (const sid of sids) await settledReplies(sid, 1)
     const inbound = await rt.services.db
       .select()
@@ -193,12 +235,19 @@ describe('the inbox', () => {
     expect(inbound).toHaveLength(5)
     // Each message is stored only once the one before it was answered: never two at once.
     for (let i = 1; i < inbound.length; i++) {
-      const [previousReply] = await rt.services.db.select().from(messages).where(eq(messages.replyToId, inbound[i - 1]!.id))
+      const [previousReply] = await rt.services.db
+        .select()
+        .from(messages)
+        .where(eq(messages.replyToId, inbound[i - 1]!.id))
       expect(previousReply?.sentAt).toBeTruthy()
       expect(previousReply!.sentAt!.getTime()).toBeLessThanOrEqual(inbound[i]!.createdAt.getTime())
     }
     // And the customer got the answers in the order of their questions' arrival in the inbox.
-    const arrived = await rt.services.db.select().from(inbox).where(inArray(inbox.messageSid, sids)).orderBy(asc(inbox.id))
+    const arrived = await rt.services.db
+      .select()
+      .from(inbox)
+      .where(inArray(inbox.messageSid, sids))
+      .orderBy(asc(inbox.id))
     expect(inbound.map((m) => m.providerMessageId)).toEqual(arrived.map((r) => r.messageSid))
   })
 })
@@ -212,7 +261,10 @@ describe("the webhook's own listener (ahead of the framework, as npm start serve
     const post = (body: string, signature?: string) =>
       fetch(`${base}/api/whatsapp/webhook`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature ? { 'x-twilio-signature': signature } : {}) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(signature ? { 'x-twilio-signature': signature } : {}),
+        },
         body,
       })
     const sign = (params: Record<string, string>) =>
@@ -225,14 +277,18 @@ describe("the webhook's own listener (ahead of the framework, as npm start serve
       expect(await ok.text()).toContain('<Response/>')
       expect((await post(new URLSearchParams(params).toString(), sign(params))).status).toBe(200) // a repeat
       await settledReplies(params.MessageSid, 1)
-      expect(await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, params.MessageSid))).toHaveLength(1)
+      expect(
+        await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, params.MessageSid)),
+      ).toHaveLength(1)
 
       const forged = inboundParams({ from: uniquePhone(), to: number, body: 'forged' })
       const refused = await post(new URLSearchParams(forged).toString(), sign({ ...forged, Body: 'other' }))
       expect(refused.status).toBe(403)
       expect((await refused.json()).error.code).toBe('FORBIDDEN')
       expect((await post(new URLSearchParams(forged).toString())).status).toBe(403)
-      expect(await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, forged.MessageSid))).toHaveLength(0)
+      expect(
+        await rt.services.db.select().from(inbox).where(eq(inbox.messageSid, forged.MessageSid)),
+      ).toHaveLength(0)
 
       const huge = await post(`Body=${'x'.repeat(70 * 1024)}`, 'sig')
       expect(huge.status).toBe(413)
@@ -252,19 +308,38 @@ describe('status callbacks', () => {
     const sid = await customerSays(number, from, 'status please')
     const [reply] = await settledReplies(sid, 1)
     const status = (s: string, extra: Record<string, string> = {}) =>
-      postTwilio(rt, '/api/whatsapp/status', { MessageSid: reply.providerMessageId!, MessageStatus: s, AccountSid: fake.accountSid, ...extra })
-    const current = async () => (await rt.services.db.select().from(messages).where(eq(messages.id, reply.id)))[0]
+      postTwilio(rt, '/api/whatsapp/status', {
+        MessageSid: reply.providerMessageId!,
+        MessageStatus: s,
+        AccountSid: fake.accountSid,
+        ...extra,
+      })
+    const current = async () =>
+      (await rt.services.db.select().from(messages).where(eq(messages.id, reply.id)))[0]
     expect((await status('sent')).status).toBe(200)
     expect((await current()).status).toBe('sent')
     await status('read')
     await status('delivered') // late: must not move it back
     await status('sent')
     expect((await current()).status).toBe('read')
-    expect((await postTwilio(rt, '/api/whatsapp/status', { MessageSid: reply.providerMessageId!, MessageStatus: 'queued' }, { signature: 'bad' })).status).toBe(403)
+    expect(
+      (
+        await postTwilio(
+          rt,
+          '/api/whatsapp/status',
+          { MessageSid: reply.providerMessageId!, MessageStatus: 'queued' },
+          { signature: 'bad' },
+        )
+      ).status,
+    ).toBe(403)
 
     const sid2 = await customerSays(number, from, 'another')
     const [reply2] = await settledReplies(sid2, 1)
-    await postTwilio(rt, '/api/whatsapp/status', { MessageSid: reply2.providerMessageId!, MessageStatus: 'undelivered', ErrorCode: '30008' })
+    await postTwilio(rt, '/api/whatsapp/status', {
+      MessageSid: reply2.providerMessageId!,
+      MessageStatus: 'undelivered',
+      ErrorCode: '30008',
+    })
     const [row2] = await rt.services.db.select().from(messages).where(eq(messages.id, reply2.id))
     expect(row2.status).toBe('undelivered')
     expect(row2.errorCode).toBe('30008')
@@ -316,13 +391,18 @@ describe('the reply job', () => {
     const flagged = await api(rt, agent, 'GET', base)
     expect(flagged.body.conversation.needsAttention).toBe(true)
     // The dashboard's badge.
-    expect((await api(rt, agent, 'GET', `/api/organizations/${org.id}`)).body.organization.conversationsNeedingAttention).toBe(1)
+    expect(
+      (await api(rt, agent, 'GET', `/api/organizations/${org.id}`)).body.organization
+        .conversationsNeedingAttention,
+    ).toBe(1)
 
     expect((await api(rt, agent, 'POST', `${base}/reply`, { body: '' })).status).toBe(400)
     expect((await api(rt, viewer, 'POST', `${base}/reply`, { body: 'hi' })).status).toBe(403)
     const reply = await api(rt, agent, 'POST', `${base}/reply`, { body: 'Hello, this is Sam from the team.' })
     expect(reply.status).toBe(201)
-    await waitFor(() => sentTo(from).find((m) => m.body === 'Hello, this is Sam from the team.'), { what: 'agent reply sent' })
+    await waitFor(() => sentTo(from).find((m) => m.body === 'Hello, this is Sam from the team.'), {
+      what: 'agent reply sent',
+    })
 
     expect((await api(rt, agent, 'POST', `${base}/hand-back`)).body.conversation.status).toBe('ai')
     const after = await customerSays(number, from, 'thanks')
@@ -334,7 +414,8 @@ describe('the reply job', () => {
     const stranger = await signUp(rt)
     expect((await api(rt, stranger, 'GET', base)).status).toBe(404)
     expect((await api(rt, stranger, 'GET', `/api/organizations/${org.id}/conversations`)).status).toBe(404)
-    for (const action of ['take-over', 'hand-back']) expect((await api(rt, stranger, 'POST', `${base}/${action}`)).status).toBe(404)
+    for (const action of ['take-over', 'hand-back'])
+      expect((await api(rt, stranger, 'POST', `${base}/${action}`)).status).toBe(404)
     expect((await api(rt, stranger, 'POST', `${base}/reply`, { body: 'hi' })).status).toBe(404)
     // A conversation of another organization, asked for through one's own: not found, untouched.
     const own = await createOrganization(rt, stranger)
@@ -351,14 +432,18 @@ describe('the reply job', () => {
   it('at the monthly limit: 50 concurrent messages one below it produce exactly one more answer', async () => {
     const { owner, org, number } = await setup({ welcomeMessage: '', monthlyMessageLimit: 3 })
     // Two answers used.
-    for (const body of ['one', 'two']) await settledReplies(await customerSays(number, uniquePhone(), body), 1)
+    for (const body of ['one', 'two'])
+      await settledReplies(await customerSays(number, uniquePhone(), body), 1)
     const customers = Array.from({ length: 50 }, () => uniquePhone('+1666'))
     const sids = await Promise.all(customers.map((c) => customerSays(number, c, 'What are your prices?')))
     const all = await Promise.all(sids.map((s) => settledReplies(s, 1)))
     const sources = all.flat().map((r) => r.source)
     expect(sources.filter((s) => s === 'ai')).toHaveLength(1)
     expect(sources.filter((s) => s === 'limit_notice')).toHaveLength(49)
-    const [usage] = await rt.services.db.select().from(monthlyUsage).where(eq(monthlyUsage.organizationId, org.id))
+    const [usage] = await rt.services.db
+      .select()
+      .from(monthlyUsage)
+      .where(eq(monthlyUsage.organizationId, org.id))
     expect(usage.messageCount).toBe(3)
     expect(usage.limitReachedAt).not.toBeNull()
 
@@ -374,7 +459,12 @@ describe('the reply job', () => {
 
   it('outside business hours sends the out-of-hours message once per closed period, no AI', async () => {
     const { number } = await setup({
-      businessHours: { enabled: true, timezone: 'Africa/Kigali', schedule: {}, outOfHoursMessage: 'We are closed, back soon!' },
+      businessHours: {
+        enabled: true,
+        timezone: 'Africa/Kigali',
+        schedule: {},
+        outOfHoursMessage: 'We are closed, back soon!',
+      },
     })
     const from = uniquePhone()
     const first = await customerSays(number, from, 'anyone there?')
@@ -406,7 +496,13 @@ describe('the reply job', () => {
     const from = uniquePhone()
     fake.failNext(
       { method: 'POST', pathIncludes: '/Messages.json' },
-      { status: 400, body: { code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' } },
+      {
+        status: 400,
+        body: {
+          code: 63016,
+          message: 'Failed to send freeform message because you are outside the allowed window.',
+        },
+      },
     )
     const sid = await customerSays(number, from, 'hello')
     const [reply] = await settledReplies(sid, 1)
@@ -429,7 +525,13 @@ describe('the reply job', () => {
       .set({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) })
       .where(eq(conversations.id, conv.id))
     const before = sentTo(from).length
-    const reply = await api(rt, owner, 'POST', `/api/organizations/${org.id}/conversations/${conv.id}/reply`, { body: 'late answer' })
+    const reply = await api(
+      rt,
+      owner,
+      'POST',
+      `/api/organizations/${org.id}/conversations/${conv.id}/reply`,
+      { body: 'late answer' },
+    )
     const failed = await waitFor(async () => {
       const [m] = await rt.services.db.select().from(messages).where(eq(messages.id, reply.body.message.id))
       return m.status === 'failed' ? m : null
@@ -470,12 +572,25 @@ describe('stats and cron', () => {
   it('reset-usage needs the cron secret and is idempotent', async () => {
     const { org } = await setup()
     expect((await rt.request('/api/cron/reset-usage')).status).toBe(401)
-    expect((await rt.request('/api/cron/reset-usage', { headers: { authorization: 'Bearer wrong-secret-123456' } })).status).toBe(401)
-    const ok = await rt.request('/api/cron/reset-usage', { headers: { authorization: 'Bearer cron-secret-0123456789' } })
+    expect(
+      (
+        await rt.request('/api/cron/reset-usage', {
+          headers: { authorization: 'Bearer wrong-secret-123456' },
+        })
+      ).status,
+    ).toBe(401)
+    const ok = await rt.request('/api/cron/reset-usage', {
+      headers: { authorization: 'Bearer cron-secret-0123456789' },
+    })
     expect(ok.status).toBe(200)
-    const again = await rt.request('/api/cron/reset-usage', { headers: { authorization: 'Bearer cron-secret-0123456789' } })
+    const again = await rt.request('/api/cron/reset-usage', {
+      headers: { authorization: 'Bearer cron-secret-0123456789' },
+    })
     expect(((await again.json()) as { opened: number }).opened).toBe(0)
-    const rows = await rt.services.db.select().from(monthlyUsage).where(eq(monthlyUsage.organizationId, org.id))
+    const rows = await rt.services.db
+      .select()
+      .from(monthlyUsage)
+      .where(eq(monthlyUsage.organizationId, org.id))
     expect(rows).toHaveLength(1)
     expect(rows[0].messageCount).toBe(0)
   })

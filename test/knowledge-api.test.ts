@@ -15,10 +15,24 @@ afterAll(async () => {
 
 const kb = (orgId: string) => `/api/organizations/${orgId}/knowledge`
 
-async function upload(user: TestUser | undefined, orgId: string, fileName: string, bytes: Uint8Array | string, type = '') {
+async function upload(
+  user: TestUser | undefined,
+  orgId: string,
+  fileName: string,
+  bytes: Uint8Array | string,
+  type = '',
+) {
   const form = new FormData()
-  form.append('file', new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], { type }), fileName)
-  const res = await rt.request(`${kb(orgId)}/files`, { method: 'POST', headers: user ? { cookie: user.cookie } : {}, body: form })
+  form.append(
+    'file',
+    new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], { type }),
+    fileName,
+  )
+  const res = await rt.request(`${kb(orgId)}/files`, {
+    method: 'POST',
+    headers: user ? { cookie: user.cookie } : {},
+    body: form,
+  })
   return {
     status: res.status,
     body: (await res.json()) as {
@@ -28,10 +42,20 @@ async function upload(user: TestUser | undefined, orgId: string, fileName: strin
   }
 }
 
-type SourceBody = Record<string, unknown> & { id: string; content: string; status: string; error: string | null }
+type SourceBody = Record<string, unknown> & {
+  id: string
+  content: string
+  status: string
+  error: string | null
+}
 
 /** Waits until an uploaded file's text has been read (ready) or refused (failed), and returns the whole source. */
-async function settled(user: TestUser, orgId: string, sourceId: string, timeoutMs = 30_000): Promise<SourceBody> {
+async function settled(
+  user: TestUser,
+  orgId: string,
+  sourceId: string,
+  timeoutMs = 30_000,
+): Promise<SourceBody> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const res = await api(rt, user, 'GET', `${kb(orgId)}/${sourceId}`)
@@ -43,7 +67,13 @@ async function settled(user: TestUser, orgId: string, sourceId: string, timeoutM
 }
 
 /** Uploads a file, expects 202 processing, and waits for its text. */
-async function uploadRead(user: TestUser, orgId: string, fileName: string, bytes: Uint8Array | string, type = '') {
+async function uploadRead(
+  user: TestUser,
+  orgId: string,
+  fileName: string,
+  bytes: Uint8Array | string,
+  type = '',
+) {
   const res = await upload(user, orgId, fileName, bytes, type)
   expect(res.status, JSON.stringify(res.body)).toBe(202)
   expect(res.body.source).toMatchObject({ status: 'processing', progress: 0, error: null })
@@ -78,9 +108,17 @@ async function docxWith() {
           new Paragraph('Our pastry chef bakes every morning.'),
           new Table({
             rows: [
-              new TableRow({ children: [new TableCell({ children: [new Paragraph('Dish')] }), new TableCell({ children: [new Paragraph('Price')] })] }),
               new TableRow({
-                children: [new TableCell({ children: [new Paragraph('Pistachio tiramisu')] }), new TableCell({ children: [new Paragraph('7.50 EUR')] })],
+                children: [
+                  new TableCell({ children: [new Paragraph('Dish')] }),
+                  new TableCell({ children: [new Paragraph('Price')] }),
+                ],
+              }),
+              new TableRow({
+                children: [
+                  new TableCell({ children: [new Paragraph('Pistachio tiramisu')] }),
+                  new TableCell({ children: [new Paragraph('7.50 EUR')] }),
+                ],
               }),
             ],
           }),
@@ -98,13 +136,36 @@ describe('knowledge sources API', () => {
 
     const empty = await api(rt, owner, 'GET', kb(org.id))
     expect(empty.status).toBe(200)
-    expect(empty.body).toEqual({ sources: [], training: { status: 'untrained', progress: 0, error: null, trainedAt: null, changedSinceTraining: false } })
+    expect(empty.body).toEqual({
+      sources: [],
+      training: {
+        status: 'untrained',
+        progress: 0,
+        error: null,
+        trainedAt: null,
+        changedSinceTraining: false,
+      },
+    })
 
-    const faq = await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you deliver?', content: 'Yes, within 5 km.' })
+    const faq = await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'faq',
+      question: 'Do you deliver?',
+      content: 'Yes, within 5 km.',
+    })
     expect(faq.status).toBe(201)
-    expect(faq.body.source).toMatchObject({ kind: 'faq', question: 'Do you deliver?', content: 'Yes, within 5 km.', title: 'Do you deliver?', fileName: null })
+    expect(faq.body.source).toMatchObject({
+      kind: 'faq',
+      question: 'Do you deliver?',
+      content: 'Yes, within 5 km.',
+      title: 'Do you deliver?',
+      fileName: null,
+    })
 
-    const text = await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'Parking', content: 'Free parking behind the shop.' })
+    const text = await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'text',
+      title: 'Parking',
+      content: 'Free parking behind the shop.',
+    })
     expect(text.status).toBe(201)
 
     const profile = await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, {
@@ -118,9 +179,15 @@ describe('knowledge sources API', () => {
     const again = await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, { fields: { name: 'Chez Paulette' } })
     expect(again.body.source.id).toBe(profile.body.source.id)
 
-    const edited = await api(rt, owner, 'PATCH', `${kb(org.id)}/${faq.body.source.id}`, { question: 'Do you deliver at home?' })
+    const edited = await api(rt, owner, 'PATCH', `${kb(org.id)}/${faq.body.source.id}`, {
+      question: 'Do you deliver at home?',
+    })
     expect(edited.status).toBe(200)
-    expect(edited.body.source).toMatchObject({ question: 'Do you deliver at home?', title: 'Do you deliver at home?', content: 'Yes, within 5 km.' })
+    expect(edited.body.source).toMatchObject({
+      question: 'Do you deliver at home?',
+      title: 'Do you deliver at home?',
+      content: 'Yes, within 5 km.',
+    })
 
     const list = await api(rt, owner, 'GET', kb(org.id))
     expect(list.body.sources.map((s: { kind: string }) => s.kind)).toEqual(['profile', 'faq', 'text'])
@@ -148,12 +215,16 @@ describe('knowledge sources API', () => {
       expect(res.body.error.code).toBe('BAD_REQUEST')
       if (path) expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path)
     }
-    const badProfile = await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, { fields: { favouriteColour: 'blue' } })
+    const badProfile = await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, {
+      fields: { favouriteColour: 'blue' },
+    })
     expect(badProfile.status).toBe(400)
     const text = await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'T', content: 'C' })
     const noChange = await api(rt, owner, 'PATCH', `${kb(org.id)}/${text.body.source.id}`, {})
     expect(noChange.status).toBe(400)
-    const questionOnText = await api(rt, owner, 'PATCH', `${kb(org.id)}/${text.body.source.id}`, { question: 'Q?' })
+    const questionOnText = await api(rt, owner, 'PATCH', `${kb(org.id)}/${text.body.source.id}`, {
+      question: 'Q?',
+    })
     expect(questionOnText.status).toBe(400)
     expect(questionOnText.body.error.details[0].path).toBe('question')
     const emptyAsk = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: '   ' })
@@ -170,7 +241,11 @@ describe('knowledge sources API', () => {
     await addMember(rt, owner, org.id, viewer, 'viewer')
     await addMember(rt, owner, org.id, agent, 'agent')
     await addMember(rt, owner, org.id, admin, 'admin')
-    const faq = await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Secret?', content: 'The owner only.' })
+    const faq = await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'faq',
+      question: 'Secret?',
+      content: 'The owner only.',
+    })
     const sourcePath = `${kb(org.id)}/${faq.body.source.id}`
 
     const writes: [string, string, unknown][] = [
@@ -201,14 +276,22 @@ describe('knowledge sources API', () => {
     const strangerTrain = await api(rt, stranger, 'POST', '/api/training/train')
     expect(strangerTrain.status).toBe(202)
     expect(strangerTrain.body.organizationId).not.toBe(org.id)
-    const headerTrain = await rt.request('/api/training/train', { method: 'POST', headers: { cookie: stranger.cookie, 'x-organization-id': org.id } })
+    const headerTrain = await rt.request('/api/training/train', {
+      method: 'POST',
+      headers: { cookie: stranger.cookie, 'x-organization-id': org.id },
+    })
     expect(headerTrain.status).toBe(404)
-    const viewerHeaderTrain = await rt.request('/api/training/train', { method: 'POST', headers: { cookie: viewer.cookie, 'x-organization-id': org.id } })
+    const viewerHeaderTrain = await rt.request('/api/training/train', {
+      method: 'POST',
+      headers: { cookie: viewer.cookie, 'x-organization-id': org.id },
+    })
     expect(viewerHeaderTrain.status).toBe(403)
 
     // A source id of another organization is not found through this one.
     const other = await createOrganization(rt, stranger)
-    expect((await api(rt, stranger, 'PATCH', `${kb(other.id)}/${faq.body.source.id}`, { content: 'x' })).status).toBe(404)
+    expect(
+      (await api(rt, stranger, 'PATCH', `${kb(other.id)}/${faq.body.source.id}`, { content: 'x' })).status,
+    ).toBe(404)
     expect((await api(rt, stranger, 'DELETE', `${kb(other.id)}/${faq.body.source.id}`)).status).toBe(404)
 
     // Admins write.
@@ -226,26 +309,58 @@ describe('file uploads', () => {
   })
 
   it('extracts text from PDF, DOCX, TXT, Markdown and CSV', async () => {
-    const pdf = await uploadRead(owner, orgId, 'menu.pdf', await pdfWith(['Lunch menu', 'The soup of the day costs 6 euros.', 'Open terrace in summer.']), 'application/pdf')
-    expect(pdf.upload).toMatchObject({ kind: 'file', fileName: 'menu.pdf', mimeType: 'application/pdf', title: 'menu', content: '' })
+    const pdf = await uploadRead(
+      owner,
+      orgId,
+      'menu.pdf',
+      await pdfWith(['Lunch menu', 'The soup of the day costs 6 euros.', 'Open terrace in summer.']),
+      'application/pdf',
+    )
+    expect(pdf.upload).toMatchObject({
+      kind: 'file',
+      fileName: 'menu.pdf',
+      mimeType: 'application/pdf',
+      title: 'menu',
+      content: '',
+    })
     expect(pdf.source).toMatchObject({ status: 'ready', progress: 100, error: null })
     expect(pdf.source.content).toContain('The soup of the day costs 6 euros.')
     expect(pdf.source.sizeBytes).toBeGreaterThan(100)
 
     const docx = await uploadRead(owner, orgId, 'desserts.docx', await docxWith())
-    expect(docx.source.mimeType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+    expect(docx.source.mimeType).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    )
     expect(docx.source.content).toContain('# Desserts')
     expect(docx.source.content).toContain('| Pistachio tiramisu | 7.50 EUR |')
 
     const txt = await uploadRead(owner, orgId, 'notes.txt', 'We close on public holidays.\n', 'text/plain')
-    expect(txt.source).toMatchObject({ mimeType: 'text/plain', content: 'We close on public holidays.', status: 'ready' })
+    expect(txt.source).toMatchObject({
+      mimeType: 'text/plain',
+      content: 'We close on public holidays.',
+      status: 'ready',
+    })
 
-    const md = await uploadRead(owner, orgId, 'faq.md', '# Allergies\n\nAll dishes can be made **gluten free**.\n', 'text/markdown')
+    const md = await uploadRead(
+      owner,
+      orgId,
+      'faq.md',
+      '# Allergies\n\nAll dishes can be made **gluten free**.\n',
+      'text/markdown',
+    )
     expect(md.source.mimeType).toBe('text/markdown')
     expect(md.source.content).toContain('gluten free')
 
-    const csv = await uploadRead(owner, orgId, 'prices.csv', 'Dish,Price,Vegan\nFalafel wrap,8.90,yes\n"Lamb stew, slow cooked",14.50,no\n', 'text/csv')
-    expect(csv.source.content).toBe('Dish: Falafel wrap; Price: 8.90; Vegan: yes\nDish: Lamb stew, slow cooked; Price: 14.50; Vegan: no')
+    const csv = await uploadRead(
+      owner,
+      orgId,
+      'prices.csv',
+      'Dish,Price,Vegan\nFalafel wrap,8.90,yes\n"Lamb stew, slow cooked",14.50,no\n',
+      'text/csv',
+    )
+    expect(csv.source.content).toBe(
+      'Dish: Falafel wrap; Price: 8.90; Vegan: yes\nDish: Lamb stew, slow cooked; Price: 14.50; Vegan: no',
+    )
 
     // The stored bytes are dropped once the text is read.
     const bytes = await rt.database.sql.executeSql(
@@ -257,7 +372,8 @@ describe('file uploads', () => {
     // Trained, each is searchable; the DOCX table row keeps its header, the CSV row stays whole.
     expect((await api(rt, owner, 'POST', `/api/organizations/${orgId}/train`)).status).toBe(202)
     expect((await waitForTraining(owner, orgId)).status).toBe('trained')
-    const ask = async (question: string) => (await api(rt, owner, 'POST', `${kb(orgId)}/ask`, { question })).body
+    const ask = async (question: string) =>
+      (await api(rt, owner, 'POST', `${kb(orgId)}/ask`, { question })).body
     expect((await ask('How much is the soup?')).passages[0].sourceId).toBe(pdf.source.id)
     const tiramisu = await ask('price of the pistachio tiramisu')
     expect(tiramisu.passages[0].sourceId).toBe(docx.source.id)
@@ -278,30 +394,55 @@ describe('file uploads', () => {
       expect(res.body.error.message, fileName).toMatch(message)
       return res.body.error
     }
-    await refused('broken.pdf', new Uint8Array([0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), /not a PDF/, 'application/pdf')
+    await refused(
+      'broken.pdf',
+      new Uint8Array([0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]),
+      /not a PDF/,
+      'application/pdf',
+    )
     await refused('letter.docx', 'PK\u0003\u0004 definitely not a zip', /DOCX/)
     await refused('empty.txt', '', /empty/)
     await refused('blank.md', '\n\n   \n', /no text/)
     await refused('rows.csv', 'Dish,Price\n', /no rows/)
     await refused('notes.txt', new Uint8Array([0xff, 0xfe, 0xfd, 0x00]), /not UTF-8/)
     await refused('nul.txt', 'text with a NUL \u0000 byte', /binary/)
-    await refused('photo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47]), /\.png files are not supported/, 'image/png')
+    await refused(
+      'photo.png',
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+      /\.png files are not supported/,
+      'image/png',
+    )
     const tooBig = await refused('big.txt', 'a'.repeat(10 * 1024 * 1024 + 10), /10 MB/)
     expect(tooBig.details[0]).toMatchObject({ path: 'file', limit: 'fileBytes', max: 10 * 1024 * 1024 })
     // Far over: the request body itself is refused before it is read whole.
     await refused('huge.txt', 'a'.repeat(12 * 1024 * 1024), /larger than \d+ MB/)
-    const noFile = await rt.request(`${kb(orgId)}/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: new FormData() })
+    const noFile = await rt.request(`${kb(orgId)}/files`, {
+      method: 'POST',
+      headers: { cookie: owner.cookie },
+      body: new FormData(),
+    })
     expect(noFile.status).toBe(400)
     expect((await api(rt, owner, 'GET', kb(orgId))).body.sources.length).toBe(before)
   })
 
   it('accepts a file whose damage only reading shows, then marks it failed with the reason; it can be deleted', async () => {
-    const damaged = await uploadRead(owner, orgId, 'damaged.pdf', '%PDF-1.7\n this is not really a pdf body', 'application/pdf')
+    const damaged = await uploadRead(
+      owner,
+      orgId,
+      'damaged.pdf',
+      '%PDF-1.7\n this is not really a pdf body',
+      'application/pdf',
+    )
     expect(damaged.source).toMatchObject({ status: 'failed', progress: 100, content: '' })
     expect(damaged.source.error).toMatch(/^Cannot use this file: (the PDF is damaged|no text)/)
-    const listed = (await api(rt, owner, 'GET', kb(orgId))).body.sources.find((s: { id: string }) => s.id === damaged.source.id)
+    const listed = (await api(rt, owner, 'GET', kb(orgId))).body.sources.find(
+      (s: { id: string }) => s.id === damaged.source.id,
+    )
     expect(listed).toMatchObject({ status: 'failed', error: damaged.source.error })
-    const stored = await rt.database.sql.executeSql('select file_bytes from knowledge_sources where id = $1', [damaged.source.id])
+    const stored = await rt.database.sql.executeSql(
+      'select file_bytes from knowledge_sources where id = $1',
+      [damaged.source.id],
+    )
     expect(stored.rows[0].file_bytes).toBeNull()
     // Its text cannot be edited; it can be deleted.
     const edit = await api(rt, owner, 'PATCH', `${kb(orgId)}/${damaged.source.id}`, { content: 'typed in' })
@@ -329,12 +470,24 @@ describe('file uploads', () => {
     expect(JSON.stringify(list.body).length).toBeLessThan(5000)
 
     // The same for a long text source; its editor fetches it whole.
-    const long = await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'Price list', content: paragraph.repeat(2000) })
+    const long = await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'text',
+      title: 'Price list',
+      content: paragraph.repeat(2000),
+    })
     expect(long.status).toBe(201)
-    const preview = (await api(rt, owner, 'GET', kb(org.id))).body.sources.find((s: { id: string }) => s.id === long.body.source.id)
-    expect(preview).toMatchObject({ contentTruncated: true, contentLength: paragraph.repeat(2000).trim().length })
+    const preview = (await api(rt, owner, 'GET', kb(org.id))).body.sources.find(
+      (s: { id: string }) => s.id === long.body.source.id,
+    )
+    expect(preview).toMatchObject({
+      contentTruncated: true,
+      contentLength: paragraph.repeat(2000).trim().length,
+    })
     const whole = await api(rt, owner, 'GET', `${kb(org.id)}/${long.body.source.id}`)
-    expect(whole.body.source).toMatchObject({ content: paragraph.repeat(2000).trim(), contentTruncated: false })
+    expect(whole.body.source).toMatchObject({
+      content: paragraph.repeat(2000).trim(),
+      contentTruncated: false,
+    })
   })
 })
 
@@ -345,7 +498,11 @@ describe('one source and a file being read: security', () => {
     const stranger = await signUp(rt)
     const org = await createOrganization(rt, owner)
     await addMember(rt, owner, org.id, viewer, 'viewer')
-    const faq = await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Secret?', content: 'Only members.' })
+    const faq = await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'faq',
+      question: 'Secret?',
+      content: 'Only members.',
+    })
     const path = `${kb(org.id)}/${faq.body.source.id}`
     expect((await api(rt, undefined, 'GET', path)).status).toBe(401)
     const strangerRes = await api(rt, stranger, 'GET', path)
@@ -363,7 +520,11 @@ describe('one source and a file being read: security', () => {
   it('a processing file is skipped by training, its text cannot be edited, and its job fills it in', async () => {
     const owner = await signUp(rt)
     const org = await createOrganization(rt, owner)
-    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you open on Sundays?', content: 'Yes, 10 to 4.' })
+    await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'faq',
+      question: 'Do you open on Sundays?',
+      content: 'Yes, 10 to 4.',
+    })
     // Stored as processing with no job yet: what the dashboard sees between upload and extraction.
     const inserted = await rt.database.sql.executeSql(
       `insert into knowledge_sources (organization_id, kind, title, content, file_name, mime_type, size_bytes, status, progress, file_bytes)
@@ -377,17 +538,30 @@ describe('one source and a file being read: security', () => {
     expect(edit.body.error.message).toMatch(/still being read/)
     await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
     expect((await waitForTraining(owner, org.id)).status).toBe('trained')
-    const chunks = await rt.database.sql.executeSql('select source_id from knowledge_chunks where organization_id = $1', [org.id])
+    const chunks = await rt.database.sql.executeSql(
+      'select source_id from knowledge_chunks where organization_id = $1',
+      [org.id],
+    )
     expect(chunks.rows.map((r) => r.source_id)).not.toContain(sourceId)
 
     const extract = knowledgeHandlers['knowledge.extract']
     if (!extract) throw new Error('no knowledge.extract handler')
-    await extract({ organizationId: org.id, sourceId }, rt.services, { id: 'job-x', retryCount: 0, retryLimit: 2, isLastAttempt: false })
+    await extract({ organizationId: org.id, sourceId }, rt.services, {
+      id: 'job-x',
+      retryCount: 0,
+      retryLimit: 2,
+      isLastAttempt: false,
+    })
     const ready = (await api(rt, owner, 'GET', `${kb(org.id)}/${sourceId}`)).body.source
     expect(ready).toMatchObject({ status: 'ready', content: 'Closed on Mondays for cleaning.', error: null })
     // Another organization's id in the payload finds nothing to do.
     const other = await createOrganization(rt, owner)
-    await extract({ organizationId: other.id, sourceId }, rt.services, { id: 'job-y', retryCount: 0, retryLimit: 2, isLastAttempt: false })
+    await extract({ organizationId: other.id, sourceId }, rt.services, {
+      id: 'job-y',
+      retryCount: 0,
+      retryLimit: 2,
+      isLastAttempt: false,
+    })
     expect((await api(rt, owner, 'GET', kb(org.id))).body.training.changedSinceTraining).toBe(true)
   })
 })
@@ -397,9 +571,19 @@ describe('training', () => {
     const owner = await signUp(rt)
     const org = await createOrganization(rt, owner)
     expect(org.isModelTrained).toBe(false)
-    await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, { fields: { name: 'Bloom Florist', openingHours: 'Tuesday to Saturday, 10:00 to 18:00' } })
-    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you deliver flowers?', content: 'Yes, same-day delivery in the city for 5 EUR.' })
-    await api(rt, owner, 'POST', kb(org.id), { kind: 'text', title: 'Weddings', content: '# Weddings\n\nWe design bridal bouquets. Book three months ahead.' })
+    await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, {
+      fields: { name: 'Bloom Florist', openingHours: 'Tuesday to Saturday, 10:00 to 18:00' },
+    })
+    await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'faq',
+      question: 'Do you deliver flowers?',
+      content: 'Yes, same-day delivery in the city for 5 EUR.',
+    })
+    await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'text',
+      title: 'Weddings',
+      content: '# Weddings\n\nWe design bridal bouquets. Book three months ahead.',
+    })
 
     const started = await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
     expect(started.status).toBe(202)
@@ -409,7 +593,11 @@ describe('training', () => {
     expect(Date.parse(training.trainedAt)).toBeGreaterThan(Date.now() - 60_000)
 
     const view = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
-    expect(view.body.organization).toMatchObject({ isModelTrained: true, trainingStatus: 'trained', trainingProgress: 100 })
+    expect(view.body.organization).toMatchObject({
+      isModelTrained: true,
+      trainingStatus: 'trained',
+      trainingProgress: 100,
+    })
 
     const chunks = await rt.database.sql.executeSql(
       'select generation, language, heading, content from knowledge_chunks where organization_id = $1 order by position',
@@ -424,10 +612,15 @@ describe('training', () => {
     expect(hours.status).toBe(200)
     expect(hours.body).toMatchObject({ escalate: false, model: 'builtin' })
     expect(hours.body.answer).toContain('Tuesday to Saturday, 10:00 to 18:00')
-    expect(hours.body.passages[0]).toMatchObject({ title: 'Opening hours', content: 'Tuesday to Saturday, 10:00 to 18:00' })
+    expect(hours.body.passages[0]).toMatchObject({
+      title: 'Opening hours',
+      content: 'Tuesday to Saturday, 10:00 to 18:00',
+    })
     expect(hours.body.latencyMs).toBeGreaterThanOrEqual(0)
 
-    const delivery = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'can you deliver my flowers today?' })
+    const delivery = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, {
+      question: 'can you deliver my flowers today?',
+    })
     expect(delivery.body.answer).toBe('Yes, same-day delivery in the city for 5 EUR.')
 
     const unknown = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'Do you repair bicycles?' })
@@ -435,13 +628,19 @@ describe('training', () => {
     expect(unknown.body.answer).toMatch(/don't have that information.*someone from our team/)
     expect(unknown.body.escalate).toBe(false)
 
-    const human = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'Can I talk to a real person please?' })
+    const human = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, {
+      question: 'Can I talk to a real person please?',
+    })
     expect(human.body).toMatchObject({ escalate: true, passages: [] })
     expect(human.body.answer).toMatch(/someone from our team/)
 
     expect((await api(rt, owner, 'GET', kb(org.id))).body.training.changedSinceTraining).toBe(false)
     // Retraining switches generations: the old chunks are gone, the new ones answer.
-    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you sell plants?', content: 'Yes, house plants from 12 EUR.' })
+    await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'faq',
+      question: 'Do you sell plants?',
+      content: 'Yes, house plants from 12 EUR.',
+    })
     expect((await api(rt, owner, 'GET', kb(org.id))).body.training.changedSinceTraining).toBe(true)
     await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
     await waitForTraining(owner, org.id)
@@ -451,7 +650,9 @@ describe('training', () => {
       [org.id],
     )
     expect(after.rows).toEqual([{ generation: 2 }])
-    expect((await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'do you sell plants' })).body.answer).toBe('Yes, house plants from 12 EUR.')
+    expect(
+      (await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'do you sell plants' })).body.answer,
+    ).toBe('Yes, house plants from 12 EUR.')
   })
 
   it('trains the personal knowledge base when no organization header is given', async () => {
@@ -462,7 +663,11 @@ describe('training', () => {
     const personalId = first.body.organizationId
     // The personal knowledge base is the user's alone and is not an organization in their list.
     expect((await api(rt, user, 'GET', '/api/organizations')).body.organizations).toEqual([])
-    const faq = await api(rt, user, 'POST', kb(personalId), { kind: 'faq', question: 'What is my wifi password?', content: 'It is on the router sticker.' })
+    const faq = await api(rt, user, 'POST', kb(personalId), {
+      kind: 'faq',
+      question: 'What is my wifi password?',
+      content: 'It is on the router sticker.',
+    })
     expect(faq.status).toBe(201)
     const second = await api(rt, user, 'POST', '/api/training/train')
     expect(second.body.organizationId).toBe(personalId)
@@ -475,7 +680,10 @@ describe('training', () => {
 
     // With the header, the organization is trained instead.
     const org = await createOrganization(rt, user)
-    const res = await rt.request('/api/training/train', { method: 'POST', headers: { cookie: user.cookie, 'x-organization-id': org.id } })
+    const res = await rt.request('/api/training/train', {
+      method: 'POST',
+      headers: { cookie: user.cookie, 'x-organization-id': org.id },
+    })
     expect(res.status).toBe(202)
     expect(((await res.json()) as { organizationId: string }).organizationId).toBe(org.id)
     expect((await waitForTraining(user, org.id)).status).toBe('trained')
@@ -484,25 +692,39 @@ describe('training', () => {
   it('reports a failure with its reason on the last attempt, keeping the previous knowledge', async () => {
     const owner = await signUp(rt)
     const org = await createOrganization(rt, owner)
-    await api(rt, owner, 'POST', kb(org.id), { kind: 'faq', question: 'Do you open on Sundays?', content: 'Yes, 10 to 4.' })
+    await api(rt, owner, 'POST', kb(org.id), {
+      kind: 'faq',
+      question: 'Do you open on Sundays?',
+      content: 'Yes, 10 to 4.',
+    })
     await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
     expect((await waitForTraining(owner, org.id)).status).toBe('trained')
     // Settings the training cannot use (written around the API's validation).
-    await rt.database.sql.executeSql(`update organizations set ai = '{"tone":"friendly","language":5}'::jsonb where id = $1`, [org.id])
+    await rt.database.sql.executeSql(
+      `update organizations set ai = '{"tone":"friendly","language":5}'::jsonb where id = $1`,
+      [org.id],
+    )
     const train = knowledgeHandlers['knowledge.train']
     if (!train) throw new Error('no knowledge.train handler')
     const meta = { id: 'job-1', retryCount: 1, retryLimit: 3, isLastAttempt: false }
     await expect(train({ organizationId: org.id }, rt.services, meta)).rejects.toThrow()
     // Not the last attempt: still training as far as the dashboard knows.
-    expect((await api(rt, owner, 'GET', kb(org.id))).body.training).toMatchObject({ status: 'training', error: null })
-    await expect(train({ organizationId: org.id }, rt.services, { ...meta, retryCount: 3, isLastAttempt: true })).rejects.toThrow()
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.training).toMatchObject({
+      status: 'training',
+      error: null,
+    })
+    await expect(
+      train({ organizationId: org.id }, rt.services, { ...meta, retryCount: 3, isLastAttempt: true }),
+    ).rejects.toThrow()
     const failed = (await api(rt, owner, 'GET', kb(org.id))).body.training
     expect(failed.status).toBe('failed')
     expect(failed.error).toMatch(/^Training failed: /)
     const view = (await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).body.organization
     expect(view).toMatchObject({ trainingStatus: 'failed', isModelTrained: true })
     // Customers are still answered from the last good generation.
-    expect((await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'open on sunday?' })).body.answer).toBe('Yes, 10 to 4.')
+    expect(
+      (await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'open on sunday?' })).body.answer,
+    ).toBe('Yes, 10 to 4.')
   })
 
   it('documents the knowledge routes in the OpenAPI document', async () => {
@@ -520,9 +742,15 @@ describe('training', () => {
     ]) {
       expect(doc.paths[path], path).toBeDefined()
     }
-    expect(Object.keys(doc.paths['/api/organizations/{id}/knowledge/files'].post as object)).toContain('requestBody')
-    const uploadDoc = doc.paths['/api/organizations/{id}/knowledge/files'].post as { responses: Record<string, unknown> }
-    expect(Object.keys(uploadDoc.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '404']))
+    expect(Object.keys(doc.paths['/api/organizations/{id}/knowledge/files'].post as object)).toContain(
+      'requestBody',
+    )
+    const uploadDoc = doc.paths['/api/organizations/{id}/knowledge/files'].post as {
+      responses: Record<string, unknown>
+    }
+    expect(Object.keys(uploadDoc.responses)).toEqual(
+      expect.arrayContaining(['202', '400', '401', '403', '404']),
+    )
     expect(Object.keys(uploadDoc.responses)).not.toContain('201')
     expect(doc.paths['/api/organizations/{id}/knowledge/{sourceId}'].get).toBeDefined()
   })

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BadRequest } from '../src/server/core/errors.js'
 import { EXTRACTION_LIMITS } from '../src/server/core/knowledge/schemas.js'
 import { runTextTask } from '../src/server/core/knowledge/text-thread.js'
-import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { docx, pdfBomb, zip } from './support/bombs.js'
+import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 
 let rt: TestRuntime
@@ -29,7 +29,11 @@ const MB = 1024 * 1024
 async function upload(fileName: string, bytes: Uint8Array | string, org = orgId) {
   const form = new FormData()
   form.append('file', new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)]), fileName)
-  const res = await rt.request(`${kb(org)}/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: form })
+  const res = await rt.request(`${kb(org)}/files`, {
+    method: 'POST',
+    headers: { cookie: owner.cookie },
+    body: form,
+  })
   type Body = {
     source: { id: string; status: string }
     error: { code: string; message: string; details: { path: string; limit?: string; max?: number }[] }
@@ -47,7 +51,8 @@ async function settled(sourceId: string, org = orgId, timeoutMs = 90_000) {
   }
 }
 
-const sourceCount = async (org = orgId) => (await api(rt, owner, 'GET', kb(org))).body.sources.length as number
+const sourceCount = async (org = orgId) =>
+  (await api(rt, owner, 'GET', kb(org))).body.sources.length as number
 
 describe('decompression bombs and files over the limits', () => {
   it('refuses at once a DOCX whose zip directory declares a part of hundreds of MB, storing nothing', async () => {
@@ -57,16 +62,28 @@ describe('decompression bombs and files over the limits', () => {
     const res = await upload('bomb.docx', bomb)
     expect(res.status).toBe(400)
     expect(res.body.error).toMatchObject({ code: 'BAD_REQUEST' })
-    expect(res.body.error.message).toMatch(/word\/document\.xml expands to 200 MB; each part may expand to at most 32 MB/)
-    expect(res.body.error.details[0]).toMatchObject({ path: 'file', limit: 'zipEntryBytes', max: EXTRACTION_LIMITS.zipEntryBytes })
+    expect(res.body.error.message).toMatch(
+      /word\/document\.xml expands to 200 MB; each part may expand to at most 32 MB/,
+    )
+    expect(res.body.error.details[0]).toMatchObject({
+      path: 'file',
+      limit: 'zipEntryBytes',
+      max: EXTRACTION_LIMITS.zipEntryBytes,
+    })
     expect(await sourceCount()).toBe(before)
   })
 
   it('refuses at once a DOCX with more parts than allowed', async () => {
-    const entries = Array.from({ length: EXTRACTION_LIMITS.zipEntries + 1 }, (_, i) => ({ name: `word/part${i}.xml`, data: Buffer.from('<x/>') }))
+    const entries = Array.from({ length: EXTRACTION_LIMITS.zipEntries + 1 }, (_, i) => ({
+      name: `word/part${i}.xml`,
+      data: Buffer.from('<x/>'),
+    }))
     const res = await upload('many.docx', zip(entries))
     expect(res.status).toBe(400)
-    expect(res.body.error.details[0]).toMatchObject({ limit: 'zipEntries', max: EXTRACTION_LIMITS.zipEntries })
+    expect(res.body.error.details[0]).toMatchObject({
+      limit: 'zipEntries',
+      max: EXTRACTION_LIMITS.zipEntries,
+    })
   })
 
   it('stops inflating a DOCX part that lies about its size, and marks the file failed naming the limit', async () => {
@@ -78,7 +95,9 @@ describe('decompression bombs and files over the limits', () => {
     const source = await settled(res.body.source.id)
     expect(source).toMatchObject({ status: 'failed', content: '', contentLength: 0 })
     expect(source.error).toMatch(/word\/document\.xml expands beyond the 2,048 bytes its archive declares/)
-    const bytes = await rt.database.sql.executeSql('select file_bytes from knowledge_sources where id = $1', [source.id])
+    const bytes = await rt.database.sql.executeSql('select file_bytes from knowledge_sources where id = $1', [
+      source.id,
+    ])
     expect(bytes.rows[0].file_bytes).toBeNull()
     // The failed file is listed with its reason and can be deleted.
     expect(await sourceCount()).toBe(before + 1)
@@ -129,7 +148,10 @@ describe('decompression bombs and files over the limits', () => {
   })
 
   it('stops a CSV whose facts (headers repeated on every row) would pass the character limit', async () => {
-    const headers = Array.from({ length: 200 }, (_, i) => `Column ${i} ${'with a very long descriptive header name '.repeat(4)}`)
+    const headers = Array.from(
+      { length: 200 },
+      (_, i) => `Column ${i} ${'with a very long descriptive header name '.repeat(4)}`,
+    )
     const row = Array.from({ length: 200 }, () => 'x').join(',')
     const csv = `${headers.join(',')}\n${`${row}\n`.repeat(3000)}`
     expect(csv.length).toBeLessThan(2 * MB)
@@ -142,7 +164,10 @@ describe('decompression bombs and files over the limits', () => {
 })
 
 describe('the text worker thread', () => {
-  const task = { kind: 'extract' as const, input: { fileName: 'a.csv', bytes: new TextEncoder().encode('Dish,Price\nSoup,5\n') } }
+  const task = {
+    kind: 'extract' as const,
+    input: { fileName: 'a.csv', bytes: new TextEncoder().encode('Dish,Price\nSoup,5\n') },
+  }
 
   it('reads a file in another thread', async () => {
     const { value, threadId: workerThread } = await runTextTask(task)
@@ -154,7 +179,9 @@ describe('the text worker thread', () => {
     const err = await runTextTask(task, { timeoutMs: 1 }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(BadRequest)
     expect((err as BadRequest).message).toMatch(/reading this file took longer than/)
-    expect((err as BadRequest).details).toEqual([expect.objectContaining({ path: 'file', limit: 'extractMs', max: 1 })])
+    expect((err as BadRequest).details).toEqual([
+      expect.objectContaining({ path: 'file', limit: 'extractMs', max: 1 }),
+    ])
   })
 
   it('stops a thread over its memory budget and says which limit', async () => {
@@ -164,11 +191,27 @@ describe('the text worker thread', () => {
   })
 
   it('chunks in another thread; a training that runs over is an error, not a 400', async () => {
-    const source = { id: 's1', kind: 'text' as const, title: 'Guide', question: null, content: '# Hours\n\nOpen daily.', fields: null, mimeType: null }
-    const { value, threadId: workerThread } = await runTextTask({ kind: 'chunk', sources: [source], labels: {} })
-    expect(value).toEqual([{ heading: 'Guide › Hours', content: 'Open daily.', sourceId: 's1', question: null }])
+    const source = {
+      id: 's1',
+      kind: 'text' as const,
+      title: 'Guide',
+      question: null,
+      content: '# Hours\n\nOpen daily.',
+      fields: null,
+      mimeType: null,
+    }
+    const { value, threadId: workerThread } = await runTextTask({
+      kind: 'chunk',
+      sources: [source],
+      labels: {},
+    })
+    expect(value).toEqual([
+      { heading: 'Guide › Hours', content: 'Open daily.', sourceId: 's1', question: null },
+    ])
     expect(workerThread).not.toBe(threadId)
-    const err = await runTextTask({ kind: 'chunk', sources: [source], labels: {} }, { timeoutMs: 1 }).catch((e: unknown) => e)
+    const err = await runTextTask({ kind: 'chunk', sources: [source], labels: {} }, { timeoutMs: 1 }).catch(
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(Error)
     expect(err).not.toBeInstanceOf(BadRequest)
     expect((err as Error).message).toMatch(/splitting the knowledge into passages took longer than/)
@@ -180,7 +223,9 @@ describe('the server keeps answering', () => {
     const user = await signUp(rt)
     const org = await createOrganization(rt, user)
     const lines = Array.from({ length: 60_000 }, (_, i) =>
-      i % 50 === 0 ? `\nSection ${i / 50}\n` : `Item ${i} is a sturdy oak shelf, handmade, delivered in a week for ${i % 90} EUR.`,
+      i % 50 === 0
+        ? `\nSection ${i / 50}\n`
+        : `Item ${i} is a sturdy oak shelf, handmade, delivered in a week for ${i % 90} EUR.`,
     )
     const text = lines.join('\n')
     expect(text.length).toBeGreaterThan(4 * MB)
@@ -202,7 +247,11 @@ describe('the server keeps answering', () => {
 
     const form = new FormData()
     form.append('file', new Blob([text]), 'catalogue.txt')
-    const res = await rt.request(`${kb(org.id)}/files`, { method: 'POST', headers: { cookie: user.cookie }, body: form })
+    const res = await rt.request(`${kb(org.id)}/files`, {
+      method: 'POST',
+      headers: { cookie: user.cookie },
+      body: form,
+    })
     expect(res.status).toBe(202)
     const sourceId = ((await res.json()) as { source: { id: string } }).source.id
     const deadline = Date.now() + 120_000

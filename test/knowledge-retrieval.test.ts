@@ -30,18 +30,42 @@ const fixtures: OrgFixture[] = [
       policies: 'Reservations are held for 15 minutes. Cancellation is free up to 24 hours before.',
     },
     faqs: {
-      booking: ['Do you take reservations?', 'Yes, book a table online or by phone. Groups over 8 people pay a deposit of 10 GBP per person.'],
-      vegan: ['Do you have vegan options?', 'Yes: a vegan pizza with cashew mozzarella and three vegan pasta dishes.'],
-      delivery: ['Do you deliver?', 'We deliver within 3 miles with our own drivers. The delivery fee is 2.50 GBP, free over 30 GBP.'],
+      booking: [
+        'Do you take reservations?',
+        'Yes, book a table online or by phone. Groups over 8 people pay a deposit of 10 GBP per person.',
+      ],
+      vegan: [
+        'Do you have vegan options?',
+        'Yes: a vegan pizza with cashew mozzarella and three vegan pasta dishes.',
+      ],
+      delivery: [
+        'Do you deliver?',
+        'We deliver within 3 miles with our own drivers. The delivery fee is 2.50 GBP, free over 30 GBP.',
+      ],
       parking: ['Is there parking?', 'Free parking for customers behind the restaurant, 20 spaces.'],
-      gluten: ['Is the food gluten free friendly?', 'A gluten-free pizza base and gluten-free pasta are available for 2 GBP extra.'],
+      gluten: [
+        'Is the food gluten free friendly?',
+        'A gluten-free pizza base and gluten-free pasta are available for 2 GBP extra.',
+      ],
       dogs: ['Can I bring my dog?', 'Dogs are welcome on the terrace but not inside.'],
-      parties: ['Do you host private parties?', 'The upstairs room seats 40 guests for birthdays and private events.'],
-      payment: ['Which payment methods do you accept?', 'Cards, cash and Apple Pay. We do not accept cheques.'],
+      parties: [
+        'Do you host private parties?',
+        'The upstairs room seats 40 guests for birthdays and private events.',
+      ],
+      payment: [
+        'Which payment methods do you accept?',
+        'Cards, cash and Apple Pay. We do not accept cheques.',
+      ],
     },
     texts: {
-      menu: ['Menu highlights', '# Pizzas\n\nMargherita 9 GBP. Diavola with spicy salami 11 GBP. Quattro formaggi 12 GBP.\n\n# Desserts\n\nHomemade tiramisu 6 GBP. Panna cotta with berries 5.50 GBP.'],
-      wine: ['Wine list', 'Our cellar offers Chianti, Barolo and Prosecco. Every wine is also served by the glass from 6 GBP.'],
+      menu: [
+        'Menu highlights',
+        '# Pizzas\n\nMargherita 9 GBP. Diavola with spicy salami 11 GBP. Quattro formaggi 12 GBP.\n\n# Desserts\n\nHomemade tiramisu 6 GBP. Panna cotta with berries 5.50 GBP.',
+      ],
+      wine: [
+        'Wine list',
+        'Our cellar offers Chianti, Barolo and Prosecco. Every wine is also served by the glass from 6 GBP.',
+      ],
     },
     questions: [
       ['What time do you open on Saturday?', 'profile'],
@@ -71,17 +95,29 @@ const fixtures: OrgFixture[] = [
       policies: 'We do not take reservations: walk-ins only.',
     },
     faqs: {
-      vegan: ['Is everything vegan?', 'Yes, the whole menu is plant-based; only some smoothies contain honey.'],
+      vegan: [
+        'Is everything vegan?',
+        'Yes, the whole menu is plant-based; only some smoothies contain honey.',
+      ],
       delivery: ['Do you deliver?', 'Delivery is through Deliveroo and Uber Eats only.'],
-      parking: ['Is there parking nearby?', 'We have no private parking; the Market Square car park is 2 minutes away, 1.50 GBP per hour.'],
+      parking: [
+        'Is there parking nearby?',
+        'We have no private parking; the Market Square car park is 2 minutes away, 1.50 GBP per hour.',
+      ],
       wifi: ['Do you have wifi?', 'Free wifi; the password is printed on your receipt.'],
       catering: ['Do you do catering?', 'Office catering for 10 or more people with 48 hours notice.'],
-      gluten: ['Are there gluten-free dishes?', 'Most bowls are gluten free; ask the staff about cross-contamination.'],
+      gluten: [
+        'Are there gluten-free dishes?',
+        'Most bowls are gluten free; ask the staff about cross-contamination.',
+      ],
       loyalty: ['Do you offer a loyalty card?', 'Your tenth coffee is free with our stamp card.'],
       laptops: ['Can I bring my laptop and work?', 'Laptops are welcome on weekdays until 11:00.'],
     },
     texts: {
-      bowls: ['Smoothies and bowls', 'Buddha bowl with tofu and quinoa 9.50 GBP. Acai bowl 8 GBP. Green smoothie with spinach and mango 5.50 GBP.'],
+      bowls: [
+        'Smoothies and bowls',
+        'Buddha bowl with tofu and quinoa 9.50 GBP. Acai bowl 8 GBP. Green smoothie with spinach and mango 5.50 GBP.',
+      ],
     },
     questions: [
       ['are you open on sunday', 'profile'],
@@ -110,17 +146,32 @@ const fixtures: OrgFixture[] = [
       policies: 'Missed appointments without 24 hours notice are charged 30 GBP.',
     },
     faqs: {
-      booking: ['How do I book an appointment?', 'Book an appointment online on our website or call reception.'],
-      emergency: ['Do you treat dental emergencies?', 'Emergency slots every weekday morning for toothache and broken teeth; call before 9:00.'],
+      booking: [
+        'How do I book an appointment?',
+        'Book an appointment online on our website or call reception.',
+      ],
+      emergency: [
+        'Do you treat dental emergencies?',
+        'Emergency slots every weekday morning for toothache and broken teeth; call before 9:00.',
+      ],
       checkup: ['How much is a check-up?', 'A check-up costs 55 GBP; a hygienist cleaning costs 70 GBP.'],
       nhs: ['Do you accept NHS patients?', 'We are a private clinic and do not accept NHS patients.'],
-      parking: ['Is there parking at the clinic?', 'Two disabled parking spaces at the front; street parking on River Road.'],
+      parking: [
+        'Is there parking at the clinic?',
+        'Two disabled parking spaces at the front; street parking on River Road.',
+      ],
       whitening: ['Do you offer teeth whitening?', 'Teeth whitening starts at 250 GBP after a consultation.'],
       children: ['Do you see children?', 'Children under 12 are seen free with a paying parent.'],
-      instalments: ['Can I pay in instalments?', 'Monthly payment plans over 12 months for treatments above 500 GBP.'],
+      instalments: [
+        'Can I pay in instalments?',
+        'Monthly payment plans over 12 months for treatments above 500 GBP.',
+      ],
     },
     texts: {
-      anxious: ['Nervous patients', 'Many patients are nervous about the dentist. We offer gentle sedation and longer appointments for anxious patients.'],
+      anxious: [
+        'Nervous patients',
+        'Many patients are nervous about the dentist. We offer gentle sedation and longer appointments for anxious patients.',
+      ],
     },
     questions: [
       ['I have terrible toothache, can you see me today?', 'emergency'],
@@ -148,17 +199,38 @@ const fixtures: OrgFixture[] = [
       policies: 'Les réservations sont conservées 15 minutes.',
     },
     faqs: {
-      booking: ['Peut-on réserver une table ?', 'Oui, par téléphone au 04 72 00 00 00 ou en ligne sur notre site.'],
-      vegetarian: ['Avez-vous des plats végétariens ?', 'Oui, deux entrées et un plat végétarien chaque jour.'],
-      delivery: ['Faites-vous la livraison ?', 'Non, nous ne livrons pas, mais la vente à emporter est possible.'],
+      booking: [
+        'Peut-on réserver une table ?',
+        'Oui, par téléphone au 04 72 00 00 00 ou en ligne sur notre site.',
+      ],
+      vegetarian: [
+        'Avez-vous des plats végétariens ?',
+        'Oui, deux entrées et un plat végétarien chaque jour.',
+      ],
+      delivery: [
+        'Faites-vous la livraison ?',
+        'Non, nous ne livrons pas, mais la vente à emporter est possible.',
+      ],
       parking: ['Y a-t-il un parking ?', 'Le parking public Bellecour est à 200 mètres.'],
       dogs: ['Les chiens sont-ils acceptés ?', 'Les chiens sont acceptés en terrasse.'],
-      lunch: ['Quel est le prix du menu du midi ?', 'Le menu du midi (entrée, plat, dessert) coûte 19 euros.'],
-      vouchers: ['Acceptez-vous les tickets restaurant ?', 'Oui, les tickets restaurant et les cartes bancaires.'],
-      events: ['Organisez-vous des soirées privées ?', 'La salle du haut peut accueillir 30 personnes pour vos événements.'],
+      lunch: [
+        'Quel est le prix du menu du midi ?',
+        'Le menu du midi (entrée, plat, dessert) coûte 19 euros.',
+      ],
+      vouchers: [
+        'Acceptez-vous les tickets restaurant ?',
+        'Oui, les tickets restaurant et les cartes bancaires.',
+      ],
+      events: [
+        'Organisez-vous des soirées privées ?',
+        'La salle du haut peut accueillir 30 personnes pour vos événements.',
+      ],
     },
     texts: {
-      desserts: ['Carte des desserts', 'Tarte Tatin maison 8 euros. Crème brûlée à la vanille 7 euros. Mousse au chocolat 6 euros.'],
+      desserts: [
+        'Carte des desserts',
+        'Tarte Tatin maison 8 euros. Crème brûlée à la vanille 7 euros. Mousse au chocolat 6 euros.',
+      ],
     },
     questions: [
       ['Est-ce que vous êtes ouverts le dimanche ?', 'profile'],
@@ -184,12 +256,21 @@ beforeAll(async () => {
   rt = await startTestRuntime()
   owner = await signUp(rt)
   for (const fixture of fixtures) {
-    const org = await createOrganization(rt, owner, { name: fixture.name, ai: { tone: 'friendly', language: fixture.language } })
+    const org = await createOrganization(rt, owner, {
+      name: fixture.name,
+      ai: { tone: 'friendly', language: fixture.language },
+    })
     const sourceIds = new Map<string, string>()
     const kb = `/api/organizations/${org.id}/knowledge`
-    sourceIds.set('profile', (await api(rt, owner, 'PUT', `${kb}/profile`, { fields: fixture.profile })).body.source.id)
+    sourceIds.set(
+      'profile',
+      (await api(rt, owner, 'PUT', `${kb}/profile`, { fields: fixture.profile })).body.source.id,
+    )
     for (const [key, [question, content]] of Object.entries(fixture.faqs)) {
-      sourceIds.set(key, (await api(rt, owner, 'POST', kb, { kind: 'faq', question, content })).body.source.id)
+      sourceIds.set(
+        key,
+        (await api(rt, owner, 'POST', kb, { kind: 'faq', question, content })).body.source.id,
+      )
     }
     for (const [key, [title, content]] of Object.entries(fixture.texts)) {
       sourceIds.set(key, (await api(rt, owner, 'POST', kb, { kind: 'text', title, content })).body.source.id)
@@ -199,7 +280,10 @@ beforeAll(async () => {
   }
   for (const org of orgs) {
     const deadline = Date.now() + 30_000
-    while ((await api(rt, owner, 'GET', `/api/organizations/${org.id}/knowledge`)).body.training.status !== 'trained') {
+    while (
+      (await api(rt, owner, 'GET', `/api/organizations/${org.id}/knowledge`)).body.training.status !==
+      'trained'
+    ) {
       if (Date.now() > deadline) throw new Error(`${org.fixture.name} did not train`)
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -211,7 +295,9 @@ afterAll(async () => {
 })
 
 async function generationOf(orgId: string) {
-  const r = await rt.database.sql.executeSql('select knowledge_generation from organizations where id = $1', [orgId])
+  const r = await rt.database.sql.executeSql('select knowledge_generation from organizations where id = $1', [
+    orgId,
+  ])
   return Number(r.rows[0].knowledge_generation)
 }
 
@@ -235,11 +321,20 @@ describe('retrieval test set', () => {
       const generation = await generationOf(org.id)
       for (const [question, key] of org.fixture.questions) {
         total++
-        const passages = await retrievePassages(rt.services, { organizationId: org.id, generation, message: question, limit: 3 })
+        const passages = await retrievePassages(rt.services, {
+          organizationId: org.id,
+          generation,
+          message: question,
+          limit: 3,
+        })
         // Never another organization's knowledge, whatever the ranking.
-        for (const p of passages) expect(own.has(p.sourceId), `${org.fixture.name}: "${question}" got a foreign passage`).toBe(true)
+        for (const p of passages)
+          expect(own.has(p.sourceId), `${org.fixture.name}: "${question}" got a foreign passage`).toBe(true)
         if (passages.some((p) => p.sourceId === org.sourceIds.get(key))) hits++
-        else misses.push(`${org.fixture.name}: "${question}" → wanted ${key}, got ${passages.map((p) => p.title).join(' | ') || 'nothing'}`)
+        else
+          misses.push(
+            `${org.fixture.name}: "${question}" → wanted ${key}, got ${passages.map((p) => p.title).join(' | ') || 'nothing'}`,
+          )
       }
     }
     expect(total).toBeGreaterThanOrEqual(30)
@@ -254,7 +349,11 @@ describe('retrieval test set', () => {
       const generation = await generationOf(org.id)
       for (const [key, [question]] of Object.entries(org.fixture.faqs)) {
         faqQuestions++
-        const [top] = await retrievePassages(rt.services, { organizationId: org.id, generation, message: question })
+        const [top] = await retrievePassages(rt.services, {
+          organizationId: org.id,
+          generation,
+          message: question,
+        })
         if (top?.sourceId === org.sourceIds.get(key)) first++
       }
     }
@@ -276,23 +375,44 @@ describe('retrieval test set', () => {
   it('answers from a generation trained before term statistics were kept, and records them', async () => {
     // Another owner: an account owns at most five organizations.
     const other = await signUp(rt)
-    const org = await createOrganization(rt, other, { name: 'Older generation', ai: { tone: 'friendly', language: 'en' } })
+    const org = await createOrganization(rt, other, {
+      name: 'Older generation',
+      ai: { tone: 'friendly', language: 'en' },
+    })
     const kb = `/api/organizations/${org.id}/knowledge`
-    const faq = (await api(rt, other, 'POST', kb, { kind: 'faq', question: 'Do you repair bicycles?', content: 'Yes, any bicycle, in two days.' })).body.source
-    await api(rt, other, 'POST', kb, { kind: 'faq', question: 'Do you sell helmets?', content: 'Helmets from 30 GBP.' })
+    const faq = (
+      await api(rt, other, 'POST', kb, {
+        kind: 'faq',
+        question: 'Do you repair bicycles?',
+        content: 'Yes, any bicycle, in two days.',
+      })
+    ).body.source
+    await api(rt, other, 'POST', kb, {
+      kind: 'faq',
+      question: 'Do you sell helmets?',
+      content: 'Helmets from 30 GBP.',
+    })
     await api(rt, other, 'POST', `/api/organizations/${org.id}/train`)
     const deadline = Date.now() + 30_000
     while ((await api(rt, other, 'GET', kb)).body.training.status !== 'trained') {
       if (Date.now() > deadline) throw new Error('did not train')
       await new Promise((r) => setTimeout(r, 100))
     }
-    const terms = () => rt.database.sql.executeSql('select lexeme, df from knowledge_terms where organization_id = $1 order by lexeme', [org.id])
+    const terms = () =>
+      rt.database.sql.executeSql(
+        'select lexeme, df from knowledge_terms where organization_id = $1 order by lexeme',
+        [org.id],
+      )
     const recorded = (await terms()).rows
     expect(recorded).toContainEqual({ lexeme: 'bicycl', df: 1 })
     // As after an upgrade: the live generation has passages but no statistics yet.
     await rt.database.sql.executeSql('delete from knowledge_terms where organization_id = $1', [org.id])
     const generation = await generationOf(org.id)
-    const [top] = await retrievePassages(rt.services, { organizationId: org.id, generation, message: 'can you fix my bicycle?' })
+    const [top] = await retrievePassages(rt.services, {
+      organizationId: org.id,
+      generation,
+      message: 'can you fix my bicycle?',
+    })
     expect(top?.sourceId).toBe(faq.id)
     expect((await terms()).rows).toEqual(recorded)
   })
@@ -303,11 +423,18 @@ describe('retrieval test set', () => {
     const colours = ['red', 'blue', 'green', 'oak', 'walnut', 'white', 'black', 'grey', 'teal', 'amber']
     const item = (i: number) => `${colours[i % 10]} ${words[Math.floor(i / 10) % 10]} model ${i}`
     // Rows long enough that each becomes its own passage: 10,000 chunks.
-    const blurb = 'Handmade in our workshop from certified materials, delivered flat-packed with tools and instructions. '.repeat(6)
+    const blurb =
+      'Handmade in our workshop from certified materials, delivered flat-packed with tools and instructions. '.repeat(
+        6,
+      )
     const rows = Array.from({ length: 10_000 }, (_, i) => `${item(i)},${(i % 500) + 10},${i % 7},"${blurb}"`)
     const form = new FormData()
     form.append('file', new Blob([`Item,Price,Stock,Description\n${rows.join('\n')}`]), 'catalogue.csv')
-    const up = await rt.request(`/api/organizations/${big.id}/knowledge/files`, { method: 'POST', headers: { cookie: owner.cookie }, body: form })
+    const up = await rt.request(`/api/organizations/${big.id}/knowledge/files`, {
+      method: 'POST',
+      headers: { cookie: owner.cookie },
+      body: form,
+    })
     expect(up.status).toBe(202)
     const deadline = Date.now() + 90_000
     // The file's text is read by a job; training takes it once it is ready.
@@ -315,16 +442,23 @@ describe('retrieval test set', () => {
       const { sources } = (await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body
       const file = sources.find((s: { kind: string }) => s.kind === 'file')
       if (file?.status === 'ready') break
-      if (file?.status === 'failed' || Date.now() > deadline) throw new Error(`catalogue not read: ${file?.status}`)
+      if (file?.status === 'failed' || Date.now() > deadline)
+        throw new Error(`catalogue not read: ${file?.status}`)
       await new Promise((r) => setTimeout(r, 200))
     }
     await api(rt, owner, 'POST', `/api/organizations/${big.id}/train`)
-    while ((await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body.training.status !== 'trained') {
+    while (
+      (await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body.training.status !==
+      'trained'
+    ) {
       if (Date.now() > deadline) throw new Error('big catalogue did not train')
       await new Promise((r) => setTimeout(r, 200))
     }
     const generation = await generationOf(big.id)
-    const count = await rt.database.sql.executeSql('select count(*)::int as n from knowledge_chunks where organization_id = $1', [big.id])
+    const count = await rt.database.sql.executeSql(
+      'select count(*)::int as n from knowledge_chunks where organization_id = $1',
+      [big.id],
+    )
     expect(count.rows[0].n).toBeGreaterThanOrEqual(10_000)
     const started = performance.now()
     const runs = 20
@@ -341,10 +475,16 @@ describe('retrieval test set', () => {
     // Again, with this generation's word statistics cached as they are in a running process.
     const warmStart = performance.now()
     for (let i = 0; i < runs; i++) {
-      await retrievePassages(rt.services, { organizationId: big.id, generation, message: `how much is the ${item(i * 497 + 3)}?` })
+      await retrievePassages(rt.services, {
+        organizationId: big.id,
+        generation,
+        message: `how much is the ${item(i * 497 + 3)}?`,
+      })
     }
     const warm = (performance.now() - warmStart) / runs
-    console.info(`retrieval over 10,000 chunks: ${perQuery.toFixed(1)} ms per query (${warm.toFixed(1)} ms warm)`)
+    console.info(
+      `retrieval over 10,000 chunks: ${perQuery.toFixed(1)} ms per query (${warm.toFixed(1)} ms warm)`,
+    )
     expect(found).toBeGreaterThanOrEqual(runs * 0.9)
     // Timing is reported, not asserted (machines differ); see the README's performance section.
   }, 150_000)

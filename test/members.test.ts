@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, api, createOrganization, lastMailTo, signUp, verifyEmail } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 
@@ -19,9 +19,18 @@ describe('members API', () => {
     const agent = await signUp(rt, { name: 'Agnes Agent' })
     const org = await createOrganization(rt, owner, { name: 'Invite Bakery' })
 
-    const invited = await api(rt, owner, 'POST', membersPath(org.id), { email: agent.email.toUpperCase(), role: 'agent' })
+    const invited = await api(rt, owner, 'POST', membersPath(org.id), {
+      email: agent.email.toUpperCase(),
+      role: 'agent',
+    })
     expect(invited.status).toBe(201)
-    expect(invited.body.invitation).toMatchObject({ email: agent.email, role: 'agent', status: 'pending', expired: false, invitedBy: 'Olive Owner' })
+    expect(invited.body.invitation).toMatchObject({
+      email: agent.email,
+      role: 'agent',
+      status: 'pending',
+      expired: false,
+      invitedBy: 'Olive Owner',
+    })
     const days = (Date.parse(invited.body.invitation.expiresAt) - Date.now()) / 86_400_000
     expect(days).toBeGreaterThan(6.9)
     expect(days).toBeLessThanOrEqual(7)
@@ -38,21 +47,33 @@ describe('members API', () => {
     const early = await api(rt, agent, 'GET', '/api/me/invitations')
     expect(early.status).toBe(403)
     expect(early.body.error.message).toMatch(/Verify your email/)
-    expect((await api(rt, agent, 'POST', `/api/me/invitations/${invited.body.invitation.id}/accept`)).status).toBe(403)
+    expect(
+      (await api(rt, agent, 'POST', `/api/me/invitations/${invited.body.invitation.id}/accept`)).status,
+    ).toBe(403)
 
     await verifyEmail(rt, agent)
     const mine = await api(rt, agent, 'GET', '/api/me/invitations')
     expect(mine.status).toBe(200)
     expect(mine.body.invitations).toEqual([
-      expect.objectContaining({ id: invited.body.invitation.id, organizationId: org.id, organizationName: 'Invite Bakery', role: 'agent', invitedBy: 'Olive Owner' }),
+      expect.objectContaining({
+        id: invited.body.invitation.id,
+        organizationId: org.id,
+        organizationName: 'Invite Bakery',
+        role: 'agent',
+        invitedBy: 'Olive Owner',
+      }),
     ])
     const accepted = await api(rt, agent, 'POST', `/api/me/invitations/${invited.body.invitation.id}/accept`)
     expect(accepted.status).toBe(200)
     expect(accepted.body.membership).toEqual({ organizationId: org.id, role: 'agent' })
     // Answered once: again is a conflict, and it is no longer listed anywhere.
-    expect((await api(rt, agent, 'POST', `/api/me/invitations/${invited.body.invitation.id}/accept`)).status).toBe(409)
+    expect(
+      (await api(rt, agent, 'POST', `/api/me/invitations/${invited.body.invitation.id}/accept`)).status,
+    ).toBe(409)
     expect((await api(rt, agent, 'GET', '/api/me/invitations')).body.invitations).toEqual([])
-    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}/invitations`)).body.invitations).toEqual([])
+    expect(
+      (await api(rt, owner, 'GET', `/api/organizations/${org.id}/invitations`)).body.invitations,
+    ).toEqual([])
 
     const list = await api(rt, agent, 'GET', membersPath(org.id))
     expect(list.status).toBe(200)
@@ -77,12 +98,21 @@ describe('members API', () => {
     const owner = await signUp(rt)
     const other = await signUp(rt)
     const org = await createOrganization(rt, owner)
-    const badRole = await api(rt, owner, 'POST', membersPath(org.id), { email: other.email, role: 'superuser' })
+    const badRole = await api(rt, owner, 'POST', membersPath(org.id), {
+      email: other.email,
+      role: 'superuser',
+    })
     expect(badRole.status).toBe(400)
     expect(badRole.body.error.details[0].path).toBe('role')
-    const badEmail = await api(rt, owner, 'POST', membersPath(org.id), { email: 'not-an-email', role: 'agent' })
+    const badEmail = await api(rt, owner, 'POST', membersPath(org.id), {
+      email: 'not-an-email',
+      role: 'agent',
+    })
     expect(badEmail.status).toBe(400)
-    expect((await api(rt, owner, 'POST', membersPath(org.id), { email: other.email, role: 'agent', extra: 1 })).status).toBe(400)
+    expect(
+      (await api(rt, owner, 'POST', membersPath(org.id), { email: other.email, role: 'agent', extra: 1 }))
+        .status,
+    ).toBe(400)
 
     // No enumeration: an address nobody signed up with gets the same answer, field for field.
     const unknownEmail = `nobody-${Date.now()}@example.test`
@@ -122,7 +152,8 @@ describe('members API', () => {
     await verifyEmail(rt, invitee)
     const org = await createOrganization(rt, owner)
     const invite = async (role = 'agent') =>
-      (await api(rt, owner, 'POST', membersPath(org.id), { email: invitee.email, role })).body.invitation.id as string
+      (await api(rt, owner, 'POST', membersPath(org.id), { email: invitee.email, role })).body.invitation
+        .id as string
 
     const declined = await invite()
     expect((await api(rt, invitee, 'POST', `/api/me/invitations/${declined}/decline`)).status).toBe(200)
@@ -131,15 +162,21 @@ describe('members API', () => {
 
     const revoked = await invite()
     expect(revoked).not.toBe(declined)
-    expect((await api(rt, owner, 'DELETE', `/api/organizations/${org.id}/invitations/${revoked}`)).status).toBe(200)
-    expect((await api(rt, owner, 'DELETE', `/api/organizations/${org.id}/invitations/${revoked}`)).status).toBe(404)
+    expect(
+      (await api(rt, owner, 'DELETE', `/api/organizations/${org.id}/invitations/${revoked}`)).status,
+    ).toBe(200)
+    expect(
+      (await api(rt, owner, 'DELETE', `/api/organizations/${org.id}/invitations/${revoked}`)).status,
+    ).toBe(404)
     expect((await api(rt, invitee, 'GET', '/api/me/invitations')).body.invitations).toEqual([])
     const late = await api(rt, invitee, 'POST', `/api/me/invitations/${revoked}/accept`)
     expect(late.status).toBe(409)
     expect(late.body.error.message).toMatch(/revoked/)
 
     const expiring = await invite()
-    await rt.services.db.execute(sql`update invitations set expires_at = now() - interval '1 minute' where id = ${expiring}`)
+    await rt.services.db.execute(
+      sql`update invitations set expires_at = now() - interval '1 minute' where id = ${expiring}`,
+    )
     expect((await api(rt, invitee, 'GET', '/api/me/invitations')).body.invitations).toEqual([])
     const listed = await api(rt, owner, 'GET', `/api/organizations/${org.id}/invitations`)
     expect(listed.body.invitations).toEqual([expect.objectContaining({ id: expiring, expired: true })])
@@ -158,7 +195,8 @@ describe('members API', () => {
     const someoneElse = await signUp(rt)
     await verifyEmail(rt, someoneElse)
     const org = await createOrganization(rt, owner)
-    const id = (await api(rt, owner, 'POST', membersPath(org.id), { email: invitee.email, role: 'admin' })).body.invitation.id
+    const id = (await api(rt, owner, 'POST', membersPath(org.id), { email: invitee.email, role: 'admin' }))
+      .body.invitation.id
     // Another verified account cannot see, accept or decline it.
     expect((await api(rt, someoneElse, 'GET', '/api/me/invitations')).body.invitations).toEqual([])
     expect((await api(rt, someoneElse, 'POST', `/api/me/invitations/${id}/accept`)).status).toBe(404)
@@ -169,13 +207,21 @@ describe('members API', () => {
     // Another organization's owner cannot list or revoke it.
     const otherOrg = await createOrganization(rt, someoneElse)
     expect((await api(rt, someoneElse, 'GET', `/api/organizations/${org.id}/invitations`)).status).toBe(404)
-    expect((await api(rt, someoneElse, 'DELETE', `/api/organizations/${org.id}/invitations/${id}`)).status).toBe(404)
-    expect((await api(rt, someoneElse, 'DELETE', `/api/organizations/${otherOrg.id}/invitations/${id}`)).status).toBe(404)
+    expect(
+      (await api(rt, someoneElse, 'DELETE', `/api/organizations/${org.id}/invitations/${id}`)).status,
+    ).toBe(404)
+    expect(
+      (await api(rt, someoneElse, 'DELETE', `/api/organizations/${otherOrg.id}/invitations/${id}`)).status,
+    ).toBe(404)
     expect((await api(rt, undefined, 'GET', `/api/organizations/${org.id}/invitations`)).status).toBe(401)
-    expect((await api(rt, undefined, 'DELETE', `/api/organizations/${org.id}/invitations/${id}`)).status).toBe(401)
+    expect(
+      (await api(rt, undefined, 'DELETE', `/api/organizations/${org.id}/invitations/${id}`)).status,
+    ).toBe(401)
     // Still open for the addressee.
     await verifyEmail(rt, invitee)
-    expect((await api(rt, invitee, 'POST', `/api/me/invitations/${id}/accept`)).body.membership.role).toBe('admin')
+    expect((await api(rt, invitee, 'POST', `/api/me/invitations/${id}/accept`)).body.membership.role).toBe(
+      'admin',
+    )
   })
 
   it('always keeps one owner', async () => {
@@ -188,8 +234,12 @@ describe('members API', () => {
     // With a second owner, the first may step down.
     const second = await signUp(rt)
     await addMember(rt, owner, org.id, second, 'owner')
-    expect((await api(rt, owner, 'PATCH', `${membersPath(org.id)}/${owner.id}`, { role: 'admin' })).status).toBe(200)
-    expect((await api(rt, second, 'PATCH', `${membersPath(org.id)}/${second.id}`, { role: 'viewer' })).status).toBe(409)
+    expect(
+      (await api(rt, owner, 'PATCH', `${membersPath(org.id)}/${owner.id}`, { role: 'admin' })).status,
+    ).toBe(200)
+    expect(
+      (await api(rt, second, 'PATCH', `${membersPath(org.id)}/${second.id}`, { role: 'viewer' })).status,
+    ).toBe(409)
   })
 
   it('lets an admin manage members except owners', async () => {
@@ -198,14 +248,32 @@ describe('members API', () => {
     const newcomer = await signUp(rt)
     const org = await createOrganization(rt, owner)
     await addMember(rt, owner, org.id, admin, 'admin')
-    expect((await api(rt, admin, 'POST', membersPath(org.id), { email: newcomer.email, role: 'owner' })).status).toBe(403)
+    expect(
+      (await api(rt, admin, 'POST', membersPath(org.id), { email: newcomer.email, role: 'owner' })).status,
+    ).toBe(403)
     // An owner invitation is the owner's to withdraw.
-    const ownerInvite = await api(rt, owner, 'POST', membersPath(org.id), { email: `future-owner-${Date.now()}@example.test`, role: 'owner' })
-    expect((await api(rt, admin, 'DELETE', `/api/organizations/${org.id}/invitations/${ownerInvite.body.invitation.id}`)).status).toBe(403)
+    const ownerInvite = await api(rt, owner, 'POST', membersPath(org.id), {
+      email: `future-owner-${Date.now()}@example.test`,
+      role: 'owner',
+    })
+    expect(
+      (
+        await api(
+          rt,
+          admin,
+          'DELETE',
+          `/api/organizations/${org.id}/invitations/${ownerInvite.body.invitation.id}`,
+        )
+      ).status,
+    ).toBe(403)
     expect((await api(rt, admin, 'GET', `/api/organizations/${org.id}/invitations`)).status).toBe(200)
     await addMember(rt, admin, org.id, newcomer, 'agent')
-    expect((await api(rt, admin, 'PATCH', `${membersPath(org.id)}/${newcomer.id}`, { role: 'viewer' })).status).toBe(200)
-    expect((await api(rt, admin, 'PATCH', `${membersPath(org.id)}/${owner.id}`, { role: 'viewer' })).status).toBe(403)
+    expect(
+      (await api(rt, admin, 'PATCH', `${membersPath(org.id)}/${newcomer.id}`, { role: 'viewer' })).status,
+    ).toBe(200)
+    expect(
+      (await api(rt, admin, 'PATCH', `${membersPath(org.id)}/${owner.id}`, { role: 'viewer' })).status,
+    ).toBe(403)
     expect((await api(rt, admin, 'DELETE', `${membersPath(org.id)}/${owner.id}`)).status).toBe(403)
   })
 
@@ -216,16 +284,39 @@ describe('members API', () => {
     const org = await createOrganization(rt, owner)
     await addMember(rt, owner, org.id, viewer, 'viewer')
     expect((await api(rt, undefined, 'GET', membersPath(org.id))).status).toBe(401)
-    expect((await api(rt, undefined, 'POST', membersPath(org.id), { email: stranger.email, role: 'agent' })).status).toBe(401)
+    expect(
+      (await api(rt, undefined, 'POST', membersPath(org.id), { email: stranger.email, role: 'agent' }))
+        .status,
+    ).toBe(401)
     expect((await api(rt, stranger, 'GET', membersPath(org.id))).status).toBe(404)
-    expect((await api(rt, stranger, 'POST', membersPath(org.id), { email: stranger.email, role: 'owner' })).status).toBe(404)
+    expect(
+      (await api(rt, stranger, 'POST', membersPath(org.id), { email: stranger.email, role: 'owner' })).status,
+    ).toBe(404)
     expect((await api(rt, stranger, 'DELETE', `${membersPath(org.id)}/${viewer.id}`)).status).toBe(404)
-    expect((await api(rt, viewer, 'POST', membersPath(org.id), { email: stranger.email, role: 'agent' })).status).toBe(403)
-    expect((await api(rt, viewer, 'PATCH', `${membersPath(org.id)}/${viewer.id}`, { role: 'owner' })).status).toBe(403)
+    expect(
+      (await api(rt, viewer, 'POST', membersPath(org.id), { email: stranger.email, role: 'agent' })).status,
+    ).toBe(403)
+    expect(
+      (await api(rt, viewer, 'PATCH', `${membersPath(org.id)}/${viewer.id}`, { role: 'owner' })).status,
+    ).toBe(403)
     expect((await api(rt, viewer, 'GET', `/api/organizations/${org.id}/invitations`)).status).toBe(403)
-    const pending = await api(rt, owner, 'POST', membersPath(org.id), { email: stranger.email, role: 'agent' })
-    expect((await api(rt, viewer, 'DELETE', `/api/organizations/${org.id}/invitations/${pending.body.invitation.id}`)).status).toBe(403)
-    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}/invitations`)).body.invitations).toHaveLength(1)
+    const pending = await api(rt, owner, 'POST', membersPath(org.id), {
+      email: stranger.email,
+      role: 'agent',
+    })
+    expect(
+      (
+        await api(
+          rt,
+          viewer,
+          'DELETE',
+          `/api/organizations/${org.id}/invitations/${pending.body.invitation.id}`,
+        )
+      ).status,
+    ).toBe(403)
+    expect(
+      (await api(rt, owner, 'GET', `/api/organizations/${org.id}/invitations`)).body.invitations,
+    ).toHaveLength(1)
     // A member may always leave.
     expect((await api(rt, viewer, 'DELETE', `${membersPath(org.id)}/${viewer.id}`)).status).toBe(200)
   })

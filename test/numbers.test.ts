@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { addMember, api, createOrganization, setPlan, signUp, verifyEmail } from './support/factories.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 
@@ -26,9 +26,15 @@ afterAll(async () => {
   await fake?.close()
 })
 
-const purchases = () => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/IncomingPhoneNumbers.json'))
+const purchases = () =>
+  fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/IncomingPhoneNumbers.json'))
 const firstAvailable = async (user: Awaited<ReturnType<typeof signUp>>, country = 'US', skip = 0) => {
-  const res = await api(rt, user, 'GET', `/api/organizations/search-numbers?country=${country}&type=local&limit=20`)
+  const res = await api(
+    rt,
+    user,
+    'GET',
+    `/api/organizations/search-numbers?country=${country}&type=local&limit=20`,
+  )
   expect(res.status).toBe(200)
   return res.body.numbers[skip].phoneNumber as string
 }
@@ -45,7 +51,12 @@ const activeNumber = async (user: Awaited<ReturnType<typeof signUp>>, orgId: str
 describe('search', () => {
   it('filters by country, type, digits and limit, asking Twilio exactly that', async () => {
     const user = await signUp(rt)
-    const res = await api(rt, user, 'GET', '/api/organizations/search-numbers?country=us&type=local&contains=415&limit=3')
+    const res = await api(
+      rt,
+      user,
+      'GET',
+      '/api/organizations/search-numbers?country=us&type=local&contains=415&limit=3',
+    )
     expect(res.status).toBe(200)
     expect(res.body.numbers.length).toBeGreaterThan(0)
     expect(res.body.numbers.length).toBeLessThanOrEqual(3)
@@ -58,17 +69,32 @@ describe('search', () => {
     expect(seen.path).toBe(`/2010-04-01/Accounts/${fake.accountSid}/AvailablePhoneNumbers/US/Local.json`)
     expect(seen.query.Contains).toBe('415')
     expect(seen.query.PageSize).toBe('3')
-    expect(seen.headers.authorization).toBe(`Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`)
+    expect(seen.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString('base64')}`,
+    )
 
-    const tollFree = await api(rt, user, 'GET', '/api/organizations/search-numbers?country=US&type=tollFree&limit=2')
+    const tollFree = await api(
+      rt,
+      user,
+      'GET',
+      '/api/organizations/search-numbers?country=US&type=tollFree&limit=2',
+    )
     expect(tollFree.status).toBe(200)
-    expect(fake.requests.findLast((r) => r.path.includes('/AvailablePhoneNumbers/'))!.path).toMatch(/\/US\/TollFree\.json$/)
+    expect(fake.requests.findLast((r) => r.path.includes('/AvailablePhoneNumbers/'))!.path).toMatch(
+      /\/US\/TollFree\.json$/,
+    )
   })
 
   it('refuses bad filters with field errors and anonymous callers', async () => {
     const user = await signUp(rt)
     const before = fake.requests.length
-    for (const q of ['country=USA', 'country=US&type=landline', 'country=US&contains=abc', 'country=US&limit=500', 'country=US&color=red']) {
+    for (const q of [
+      'country=USA',
+      'country=US&type=landline',
+      'country=US&contains=abc',
+      'country=US&limit=500',
+      'country=US&color=red',
+    ]) {
       const res = await api(rt, user, 'GET', `/api/organizations/search-numbers?${q}`)
       expect(res.status, q).toBe(400)
       expect(res.body.error.code).toBe('BAD_REQUEST')
@@ -138,23 +164,43 @@ describe('provisioning', () => {
     const owner = await signUp(rt)
     const org = await createOrganization(rt, owner)
     const phoneNumber = await firstAvailable(owner, 'US', 5)
-    const numbersOf = async () => (await api(rt, owner, 'GET', `/api/organizations/${org.id}/numbers`)).body.numbers
+    const numbersOf = async () =>
+      (await api(rt, owner, 'GET', `/api/organizations/${org.id}/numbers`)).body.numbers
     // Twilio refusing the purchase (taken, invalid) leaves no row behind, however often it happens.
     for (const refusal of [
-      { status: 400, body: { code: 21422, message: 'PhoneNumber is not available' }, api: 409, message: /no longer available/ },
-      { status: 400, body: { code: 21421, message: 'PhoneNumber is invalid' }, api: 400, message: /refused the request/ },
+      {
+        status: 400,
+        body: { code: 21422, message: 'PhoneNumber is not available' },
+        api: 409,
+        message: /no longer available/,
+      },
+      {
+        status: 400,
+        body: { code: 21421, message: 'PhoneNumber is invalid' },
+        api: 400,
+        message: /refused the request/,
+      },
     ]) {
-      fake.failNext({ method: 'POST', pathIncludes: '/IncomingPhoneNumbers.json' }, { status: refusal.status, body: refusal.body })
-      const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber })
+      fake.failNext(
+        { method: 'POST', pathIncludes: '/IncomingPhoneNumbers.json' },
+        { status: refusal.status, body: refusal.body },
+      )
+      const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+        phoneNumber,
+      })
       expect(res.status).toBe(refusal.api)
       expect(res.body.error.message).toMatch(refusal.message)
     }
     expect(await numbersOf()).toEqual([])
-    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).body.organization.numberStatus).toBe('none')
+    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).body.organization.numberStatus).toBe(
+      'none',
+    )
 
     // Twilio down: the outcome is unknown, so the attempt is kept as failed with the reason.
     fake.failNext({ method: 'POST', pathIncludes: '/IncomingPhoneNumbers.json' }, { status: 500 })
-    const down = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber })
+    const down = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+      phoneNumber,
+    })
     expect(down.status).toBe(502)
     expect(down.headers.get('retry-after')).toBeTruthy()
     const list = await numbersOf()
@@ -165,7 +211,9 @@ describe('provisioning', () => {
     const ok = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber })
     expect(ok.status).toBe(202)
 
-    const bad = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: '12345' })
+    const bad = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+      phoneNumber: '12345',
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.error.details[0].path).toBe('phoneNumber')
   })
@@ -176,7 +224,9 @@ describe('provisioning', () => {
     const phoneNumber = await firstAvailable(owner, 'FR')
     fake.state.senderOutcome = 'offline'
     try {
-      const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber })
+      const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+        phoneNumber,
+      })
       expect(res.status).toBe(202)
       const settled = await activeNumber(owner, org.id)
       expect(settled.status).toBe('failed')
@@ -203,7 +253,9 @@ describe('provisioning', () => {
     expect(res.body.number.status).toBe('released')
     expect(res.body.number.releasedAt).toBeTruthy()
     expect([...fake.state.numbers.values()].some((n) => n.phone_number === phoneNumber)).toBe(false)
-    expect(fake.requests.some((r) => r.method === 'DELETE' && r.path.startsWith('/v2/Channels/Senders/'))).toBe(true)
+    expect(
+      fake.requests.some((r) => r.method === 'DELETE' && r.path.startsWith('/v2/Channels/Senders/')),
+    ).toBe(true)
     const view = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
     expect(view.body.organization.whatsappNumber).toBeNull()
     expect((await api(rt, owner, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(404)
@@ -212,18 +264,36 @@ describe('provisioning', () => {
   it('holds plan limits: one number on starter, five on enterprise', async () => {
     const owner = await signUp(rt)
     const org = await createOrganization(rt, owner)
-    const search = await api(rt, owner, 'GET', '/api/organizations/search-numbers?country=IN&type=mobile&limit=10')
+    const search = await api(
+      rt,
+      owner,
+      'GET',
+      '/api/organizations/search-numbers?country=IN&type=mobile&limit=10',
+    )
     const numbers: string[] = search.body.numbers.map((n: { phoneNumber: string }) => n.phoneNumber)
-    expect((await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: numbers[0] })).status).toBe(202)
-    const second = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: numbers[1] })
+    expect(
+      (
+        await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+          phoneNumber: numbers[0],
+        })
+      ).status,
+    ).toBe(202)
+    const second = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+      phoneNumber: numbers[1],
+    })
     expect(second.status).toBe(409)
     expect(second.body.error.message).toMatch(/starter plan holds 1 number/)
 
     await setPlan(rt, org.id, 'enterprise')
     for (const n of numbers.slice(1, 5)) {
-      expect((await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: n })).status).toBe(202)
+      expect(
+        (await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: n }))
+          .status,
+      ).toBe(202)
     }
-    const sixth = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: numbers[5] })
+    const sixth = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+      phoneNumber: numbers[5],
+    })
     expect(sixth.status).toBe(409)
   })
 
@@ -249,15 +319,27 @@ describe('security and the operator view', () => {
     await addMember(rt, owner, org.id, agent, 'agent')
     const body = { phoneNumber: '+14155550199' }
     const before = purchases().length
-    expect((await api(rt, undefined, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status).toBe(401)
-    expect((await api(rt, undefined, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(401)
+    expect(
+      (await api(rt, undefined, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status,
+    ).toBe(401)
+    expect((await api(rt, undefined, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(
+      401,
+    )
     expect((await api(rt, undefined, 'GET', `/api/organizations/${org.id}/numbers`)).status).toBe(401)
-    expect((await api(rt, stranger, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status).toBe(404)
+    expect(
+      (await api(rt, stranger, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status,
+    ).toBe(404)
     expect((await api(rt, stranger, 'GET', `/api/organizations/${org.id}/numbers`)).status).toBe(404)
-    expect((await api(rt, stranger, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(404)
+    expect((await api(rt, stranger, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(
+      404,
+    )
     for (const member of [viewer, agent]) {
-      expect((await api(rt, member, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status).toBe(403)
-      expect((await api(rt, member, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(403)
+      expect(
+        (await api(rt, member, 'POST', `/api/organizations/${org.id}/provision-number`, body)).status,
+      ).toBe(403)
+      expect((await api(rt, member, 'DELETE', `/api/organizations/${org.id}/provision-number`)).status).toBe(
+        403,
+      )
       expect((await api(rt, member, 'GET', `/api/organizations/${org.id}/numbers`)).status).toBe(200)
     }
     expect(purchases().length).toBe(before)

@@ -51,9 +51,15 @@ describe('organizations API', () => {
     expect(list.status).toBe(200)
     expect(list.body.organizations.map((o: { id: string }) => o.id)).toEqual([org.id])
 
-    const patched = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, { welcomeMessage: 'Welcome!' })
+    const patched = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, {
+      welcomeMessage: 'Welcome!',
+    })
     expect(patched.status).toBe(200)
-    expect(patched.body.organization).toMatchObject({ planType: 'starter', monthlyMessageLimit: 500, welcomeMessage: 'Welcome!' })
+    expect(patched.body.organization).toMatchObject({
+      planType: 'starter',
+      monthlyMessageLimit: 500,
+      welcomeMessage: 'Welcome!',
+    })
 
     const got = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
     expect(got.body.organization.welcomeMessage).toBe('Welcome!')
@@ -64,13 +70,22 @@ describe('organizations API', () => {
   })
 
   it.each([
-    ['unknown time zone', { businessHours: { ...kigaliHours, timezone: 'Mars/Olympus' } }, 'businessHours.timezone'],
+    [
+      'unknown time zone',
+      { businessHours: { ...kigaliHours, timezone: 'Mars/Olympus' } },
+      'businessHours.timezone',
+    ],
     [
       'overlapping intervals',
       {
         businessHours: {
           ...kigaliHours,
-          schedule: { monday: [{ open: '08:00', close: '12:00' }, { open: '11:00', close: '14:00' }] },
+          schedule: {
+            monday: [
+              { open: '08:00', close: '12:00' },
+              { open: '11:00', close: '14:00' },
+            ],
+          },
         },
       },
       'businessHours.schedule.monday.1',
@@ -80,7 +95,12 @@ describe('organizations API', () => {
       {
         businessHours: {
           ...kigaliHours,
-          schedule: { monday: [{ open: '20:00', close: '02:00' }, { open: '21:00', close: '22:00' }] },
+          schedule: {
+            monday: [
+              { open: '20:00', close: '02:00' },
+              { open: '21:00', close: '22:00' },
+            ],
+          },
         },
       },
       'businessHours.schedule.monday.0',
@@ -117,7 +137,10 @@ describe('organizations API', () => {
     const bad = await api(rt, owner, 'POST', '/api/organizations', '{"name": ')
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBe('BAD_REQUEST')
-    const huge = await api(rt, owner, 'POST', '/api/organizations', { name: 'x', description: 'y'.repeat(1024 * 1024 + 10) })
+    const huge = await api(rt, owner, 'POST', '/api/organizations', {
+      name: 'x',
+      description: 'y'.repeat(1024 * 1024 + 10),
+    })
     expect(huge.status).toBe(400)
     expect(huge.body.error.message).toMatch(/larger than 1 MB/)
     const list = await api(rt, owner, 'GET', '/api/organizations')
@@ -148,7 +171,9 @@ describe('organizations API', () => {
       expect(JSON.stringify(res.body)).not.toContain('Alice Clinic')
     }
     expect((await api(rt, mallory, 'GET', '/api/organizations')).body.organizations).toEqual([])
-    expect((await api(rt, alice, 'GET', `/api/organizations/${org.id}`)).body.organization.name).toBe('Alice Clinic')
+    expect((await api(rt, alice, 'GET', `/api/organizations/${org.id}`)).body.organization.name).toBe(
+      'Alice Clinic',
+    )
   })
 
   it("lets a viewer read but not write, and keeps the plan out of every member's reach", async () => {
@@ -163,14 +188,18 @@ describe('organizations API', () => {
     expect(read.body.organization.role).toBe('viewer')
     expect((await api(rt, viewer, 'PATCH', `/api/organizations/${org.id}`, { name: 'v' })).status).toBe(403)
     expect((await api(rt, viewer, 'DELETE', `/api/organizations/${org.id}`)).status).toBe(403)
-    expect((await api(rt, admin, 'PATCH', `/api/organizations/${org.id}`, { name: 'Renamed' })).status).toBe(200)
+    expect((await api(rt, admin, 'PATCH', `/api/organizations/${org.id}`, { name: 'Renamed' })).status).toBe(
+      200,
+    )
     // Neither an admin nor the owner changes the plan (the operator does; see plans.test.ts).
     for (const member of [admin, owner]) {
       const plan = await api(rt, member, 'PATCH', `/api/organizations/${org.id}`, { planType: 'enterprise' })
       expect(plan.status).toBe(400)
       expect(plan.body.error.details[0].message).toMatch(/planType.*platform operator/)
     }
-    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).body.organization.planType).toBe('starter')
+    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).body.organization.planType).toBe(
+      'starter',
+    )
     expect((await api(rt, admin, 'DELETE', `/api/organizations/${org.id}`)).status).toBe(403)
   })
 })

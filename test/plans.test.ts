@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../src/server/config.js'
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import {
   addMember,
   api,
@@ -13,6 +12,7 @@ import {
   type TestUser,
   verifyEmail,
 } from './support/factories.js'
+import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 
 // Plans, limits and per-account caps are not self-service: the operator sets plans, and an
@@ -35,15 +35,19 @@ afterAll(async () => {
   await fake?.close()
 })
 
-const purchases = () => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/IncomingPhoneNumbers.json'))
+const purchases = () =>
+  fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/IncomingPhoneNumbers.json'))
 const planPath = (orgId: string) => `/api/admin/organizations/${orgId}/plan`
-const orgOf = async (user: TestUser, orgId: string) => (await api(rt, user, 'GET', `/api/organizations/${orgId}`)).body.organization
+const orgOf = async (user: TestUser, orgId: string) =>
+  (await api(rt, user, 'GET', `/api/organizations/${orgId}`)).body.organization
 let searchOffset = 0
 /** Distinct available numbers for each call, so tests never reach for the same one. */
 async function availableNumbers(user: TestUser, n: number) {
   const res = await api(rt, user, 'GET', '/api/organizations/search-numbers?country=US&type=local&limit=50')
   expect(res.status).toBe(200)
-  const numbers = (res.body.numbers as { phoneNumber: string }[]).slice(searchOffset, searchOffset + n).map((x) => x.phoneNumber)
+  const numbers = (res.body.numbers as { phoneNumber: string }[])
+    .slice(searchOffset, searchOffset + n)
+    .map((x) => x.phoneNumber)
   searchOffset += n
   expect(numbers).toHaveLength(n)
   return numbers
@@ -70,7 +74,9 @@ describe('plans are set by the operator', () => {
     const created = await api(rt, owner, 'POST', '/api/organizations', { name: 'Honest Shop' })
     expect(created.status).toBe(201)
     expect(created.body.organization).toMatchObject({ planType: 'starter', monthlyMessageLimit: 500 })
-    const patch = await api(rt, owner, 'PATCH', `/api/organizations/${created.body.organization.id}`, { monthlyMessageLimit: 0 })
+    const patch = await api(rt, owner, 'PATCH', `/api/organizations/${created.body.organization.id}`, {
+      monthlyMessageLimit: 0,
+    })
     expect(patch.status).toBe(400)
     expect(patch.body.error.details[0].message).toMatch(/monthlyMessageLimit/)
   })
@@ -95,15 +101,43 @@ describe('plans are set by the operator', () => {
     expect(override.body.organization).toMatchObject({ planType: 'business', monthlyMessageLimit: 42 })
     expect((await orgOf(owner, org.id)).monthlyMessageLimit).toBe(42)
 
-    const both = await api(rt, operator, 'PATCH', planPath(org.id), { planType: 'enterprise', monthlyMessageLimit: null })
-    expect(both.body.organization).toMatchObject({ planType: 'enterprise', monthlyMessageLimit: 10000, monthlyMessageLimitOverride: null })
+    const both = await api(rt, operator, 'PATCH', planPath(org.id), {
+      planType: 'enterprise',
+      monthlyMessageLimit: null,
+    })
+    expect(both.body.organization).toMatchObject({
+      planType: 'enterprise',
+      monthlyMessageLimit: 10000,
+      monthlyMessageLimitOverride: null,
+    })
     expect(both.body.organization.planChanges).toEqual([
-      expect.objectContaining({ changedBy: operator.email, fromPlan: 'starter', toPlan: 'business', fromLimitOverride: null, toLimitOverride: null }),
-      expect.objectContaining({ changedBy: operator.email, fromPlan: 'business', toPlan: 'business', toLimitOverride: 42 }),
-      expect.objectContaining({ fromPlan: 'business', fromLimitOverride: 42, toPlan: 'enterprise', toLimitOverride: null }),
+      expect.objectContaining({
+        changedBy: operator.email,
+        fromPlan: 'starter',
+        toPlan: 'business',
+        fromLimitOverride: null,
+        toLimitOverride: null,
+      }),
+      expect.objectContaining({
+        changedBy: operator.email,
+        fromPlan: 'business',
+        toPlan: 'business',
+        toLimitOverride: 42,
+      }),
+      expect.objectContaining({
+        fromPlan: 'business',
+        fromLimitOverride: 42,
+        toPlan: 'enterprise',
+        toLimitOverride: null,
+      }),
     ])
 
-    const listed = await api(rt, operator, 'GET', `/api/admin/organizations?search=${encodeURIComponent('Upgraded Bak')}`)
+    const listed = await api(
+      rt,
+      operator,
+      'GET',
+      `/api/admin/organizations?search=${encodeURIComponent('Upgraded Bak')}`,
+    )
     expect(listed.status).toBe(200)
     expect(listed.body.organizations.map((o: { id: string }) => o.id)).toEqual([org.id])
     expect(listed.body.organizations[0].planChanges).toHaveLength(3)
@@ -130,7 +164,13 @@ describe('plans are set by the operator', () => {
     const doc = await (await rt.request('/api/openapi.json')).json()
     const plan = doc.paths['/api/admin/organizations/{id}/plan'].patch
     expect(Object.keys(plan.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429'])
-    expect(Object.keys(doc.paths['/api/admin/organizations'].get.responses).sort()).toEqual(['200', '400', '401', '403', '429'])
+    expect(Object.keys(doc.paths['/api/admin/organizations'].get.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '429',
+    ])
     expect(Object.keys(doc.paths['/api/organizations'].post.responses)).toContain('409')
   })
 
@@ -173,10 +213,18 @@ describe('plans are set by the operator', () => {
 describe('per-account caps', () => {
   it('are configured by MAX_ORGANIZATIONS_PER_USER, MAX_NUMBERS_PER_USER and PROVISIONING_ATTEMPTS_PER_HOUR', () => {
     const DATA_DIR = mkdtempSync(join(tmpdir(), 'wa-plans-config-'))
-    expect(parseConfig({ DATA_DIR }).accountLimits).toEqual({ organizationsPerUser: 5, numbersPerUser: 2, provisioningAttemptsPerHour: 5 })
+    expect(parseConfig({ DATA_DIR }).accountLimits).toEqual({
+      organizationsPerUser: 5,
+      numbersPerUser: 2,
+      provisioningAttemptsPerHour: 5,
+    })
     expect(
-      parseConfig({ DATA_DIR, MAX_ORGANIZATIONS_PER_USER: '20', MAX_NUMBERS_PER_USER: '0', PROVISIONING_ATTEMPTS_PER_HOUR: '30' })
-        .accountLimits,
+      parseConfig({
+        DATA_DIR,
+        MAX_ORGANIZATIONS_PER_USER: '20',
+        MAX_NUMBERS_PER_USER: '0',
+        PROVISIONING_ATTEMPTS_PER_HOUR: '30',
+      }).accountLimits,
     ).toEqual({ organizationsPerUser: 20, numbersPerUser: 0, provisioningAttemptsPerHour: 30 })
     for (const [name, value] of [
       ['MAX_ORGANIZATIONS_PER_USER', '0'],
@@ -191,7 +239,9 @@ describe('per-account caps', () => {
   it('lets an account own at most 5 organizations, even when it asks for them all at once', async () => {
     const owner = await signUp(rt)
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => api(rt, owner, 'POST', '/api/organizations', { name: `Burst ${i}` })),
+      Array.from({ length: 8 }, (_, i) =>
+        api(rt, owner, 'POST', '/api/organizations', { name: `Burst ${i}` }),
+      ),
     )
     expect(results.filter((r) => r.status === 201)).toHaveLength(5)
     const refused = results.filter((r) => r.status !== 201)
@@ -219,13 +269,19 @@ describe('per-account caps', () => {
   it('exempts operators from the organization cap', async () => {
     const operator = await factoryOperator(rt)
     for (let i = 0; i < 6; i++) {
-      expect((await api(rt, operator, 'POST', '/api/organizations', { name: `Operator org ${i}` })).status).toBe(201)
+      expect(
+        (await api(rt, operator, 'POST', '/api/organizations', { name: `Operator org ${i}` })).status,
+      ).toBe(201)
     }
   })
 
   it('holds an account to 2 live numbers across the organizations it owns, whoever provisions', async () => {
     const owner = await signUp(rt)
-    const [a, b, c] = [await createOrganization(rt, owner), await createOrganization(rt, owner), await createOrganization(rt, owner)]
+    const [a, b, c] = [
+      await createOrganization(rt, owner),
+      await createOrganization(rt, owner),
+      await createOrganization(rt, owner),
+    ]
     const [n1, n2, n3] = await availableNumbers(owner, 3)
     expect((await provision(owner, a.id, n1)).status).toBe(202)
     expect((await provision(owner, b.id, n2)).status).toBe(202)
@@ -252,7 +308,11 @@ describe('per-account caps', () => {
 
   it('counts numbers provisioned at the same time in different organizations one after the other', async () => {
     const owner = await signUp(rt)
-    const orgs = [await createOrganization(rt, owner), await createOrganization(rt, owner), await createOrganization(rt, owner)]
+    const orgs = [
+      await createOrganization(rt, owner),
+      await createOrganization(rt, owner),
+      await createOrganization(rt, owner),
+    ]
     const numbers = await availableNumbers(owner, 3)
     const bought = purchases().length
     const results = await Promise.all(orgs.map((o, i) => provision(owner, o.id, numbers[i])))
@@ -262,7 +322,11 @@ describe('per-account caps', () => {
 
   it('exempts operators from the number cap', async () => {
     const owner = await signUp(rt)
-    const orgs = [await createOrganization(rt, owner), await createOrganization(rt, owner), await createOrganization(rt, owner)]
+    const orgs = [
+      await createOrganization(rt, owner),
+      await createOrganization(rt, owner),
+      await createOrganization(rt, owner),
+    ]
     const numbers = await availableNumbers(owner, 3)
     expect((await provision(owner, orgs[0].id, numbers[0])).status).toBe(202)
     expect((await provision(owner, orgs[1].id, numbers[1])).status).toBe(202)

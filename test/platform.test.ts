@@ -1,14 +1,14 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConfig } from '../src/server/config.js'
 import { createLogger } from '../src/server/logger.js'
 import { startRuntime } from '../src/server/runtime.js'
 import { createTestDatabase } from './support/database.js'
 import { api, sessionCookie, signUp } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
-import { parseConfig } from '../src/server/config.js'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -64,7 +64,10 @@ describe('accounts', () => {
     const user = await signUp(rt, { name: 'Ada' })
     const session = await api(rt, user, 'GET', '/api/auth/get-session')
     expect(session.body.user.email).toBe(user.email)
-    const out = await rt.request('/api/auth/sign-out', { method: 'POST', headers: { cookie: user.cookie, origin: rt.config.appUrl } })
+    const out = await rt.request('/api/auth/sign-out', {
+      method: 'POST',
+      headers: { cookie: user.cookie, origin: rt.config.appUrl },
+    })
     expect(out.status).toBe(200)
     expect((await api(rt, user, 'GET', '/api/organizations')).status).toBe(401)
     const wrong = await rt.request('/api/auth/sign-in/email', {
@@ -109,7 +112,9 @@ describe('rate limiting', () => {
       for (let i = 0; i < 6; i++) {
         const target = i % 2 === 0 ? a : b
         // A forged X-Forwarded-For per request changes nothing: no proxy is trusted by default.
-        const res = await fromPeer(target, '203.0.113.9', '/api/organizations', { 'x-forwarded-for': `198.51.100.${i}` })
+        const res = await fromPeer(target, '203.0.113.9', '/api/organizations', {
+          'x-forwarded-for': `198.51.100.${i}`,
+        })
         statuses.push(res.status)
         if (res.status === 429) {
           expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)

@@ -25,9 +25,16 @@ afterAll(async () => {
 
 const simulated = (rt: TestRuntime, user: { cookie: string }, orgId: string, from: string) =>
   waitFor(async () => {
-    const res = await api(rt, user, 'GET', `/api/organizations/${orgId}/simulator/messages?from=${encodeURIComponent(from)}`)
+    const res = await api(
+      rt,
+      user,
+      'GET',
+      `/api/organizations/${orgId}/simulator/messages?from=${encodeURIComponent(from)}`,
+    )
     const out = res.body.messages.filter((m: { direction: string }) => m.direction === 'outbound')
-    return out.length > 0 && out.every((m: { status: string }) => m.status === 'delivered') ? res.body.messages : null
+    return out.length > 0 && out.every((m: { status: string }) => m.status === 'delivered')
+      ? res.body.messages
+      : null
   })
 
 describe('the simulator with a real provider', () => {
@@ -46,7 +53,10 @@ describe('the simulator with a real provider', () => {
     // Someone in the dashboard writes START and a question "as" that number.
     // (START from the simulated customer, who never opted out, changes nothing and gets no reply.)
     for (const body of ['START', 'Do you deliver?']) {
-      const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/simulator/messages`, { from: customer, body })
+      const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/simulator/messages`, {
+        from: customer,
+        body,
+      })
       expect(res.status).toBe(202)
     }
     const seen = await waitFor(async () => {
@@ -60,17 +70,24 @@ describe('the simulator with a real provider', () => {
 
     // Nothing went to Twilio, nothing was counted, the real customer is still opted out.
     expect(fake.state.messages.length).toBe(sentBefore)
-    const [usage] = await rt.services.db.select().from(monthlyUsage).where(eq(monthlyUsage.organizationId, org.id))
+    const [usage] = await rt.services.db
+      .select()
+      .from(monthlyUsage)
+      .where(eq(monthlyUsage.organizationId, org.id))
     expect(usage?.messageCount ?? 0).toBe(0)
     const [real] = await rt.services.db
       .select()
       .from(contacts)
-      .where(and(eq(contacts.organizationId, org.id), eq(contacts.waId, customer), eq(contacts.simulated, false)))
+      .where(
+        and(eq(contacts.organizationId, org.id), eq(contacts.waId, customer), eq(contacts.simulated, false)),
+      )
     expect(real?.optedOut).toBe(true)
 
     // The dashboard shows the simulated conversation as such, apart from the real one.
     const list = await api(rt, owner, 'GET', `/api/organizations/${org.id}/conversations`)
-    const kinds = list.body.conversations.map((c: { contact: { simulated: boolean } }) => c.contact.simulated).sort()
+    const kinds = list.body.conversations
+      .map((c: { contact: { simulated: boolean } }) => c.contact.simulated)
+      .sort()
     expect(kinds).toEqual([false, true])
   })
 
@@ -82,13 +99,19 @@ describe('the simulator with a real provider', () => {
     for (const role of ['viewer', 'agent'] as const) {
       const member = await signUp(rt)
       await addMember(rt, owner, org.id, member, role)
-      const res = await api(rt, member, 'POST', `/api/organizations/${org.id}/simulator/messages`, { from: uniquePhone(), body: 'hi' })
+      const res = await api(rt, member, 'POST', `/api/organizations/${org.id}/simulator/messages`, {
+        from: uniquePhone(),
+        body: 'hi',
+      })
       expect(res.status).toBe(403)
     }
     const admin = await signUp(rt)
     await addMember(rt, owner, org.id, admin, 'admin')
     const from = uniquePhone()
-    expect((await api(rt, admin, 'POST', `/api/organizations/${org.id}/simulator/messages`, { from, body: 'hi' })).status).toBe(202)
+    expect(
+      (await api(rt, admin, 'POST', `/api/organizations/${org.id}/simulator/messages`, { from, body: 'hi' }))
+        .status,
+    ).toBe(202)
     await simulated(rt, admin, org.id, from)
     expect(fake.state.messages.length).toBe(before)
   })

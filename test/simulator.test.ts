@@ -17,10 +17,17 @@ afterAll(async () => {
 async function orgWithNumber() {
   const owner = await signUp(rt)
   const org = await createOrganization(rt, owner, { welcomeMessage: 'Hi from the sandbox shop!' })
-  const search = await api(rt, owner, 'GET', '/api/organizations/search-numbers?country=RW&type=mobile&limit=5')
+  const search = await api(
+    rt,
+    owner,
+    'GET',
+    '/api/organizations/search-numbers?country=RW&type=mobile&limit=5',
+  )
   expect(search.status).toBe(200)
   const free = search.body.numbers[0].phoneNumber
-  const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: free })
+  const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
+    phoneNumber: free,
+  })
   expect(res.status).toBe(202)
   expect(res.body.number.status).toBe('active') // the sandbox's sender is online at once
   return { owner, org, number: free as string }
@@ -36,7 +43,10 @@ describe('sandbox numbers', () => {
     for (const n of first.body.numbers) expect(n.phoneNumber).toMatch(/^\+44\d{10}$/)
     const org = await createOrganization(rt, user)
     const taken = first.body.numbers[0].phoneNumber
-    expect((await api(rt, user, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: taken })).status).toBe(202)
+    expect(
+      (await api(rt, user, 'POST', `/api/organizations/${org.id}/provision-number`, { phoneNumber: taken }))
+        .status,
+    ).toBe(202)
     const after = await api(rt, user, 'GET', q)
     expect(after.body.numbers.map((n: { phoneNumber: string }) => n.phoneNumber)).not.toContain(taken)
     expect((await api(rt, user, 'GET', '/api/organizations/search-numbers?country=ZZ')).status).toBe(400)
@@ -47,11 +57,19 @@ describe('simulator', () => {
   it('writes as a customer through the signed webhook and shows the replies as the customer sees them', async () => {
     const { owner, org, number } = await orgWithNumber()
     const from = uniquePhone()
-    const sent = await api(rt, owner, 'POST', `/api/organizations/${org.id}/simulator/messages`, { from, body: 'Hello, are you open?' })
+    const sent = await api(rt, owner, 'POST', `/api/organizations/${org.id}/simulator/messages`, {
+      from,
+      body: 'Hello, are you open?',
+    })
     expect(sent.status).toBe(202)
     expect(sent.body.to).toBe(number)
     const seen = await waitFor(async () => {
-      const res = await api(rt, owner, 'GET', `/api/organizations/${org.id}/simulator/messages?from=${encodeURIComponent(from)}`)
+      const res = await api(
+        rt,
+        owner,
+        'GET',
+        `/api/organizations/${org.id}/simulator/messages?from=${encodeURIComponent(from)}`,
+      )
       return res.body.messages.length >= 3 ? res.body.messages : null
     })
     expect(seen.map((m: { direction: string; source: string }) => `${m.direction}:${m.source}`)).toEqual([
@@ -77,7 +95,9 @@ describe('simulator', () => {
     const path = `/api/organizations/${org.id}/simulator/messages`
     expect((await api(rt, owner, 'POST', path, { from: 'not-a-number', body: 'hi' })).status).toBe(400)
     expect((await api(rt, owner, 'POST', path, { from: '+15551234567', body: '' })).status).toBe(400)
-    expect((await api(rt, owner, 'POST', path, { from: '+15551234567', body: 'hi', extra: 1 })).status).toBe(400)
+    expect((await api(rt, owner, 'POST', path, { from: '+15551234567', body: 'hi', extra: 1 })).status).toBe(
+      400,
+    )
     // Writing as a customer takes the right to edit the assistant; a viewer may read.
     const refused = await api(rt, viewer, 'POST', path, { from: uniquePhone(), body: 'hi' })
     expect(refused.status).toBe(403)
@@ -89,7 +109,10 @@ describe('simulator', () => {
     expect((await api(rt, undefined, 'POST', path, { from: '+15551234567', body: 'hi' })).status).toBe(401)
 
     const bare = await createOrganization(rt, owner)
-    const none = await api(rt, owner, 'POST', `/api/organizations/${bare.id}/simulator/messages`, { from: '+15551234567', body: 'hi' })
+    const none = await api(rt, owner, 'POST', `/api/organizations/${bare.id}/simulator/messages`, {
+      from: '+15551234567',
+      body: 'hi',
+    })
     expect(none.status).toBe(409)
     expect(none.body.error.message).toMatch(/provision one/)
   })

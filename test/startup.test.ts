@@ -103,7 +103,9 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('several processes on one PostgreSQL
     url.pathname = `/${name}`
     try {
       const dbs = await Promise.all(Array.from({ length: 4 }, () => openPostgres(url.toString(), { max: 2 })))
-      const { rows } = await dbs[0].sql.executeSql('select count(*)::int as n from drizzle.__drizzle_migrations')
+      const { rows } = await dbs[0].sql.executeSql(
+        'select count(*)::int as n from drizzle.__drizzle_migrations',
+      )
       expect(rows[0].n).toBeGreaterThan(0)
       const { rows: tables } = await dbs[0].sql.executeSql(
         "select count(*)::int as n from information_schema.tables where table_name = 'organizations'",
@@ -129,16 +131,27 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('npm start on PostgreSQL', () => {
     const secret = 'cluster-test-secret-cluster-test-secret-0123'
     const db = await openPostgres(url.toString(), { max: 2 })
     try {
-      const server = await startServer({ DATABASE_URL: url.toString(), AUTH_SECRET: secret, WEB_PROCESSES: '2' })
+      const server = await startServer({
+        DATABASE_URL: url.toString(),
+        AUTH_SECRET: secret,
+        WEB_PROCESSES: '2',
+      })
       const appUrl = server.base.replace('127.0.0.1', 'localhost')
       const json = { 'content-type': 'application/json', origin: appUrl }
       const signUp = await fetch(`${server.base}/api/auth/sign-up/email`, {
         method: 'POST',
         headers: json,
-        body: JSON.stringify({ email: `c-${Date.now()}@example.test`, password: 'cluster-Pass-4821-x', name: 'C' }),
+        body: JSON.stringify({
+          email: `c-${Date.now()}@example.test`,
+          password: 'cluster-Pass-4821-x',
+          name: 'C',
+        }),
       })
       expect(signUp.status).toBe(200)
-      const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+      const cookie = signUp.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ')
       const call = async (method: string, path: string, body?: unknown) => {
         const res = await fetch(`${server.base}${path}`, {
           method,
@@ -148,9 +161,14 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('npm start on PostgreSQL', () => {
         // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read field by field below
         return (await res.json()) as any
       }
-      const { organization } = await call('POST', '/api/organizations', { name: 'Cluster Cafe', welcomeMessage: '' })
+      const { organization } = await call('POST', '/api/organizations', {
+        name: 'Cluster Cafe',
+        welcomeMessage: '',
+      })
       const { numbers } = await call('GET', '/api/organizations/search-numbers?country=US&type=local&limit=1')
-      await call('POST', `/api/organizations/${organization.id}/provision-number`, { phoneNumber: numbers[0].phoneNumber })
+      await call('POST', `/api/organizations/${organization.id}/provision-number`, {
+        phoneNumber: numbers[0].phoneNumber,
+      })
       let number = ''
       for (let i = 0; i < 100 && !number; i++) {
         const { organization: org } = await call('GET', `/api/organizations/${organization.id}`)

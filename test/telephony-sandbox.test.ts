@@ -80,17 +80,20 @@ describe('SandboxTelephony', () => {
     ['IN', 'tollFree', /^\+911800\d{7}$/],
     ['JM', 'local', /^\+1876[2-9]\d{6}$/],
     ['SN', 'mobile', /^\+221\d{9}$/],
-  ] as [string, NumberType, RegExp][])('hands out valid E.164 numbers for %s %s', async (country, type, shape) => {
-    const numbers = await sandbox.searchNumbers({ country, type, limit: 8 })
-    expect(numbers).toHaveLength(8)
-    for (const n of numbers) {
-      expect(n.phoneNumber).toMatch(shape)
-      expect(n.phoneNumber.length).toBeLessThanOrEqual(16)
-      expect(n.isoCountry).toBe(country)
-      expect(n.type).toBe(type)
-      expect(n.friendlyName).toBeTruthy()
-    }
-  })
+  ] as [string, NumberType, RegExp][])(
+    'hands out valid E.164 numbers for %s %s',
+    async (country, type, shape) => {
+      const numbers = await sandbox.searchNumbers({ country, type, limit: 8 })
+      expect(numbers).toHaveLength(8)
+      for (const n of numbers) {
+        expect(n.phoneNumber).toMatch(shape)
+        expect(n.phoneNumber.length).toBeLessThanOrEqual(16)
+        expect(n.isoCountry).toBe(country)
+        expect(n.type).toBe(type)
+        expect(n.friendlyName).toBeTruthy()
+      }
+    },
+  )
 
   it('formats North American friendly names and keeps the locality', async () => {
     const [n] = await sandbox.searchNumbers({ country: 'US', type: 'local', limit: 1 })
@@ -102,7 +105,9 @@ describe('SandboxTelephony', () => {
   it('keeps local, mobile and toll-free numbers apart', async () => {
     const sets = await Promise.all(
       (['local', 'mobile', 'tollFree'] as const).map(async (type) =>
-        (await sandbox.searchNumbers({ country: 'GB', type, limit: 20 })).map((n) => n.phoneNumber.slice(0, 5)),
+        (await sandbox.searchNumbers({ country: 'GB', type, limit: 20 })).map((n) =>
+          n.phoneNumber.slice(0, 5),
+        ),
       ),
     )
     const [local, mobile, tollFree] = sets.map((s) => new Set(s))
@@ -119,19 +124,28 @@ describe('SandboxTelephony', () => {
     expect(sf).toHaveLength(5)
     for (const n of sf) expect(n.phoneNumber).toContain('4155')
     // Letters count as their keypad digits, * as any digit.
-    const vanity = await sandbox.searchNumbers({ country: 'US', type: 'tollFree', contains: 'CAKE', limit: 3 })
+    const vanity = await sandbox.searchNumbers({
+      country: 'US',
+      type: 'tollFree',
+      contains: 'CAKE',
+      limit: 3,
+    })
     for (const n of vanity) expect(n.phoneNumber).toContain('2253')
     const wild = await sandbox.searchNumbers({ country: 'RW', type: 'mobile', contains: '12*4', limit: 3 })
     for (const n of wild) expect(n.phoneNumber.slice(4)).toMatch(/12\d4/)
     // Nothing fits a pattern longer than the number.
-    expect(await sandbox.searchNumbers({ country: 'FR', type: 'local', contains: '1234567890123' })).toEqual([])
+    expect(await sandbox.searchNumbers({ country: 'FR', type: 'local', contains: '1234567890123' })).toEqual(
+      [],
+    )
     expect((await sandbox.searchNumbers({ country: 'US', type: 'local', limit: 500 })).length).toBe(100)
   })
 
   it('refuses an unknown country or a malformed pattern as invalid', async () => {
     expect((await failure(sandbox.searchNumbers({ country: 'ZZ', type: 'local' }))).kind).toBe('invalid')
     expect((await failure(sandbox.searchNumbers({ country: 'USA', type: 'local' }))).kind).toBe('invalid')
-    expect((await failure(sandbox.searchNumbers({ country: 'US', type: 'local', contains: '55-5' }))).kind).toBe('invalid')
+    expect(
+      (await failure(sandbox.searchNumbers({ country: 'US', type: 'local', contains: '55-5' }))).kind,
+    ).toBe('invalid')
   })
 
   it('leaves out numbers already live on the platform, but not released ones', async () => {
@@ -154,14 +168,26 @@ describe('SandboxTelephony', () => {
 
   it('purchases inventory-shaped numbers with a stable PN sid, and refuses others', async () => {
     const [candidate] = await sandbox.searchNumbers({ country: 'GB', type: 'mobile', limit: 1 })
-    const input = { phoneNumber: candidate.phoneNumber, smsUrl: 'http://app/webhook', statusCallback: 'http://app/status' }
+    const input = {
+      phoneNumber: candidate.phoneNumber,
+      smsUrl: 'http://app/webhook',
+      statusCallback: 'http://app/status',
+    }
     const bought = await sandbox.purchaseNumber(input)
     expect(bought.sid).toMatch(/^PN[0-9a-f]{32}$/)
     expect(bought).toEqual({ ...input, sid: sandboxNumberSid(candidate.phoneNumber) })
     expect((await sandbox.purchaseNumber(input)).sid).toBe(bought.sid)
-    expect((await sandbox.purchaseNumber({ ...input, phoneNumber: '+447700900123' })).sid).not.toBe(bought.sid)
+    expect((await sandbox.purchaseNumber({ ...input, phoneNumber: '+447700900123' })).sid).not.toBe(
+      bought.sid,
+    )
 
-    for (const phoneNumber of ['447700900123', '+44', '+0123456789', 'whatsapp:+447700900123', '+15551234567']) {
+    for (const phoneNumber of [
+      '447700900123',
+      '+44',
+      '+0123456789',
+      'whatsapp:+447700900123',
+      '+15551234567',
+    ]) {
       const err = await failure(sandbox.purchaseNumber({ ...input, phoneNumber }))
       expect(err.kind).toBe('invalid')
     }
@@ -169,12 +195,20 @@ describe('SandboxTelephony', () => {
 
   it('fetches and lists the numbers recorded in the database', async () => {
     const [candidate] = await sandbox.searchNumbers({ country: 'FR', type: 'mobile', limit: 1 })
-    const bought = await sandbox.purchaseNumber({ phoneNumber: candidate.phoneNumber, smsUrl: 'http://a/w', statusCallback: 'http://a/s' })
+    const bought = await sandbox.purchaseNumber({
+      phoneNumber: candidate.phoneNumber,
+      smsUrl: 'http://a/w',
+      statusCallback: 'http://a/s',
+    })
     expect((await failure(sandbox.getNumber(bought.sid))).kind).toBe('not_found')
     const orgId = await createOrganization('Paris Bistro')
-    await database.db
-      .insert(phoneNumbers)
-      .values({ organizationId: orgId, e164: candidate.phoneNumber, provider: 'sandbox', providerNumberSid: bought.sid, status: 'active' })
+    await database.db.insert(phoneNumbers).values({
+      organizationId: orgId,
+      e164: candidate.phoneNumber,
+      provider: 'sandbox',
+      providerNumberSid: bought.sid,
+      status: 'active',
+    })
     await sandbox.updateWebhooks(bought.sid, { smsUrl: 'http://b/w', statusCallback: 'http://b/s' })
     expect(await sandbox.getNumber(bought.sid)).toEqual({
       sid: bought.sid,
@@ -184,9 +218,13 @@ describe('SandboxTelephony', () => {
     })
     expect((await sandbox.listNumbers()).map((n) => n.sid)).toContain(bought.sid)
     await sandbox.releaseNumber(bought.sid)
-    expect((await failure(sandbox.updateWebhooks('PN00000000000000000000000000000000', { smsUrl: 'x', statusCallback: 'y' }))).kind).toBe(
-      'not_found',
-    )
+    expect(
+      (
+        await failure(
+          sandbox.updateWebhooks('PN00000000000000000000000000000000', { smsUrl: 'x', statusCallback: 'y' }),
+        )
+      ).kind,
+    ).toBe('not_found')
   })
 
   it('registers senders online at once and deletes them', async () => {
@@ -209,6 +247,8 @@ describe('SandboxTelephony', () => {
     expect(a.sid).toHaveLength(34)
     expect(a.status).toBe('sent')
     expect(b.sid).not.toBe(a.sid)
-    expect((await failure(sandbox.sendMessage({ from: '+250788123456', to: 'not-a-number', body: 'Hi' }))).kind).toBe('invalid')
+    expect(
+      (await failure(sandbox.sendMessage({ from: '+250788123456', to: 'not-a-number', body: 'Hi' }))).kind,
+    ).toBe('invalid')
   })
 })

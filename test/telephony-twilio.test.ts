@@ -82,7 +82,10 @@ describe('TwilioTelephony against the fake Twilio API', () => {
 
   it('sends every twilio.com host (api, messaging, content) to TWILIO_API_BASE_URL', async () => {
     const t = telephonyFor(fake)
-    const contentLookup = await t.client.content.v1.contents('HX00000000000000000000000000000000').fetch().catch((err: { status?: number }) => err)
+    const contentLookup = await t.client.content.v1
+      .contents('HX00000000000000000000000000000000')
+      .fetch()
+      .catch((err: { status?: number }) => err)
     expect(contentLookup).toMatchObject({ status: 404 })
     await t.getSender('XE00000000000000000000000000000000').catch(() => undefined)
     await t.listNumbers()
@@ -120,9 +123,17 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     const t = telephonyFor(fake)
     const [candidate] = await t.searchNumbers({ country: 'US', type: 'local', limit: 1 })
     fake.requests.length = 0
-    const bought = await t.purchaseNumber({ phoneNumber: candidate.phoneNumber, smsUrl: SMS_URL, statusCallback: STATUS_URL })
+    const bought = await t.purchaseNumber({
+      phoneNumber: candidate.phoneNumber,
+      smsUrl: SMS_URL,
+      statusCallback: STATUS_URL,
+    })
     expect(bought.sid).toMatch(/^PN[0-9a-f]{32}$/)
-    expect(bought).toMatchObject({ phoneNumber: candidate.phoneNumber, smsUrl: SMS_URL, statusCallback: STATUS_URL })
+    expect(bought).toMatchObject({
+      phoneNumber: candidate.phoneNumber,
+      smsUrl: SMS_URL,
+      statusCallback: STATUS_URL,
+    })
 
     const create = fake.requests[0]
     expect(create.method).toBe('POST')
@@ -141,7 +152,11 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     const update = fake.requests.at(-1)!
     expect(update.method).toBe('POST')
     expect(update.path).toBe(`${accountPath()}/IncomingPhoneNumbers/${bought.sid}.json`)
-    expect(update.body).toMatchObject({ SmsUrl: `${SMS_URL}?v=2`, StatusCallback: `${STATUS_URL}?v=2`, SmsMethod: 'POST' })
+    expect(update.body).toMatchObject({
+      SmsUrl: `${SMS_URL}?v=2`,
+      StatusCallback: `${STATUS_URL}?v=2`,
+      SmsMethod: 'POST',
+    })
 
     expect(await t.getNumber(bought.sid)).toEqual({
       sid: bought.sid,
@@ -161,7 +176,9 @@ describe('TwilioTelephony against the fake Twilio API', () => {
 
   it('maps a number that is no longer available to not_available', async () => {
     const t = telephonyFor(fake)
-    const err = await failure(t.purchaseNumber({ phoneNumber: '+14155559876', smsUrl: SMS_URL, statusCallback: STATUS_URL }))
+    const err = await failure(
+      t.purchaseNumber({ phoneNumber: '+14155559876', smsUrl: SMS_URL, statusCallback: STATUS_URL }),
+    )
     expect(err.kind).toBe('not_available')
     expect(err.providerCode).toBe(21422)
     expect(err.httpStatus).toBe(400)
@@ -169,7 +186,9 @@ describe('TwilioTelephony against the fake Twilio API', () => {
 
   it('maps an invalid number to invalid', async () => {
     const t = telephonyFor(fake)
-    const err = await failure(t.purchaseNumber({ phoneNumber: '12345', smsUrl: SMS_URL, statusCallback: STATUS_URL }))
+    const err = await failure(
+      t.purchaseNumber({ phoneNumber: '12345', smsUrl: SMS_URL, statusCallback: STATUS_URL }),
+    )
     expect(err.kind).toBe('invalid')
     expect(err.providerCode).toBe(21421)
   })
@@ -185,7 +204,9 @@ describe('TwilioTelephony against the fake Twilio API', () => {
   it('maps a 5xx to unavailable, without retrying', async () => {
     const t = telephonyFor(fake)
     fake.failNext({ method: 'POST', pathIncludes: '/IncomingPhoneNumbers.json' }, { status: 500 })
-    const err = await failure(t.purchaseNumber({ phoneNumber: '+14155550199', smsUrl: SMS_URL, statusCallback: STATUS_URL }))
+    const err = await failure(
+      t.purchaseNumber({ phoneNumber: '+14155550199', smsUrl: SMS_URL, statusCallback: STATUS_URL }),
+    )
     expect(err.kind).toBe('unavailable')
     expect(err.retryable).toBe(true)
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
@@ -266,15 +287,28 @@ describe('TwilioTelephony against the fake Twilio API', () => {
 
   it('maps a failing sender registration to a TelephonyError', async () => {
     const t = telephonyFor(fake)
-    fake.failNext({ method: 'POST', pathIncludes: '/v2/Channels/Senders' }, { status: 400, body: { code: 21211, message: 'Invalid sender' } })
+    fake.failNext(
+      { method: 'POST', pathIncludes: '/v2/Channels/Senders' },
+      { status: 400, body: { code: 21211, message: 'Invalid sender' } },
+    )
     const err = await failure(
-      t.registerSender({ phoneNumber: '+14155550113', profileName: 'Acme', webhookUrl: SMS_URL, statusCallbackUrl: STATUS_URL }),
+      t.registerSender({
+        phoneNumber: '+14155550113',
+        profileName: 'Acme',
+        webhookUrl: SMS_URL,
+        statusCallbackUrl: STATUS_URL,
+      }),
     )
     expect(err.kind).toBe('invalid')
     expect(err.providerCode).toBe(21211)
     fake.failNext({ method: 'POST', pathIncludes: '/v2/Channels/Senders' }, { status: 503 })
     const down = await failure(
-      t.registerSender({ phoneNumber: '+14155550113', profileName: 'Acme', webhookUrl: SMS_URL, statusCallbackUrl: STATUS_URL }),
+      t.registerSender({
+        phoneNumber: '+14155550113',
+        profileName: 'Acme',
+        webhookUrl: SMS_URL,
+        statusCallbackUrl: STATUS_URL,
+      }),
     )
     expect(down.kind).toBe('unavailable')
   })
@@ -307,7 +341,13 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     const t = telephonyFor(fake)
     fake.failNext(
       { method: 'POST', pathIncludes: '/Messages.json' },
-      { status: 400, body: { code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' } },
+      {
+        status: 400,
+        body: {
+          code: 63016,
+          message: 'Failed to send freeform message because you are outside the allowed window.',
+        },
+      },
     )
     const outside = await failure(t.sendMessage({ from: '+14155550111', to: '+250788123456', body: 'hi' }))
     expect(outside.kind).toBe('rejected')

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ConfigError, parseConfig } from '../src/server/config.js'
 import { createLogger } from '../src/server/logger.js'
 import { LogMailer, readOutbox } from '../src/server/providers/mail/log-outbox.js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, lastMailTo, signUp, type TestUser, verificationPath, verifyEmail } from './support/factories.js'
 import { type FakeSmtp, startFakeSmtp } from './support/fake-smtp.js'
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
@@ -42,16 +42,22 @@ let seq = 0
 const uniquePhone = () => `+1555${String(Date.now() % 1_000_000).padStart(6, '0')}${seq++ % 10}`
 const mailText = async (email: string) => (await smtp.waitForMail(email)).text
 const codesTo = (phone: string) =>
-  fake.state.messages.filter((m) => m.to === `whatsapp:${phone}`).map((m) => /\b(\d{6})\b/.exec(m.body)?.[1] as string)
-const requestCode = (user: TestUser, phone: string) => api(rt, user, 'POST', '/api/me/phone/verification', { phone })
-const verify = (user: TestUser, phone: string, code: string) => api(rt, user, 'POST', '/api/me/phone/verify', { phone, code })
+  fake.state.messages
+    .filter((m) => m.to === `whatsapp:${phone}`)
+    .map((m) => /\b(\d{6})\b/.exec(m.body)?.[1] as string)
+const requestCode = (user: TestUser, phone: string) =>
+  api(rt, user, 'POST', '/api/me/phone/verification', { phone })
+const verify = (user: TestUser, phone: string, code: string) =>
+  api(rt, user, 'POST', '/api/me/phone/verify', { phone, code })
 const phoneOf = async (userId: string) => {
   const res = await rt.services.db.execute(sql`select phone from users where id = ${userId}`)
   return (res as unknown as { rows: { phone: string | null }[] }).rows[0].phone
 }
 /** Lets the next code be asked for at once (the one-a-minute throttle is tested on its own). */
 const ageCodes = (userId: string) =>
-  rt.services.db.execute(sql`update phone_verifications set created_at = created_at - interval '2 minutes' where user_id = ${userId}`)
+  rt.services.db.execute(
+    sql`update phone_verifications set created_at = created_at - interval '2 minutes' where user_id = ${userId}`,
+  )
 
 describe('email verification', () => {
   it('mails a link through SMTP at sign-up; opening it verifies the address', async () => {
@@ -63,7 +69,10 @@ describe('email verification', () => {
     expect(mail.text).toContain('Hello Vera Verify')
     expect(mail.text).toContain(`${rt.config.appUrl}/api/auth/verify-email?token=`)
     // Signed in without verifying (autoSignIn), but not verified yet.
-    expect((await api(rt, user, 'GET', '/api/me')).body.account).toMatchObject({ email: user.email, emailVerified: false })
+    expect((await api(rt, user, 'GET', '/api/me')).body.account).toMatchObject({
+      email: user.email,
+      emailVerified: false,
+    })
 
     // A forged token changes nothing.
     const forged = await rt.request('/api/auth/verify-email?token=eyJhbGciOiJIUzI1NiJ9.e30.forged')
@@ -126,7 +135,9 @@ describe('linking a WhatsApp number with a code', () => {
     expect(message?.body).toMatch(/^\d{6} is your WhatsApp AI Assistants code/)
     const [code] = codesTo(phone)
     // Only a keyed hash of the code is stored.
-    const stored = await rt.services.db.execute(sql`select code_hash from phone_verifications where user_id = ${user.id}`)
+    const stored = await rt.services.db.execute(
+      sql`select code_hash from phone_verifications where user_id = ${user.id}`,
+    )
     const hash = (stored as unknown as { rows: { code_hash: string }[] }).rows[0].code_hash
     expect(hash).toMatch(/^[0-9a-f]{64}$/)
     expect(hash).not.toContain(code)
@@ -158,7 +169,9 @@ describe('linking a WhatsApp number with a code', () => {
     const phone = uniquePhone()
     expect((await requestCode(user, phone)).status).toBe(202)
     const [code] = codesTo(phone)
-    await rt.services.db.execute(sql`update phone_verifications set expires_at = now() - interval '1 second' where user_id = ${user.id}`)
+    await rt.services.db.execute(
+      sql`update phone_verifications set expires_at = now() - interval '1 second' where user_id = ${user.id}`,
+    )
     const res = await verify(user, phone, code)
     expect(res.status).toBe(400)
     expect(res.body.error.message).toMatch(/expired/)
@@ -215,7 +228,12 @@ describe('linking a WhatsApp number with a code', () => {
     const claimant = await signUp(rt)
     const claim = await requestCode(claimant, phone)
     expect(claim.status).toBe(202)
-    expect(Object.keys(claim.body.verification).sort()).toEqual(['expiresAt', 'from', 'phone', 'resendAfterSeconds'])
+    expect(Object.keys(claim.body.verification).sort()).toEqual([
+      'expiresAt',
+      'from',
+      'phone',
+      'resendAfterSeconds',
+    ])
     const code = codesTo(phone)[1]
     expect((await verify(claimant, phone, code === '123456' ? '654321' : '123456')).status).toBe(400)
     expect(await phoneOf(holder.id)).toBe(phone)
@@ -256,7 +274,9 @@ describe('linking a WhatsApp number with a code', () => {
     expect((await api(rt, undefined, 'GET', '/api/me')).status).toBe(401)
     expect((await api(rt, undefined, 'PATCH', '/api/me', { phone })).status).toBe(401)
     expect((await api(rt, undefined, 'POST', '/api/me/phone/verification', { phone })).status).toBe(401)
-    expect((await api(rt, undefined, 'POST', '/api/me/phone/verify', { phone, code: '123456' })).status).toBe(401)
+    expect((await api(rt, undefined, 'POST', '/api/me/phone/verify', { phone, code: '123456' })).status).toBe(
+      401,
+    )
     expect((await api(rt, undefined, 'DELETE', '/api/me/phone')).status).toBe(401)
     expect(fake.state.messages.filter((m) => m.to === `whatsapp:${phone}`)).toHaveLength(0)
   })
@@ -269,7 +289,14 @@ describe('linking a WhatsApp number with a code', () => {
     expect(down.status).toBe(502)
     fake.failNext(
       { method: 'POST', pathIncludes: '/Messages.json' },
-      { status: 400, body: { code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.', status: 400 } },
+      {
+        status: 400,
+        body: {
+          code: 63016,
+          message: 'Failed to send freeform message because you are outside the allowed window.',
+          status: 400,
+        },
+      },
     )
     const refused = await requestCode(user, phone)
     expect(refused.status).toBe(400)
@@ -316,7 +343,11 @@ describe('linking in sandbox mode and without a shared number', () => {
 })
 
 describe('mail configuration and the log transport', () => {
-  const base = { DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-mail-')), AUTH_SECRET: 'x'.repeat(40), APP_URL: 'https://app.example.com' }
+  const base = {
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-mail-')),
+    AUTH_SECRET: 'x'.repeat(40),
+    APP_URL: 'https://app.example.com',
+  }
   const issues = (env: Record<string, string>) => {
     try {
       parseConfig({ ...base, ...env })
@@ -327,8 +358,19 @@ describe('mail configuration and the log transport', () => {
   }
 
   it('reads SMTP settings and refuses incomplete ones', () => {
-    expect(parseConfig(base).mail).toEqual({ transport: 'log', from: 'WhatsApp AI Assistants <no-reply@app.example.com>' })
-    expect(parseConfig({ ...base, SMTP_HOST: 'smtp.example.com', SMTP_USER: 'u', SMTP_PASSWORD: 'p', SMTP_FROM: 'Us <us@example.com>' }).mail).toEqual({
+    expect(parseConfig(base).mail).toEqual({
+      transport: 'log',
+      from: 'WhatsApp AI Assistants <no-reply@app.example.com>',
+    })
+    expect(
+      parseConfig({
+        ...base,
+        SMTP_HOST: 'smtp.example.com',
+        SMTP_USER: 'u',
+        SMTP_PASSWORD: 'p',
+        SMTP_FROM: 'Us <us@example.com>',
+      }).mail,
+    ).toEqual({
       transport: 'smtp',
       from: 'Us <us@example.com>',
       host: 'smtp.example.com',
@@ -336,9 +378,16 @@ describe('mail configuration and the log transport', () => {
       user: 'u',
       password: 'p',
     })
-    expect(parseConfig({ ...base, SMTP_URL: 'smtps://u:p@smtp.example.com' }).mail).toMatchObject({ transport: 'smtp', url: 'smtps://u:p@smtp.example.com' })
-    expect(issues({ SMTP_HOST: 'smtp.example.com', SMTP_USER: 'u' })).toEqual(['SMTP_PASSWORD: SMTP_USER and SMTP_PASSWORD must be set together'])
-    expect(issues({ SMTP_URL: 'smtp://a', SMTP_HOST: 'b' })).toEqual(['SMTP_HOST: set SMTP_URL or SMTP_HOST, not both'])
+    expect(parseConfig({ ...base, SMTP_URL: 'smtps://u:p@smtp.example.com' }).mail).toMatchObject({
+      transport: 'smtp',
+      url: 'smtps://u:p@smtp.example.com',
+    })
+    expect(issues({ SMTP_HOST: 'smtp.example.com', SMTP_USER: 'u' })).toEqual([
+      'SMTP_PASSWORD: SMTP_USER and SMTP_PASSWORD must be set together',
+    ])
+    expect(issues({ SMTP_URL: 'smtp://a', SMTP_HOST: 'b' })).toEqual([
+      'SMTP_HOST: set SMTP_URL or SMTP_HOST, not both',
+    ])
     expect(issues({ SMTP_URL: 'https://mail.example.com' })[0]).toMatch(/^SMTP_URL: must be an smtp/)
     expect(issues({ SMTP_HOST: 'h', SMTP_PORT: '99999' })[0]).toMatch(/^SMTP_PORT/)
   })
@@ -354,12 +403,20 @@ describe('mail configuration and the log transport', () => {
     })
     const mailer = new LogMailer(dataDir, 'Us <us@example.test>', createLogger('info', sink))
     for (let i = 0; i < 52; i++) {
-      await mailer.send({ to: `n${i}@example.test`, subject: `Message ${i}`, text: `Open https://app.example.test/api/auth/verify-email?token=t${i}` })
+      await mailer.send({
+        to: `n${i}@example.test`,
+        subject: `Message ${i}`,
+        text: `Open https://app.example.test/api/auth/verify-email?token=t${i}`,
+      })
     }
     const kept = await readOutbox(dataDir)
     expect(kept).toHaveLength(50)
     expect(kept[0].subject).toBe('Message 2')
-    expect(kept[49]).toMatchObject({ to: 'n51@example.test', from: 'Us <us@example.test>', text: 'Open https://app.example.test/api/auth/verify-email?token=t51' })
+    expect(kept[49]).toMatchObject({
+      to: 'n51@example.test',
+      from: 'Us <us@example.test>',
+      text: 'Open https://app.example.test/api/auth/verify-email?token=t51',
+    })
     const entry = JSON.parse(lines[51])
     expect(entry.level).toBe(30)
     expect(entry.mail.text).toContain('verify-email?token=t51')

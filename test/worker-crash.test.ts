@@ -132,7 +132,10 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
     await waitFor(
       async () => {
         const done = await web.services.db.execute(
-          sql`select count(*)::int as n from inbox where message_sid in (${sql.join(sids.map((s) => sql`${s}`), sql`, `)}) and done_at is not null`,
+          sql`select count(*)::int as n from inbox where message_sid in (${sql.join(
+            sids.map((s) => sql`${s}`),
+            sql`, `,
+          )}) and done_at is not null`,
         )
         return (done as unknown as { rows: { n: number }[] }).rows[0]?.n === sids.length
       },
@@ -141,12 +144,19 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
     for (const from of customers) {
       const out = twilio.state.messages.filter((m) => m.to === `whatsapp:${from}`).map((m) => m.body)
       // Sent in the order the customer wrote, each once (arrival order of concurrent posts may differ).
-      expect([...out].sort()).toEqual(['Answer to question 1', 'Answer to question 2', 'Answer to question 3', 'Answer to question 4'])
+      expect([...out].sort()).toEqual([
+        'Answer to question 1',
+        'Answer to question 2',
+        'Answer to question 3',
+        'Answer to question 4',
+      ])
       const inbound = await web.services.db.execute(
         sql`select m.body from messages m join contacts c on c.id = (select contact_id from conversations where id = m.conversation_id)
             where c.wa_id = ${from} and m.direction = 'inbound' order by m.created_at`,
       )
-      const asked = (inbound as unknown as { rows: { body: string }[] }).rows.map((r) => r.body.replace('This is question', 'Answer to question'))
+      const asked = (inbound as unknown as { rows: { body: string }[] }).rows.map((r) =>
+        r.body.replace('This is question', 'Answer to question'),
+      )
       expect(out).toEqual(asked)
     }
   }, 150_000)

@@ -6,13 +6,20 @@ import { type RunningServer, signUpViaApi } from './server'
  * link in the verification email (the log transport keeps it in DATA_DIR/mail-outbox): operator
  * rights need a verified email. Returns the session cookie.
  */
-export async function signUpOperator(server: RunningServer, user: { name: string; email: string; password: string }) {
+export async function signUpOperator(
+  server: RunningServer,
+  user: { name: string; email: string; password: string },
+) {
   const cookie = await signUpViaApi(server, user)
   const deadline = Date.now() + 15_000
   let link: string | undefined
   while (!link) {
-    const mails = (await readOutbox(server.dataDir)).filter((m) => m.to.toLowerCase() === user.email.toLowerCase())
-    link = mails.map((m) => /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(m.text)?.[0]).find(Boolean)
+    const mails = (await readOutbox(server.dataDir)).filter(
+      (m) => m.to.toLowerCase() === user.email.toLowerCase(),
+    )
+    link = mails
+      .map((m) => /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(m.text)?.[0])
+      .find(Boolean)
     if (!link) {
       if (Date.now() > deadline) throw new Error(`no verification email for ${user.email}`)
       await new Promise((r) => setTimeout(r, 200))
@@ -23,7 +30,8 @@ export async function signUpOperator(server: RunningServer, user: { name: string
   if (res.status >= 400) throw new Error(`verify-email failed: ${res.status} ${await res.text()}`)
   const me = await server.request('/api/me', { cookie })
   const body = (await me.json()) as { account?: { isOperator?: boolean } }
-  if (!body.account?.isOperator) throw new Error(`${user.email} is not an operator after verifying: ${JSON.stringify(body)}`)
+  if (!body.account?.isOperator)
+    throw new Error(`${user.email} is not an operator after verifying: ${JSON.stringify(body)}`)
   return cookie
 }
 

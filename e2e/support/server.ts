@@ -163,18 +163,25 @@ let counter = 0
 export function uniqueUser(prefix: string) {
   counter += 1
   const tag = `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`
-  return { name: `${prefix} ${tag}`, email: `${prefix}.${tag}@example.test`.toLowerCase(), password: 'correct-horse-battery-9' }
+  return {
+    name: `${prefix} ${tag}`,
+    email: `${prefix}.${tag}@example.test`.toLowerCase(),
+    password: 'correct-horse-battery-9',
+  }
 }
 
 /** Opens the email-verification link the server's log outbox holds for `email` (no SMTP in e2e). */
 export async function verifyEmailViaOutbox(server: RunningServer, email: string) {
   const deadline = Date.now() + 10_000
   for (;;) {
-    const mail = (await readOutbox(server.dataDir)).filter((m) => m.to === email && m.text.includes('/verify-email?')).pop()
+    const mail = (await readOutbox(server.dataDir))
+      .filter((m) => m.to === email && m.text.includes('/verify-email?'))
+      .pop()
     const link = mail && /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(mail.text)?.[0]
     if (link) {
       const res = await fetch(link, { redirect: 'manual' })
-      if (res.status !== 302 && res.status !== 200) throw new Error(`verify-email → ${res.status} ${await res.text()}`)
+      if (res.status !== 302 && res.status !== 200)
+        throw new Error(`verify-email → ${res.status} ${await res.text()}`)
       return
     }
     if (Date.now() > deadline) throw new Error(`no verification email for ${email}`)
@@ -198,6 +205,9 @@ export async function addMemberViaApi(
   if (invited.status !== 201) throw new Error(`invite → ${invited.status} ${await invited.text()}`)
   const { invitation } = (await invited.json()) as { invitation: { id: string } }
   await verifyEmailViaOutbox(server, member.email)
-  const accepted = await server.request(`/api/me/invitations/${invitation.id}/accept`, { method: 'POST', cookie: member.cookie })
+  const accepted = await server.request(`/api/me/invitations/${invitation.id}/accept`, {
+    method: 'POST',
+    cookie: member.cookie,
+  })
   if (accepted.status !== 200) throw new Error(`accept → ${accepted.status} ${await accepted.text()}`)
 }

@@ -2,11 +2,11 @@ import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { authHooks } from './auth-hooks.js'
 import type { Config } from './config.js'
-import type { Db } from './db/client.js'
-import type { Logger } from './logger.js'
 import { verificationEmail } from './core/account/emails.js'
-import type { Mailer } from './providers/mail/types.js'
+import type { Db } from './db/client.js'
 import { account, session, user, verification } from './db/schema/auth.js'
+import type { Logger } from './logger.js'
+import type { Mailer } from './providers/mail/types.js'
 
 export function createAuth(db: Db, config: Config, mailer: Mailer, log: Logger) {
   return betterAuth({

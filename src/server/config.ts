@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { isIP } from 'node:net'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 
@@ -153,7 +153,10 @@ export interface Config {
  * `off`: the socket's peer is the client and X-Forwarded-For is ignored. `hops`: that many proxies
  * stand in front of the app. `addresses`: the peers (IPs or CIDRs) whose X-Forwarded-For is believed.
  */
-export type TrustProxy = { kind: 'off' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; entries: readonly string[] }
+export type TrustProxy =
+  | { kind: 'off' }
+  | { kind: 'hops'; hops: number }
+  | { kind: 'addresses'; entries: readonly string[] }
 
 export type MailConfig =
   | { transport: 'smtp'; from: string; url: string }
@@ -179,7 +182,9 @@ function embeddedSecret(dataDir: string, name: string): string {
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env)
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`))
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
+    )
   }
   const e = parsed.data
   const dataDir = resolve(e.DATA_DIR)
@@ -208,7 +213,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     ai: {
       deepseek: e.DEEPSEEK_API_KEY ? { apiKey: e.DEEPSEEK_API_KEY, baseURL: e.DEEPSEEK_BASE_URL } : undefined,
       openai: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL } : undefined,
-      anthropic: e.ANTHROPIC_API_KEY ? { apiKey: e.ANTHROPIC_API_KEY, baseURL: e.ANTHROPIC_BASE_URL } : undefined,
+      anthropic: e.ANTHROPIC_API_KEY
+        ? { apiKey: e.ANTHROPIC_API_KEY, baseURL: e.ANTHROPIC_BASE_URL }
+        : undefined,
       compatible: e.AI_COMPATIBLE_BASE_URL
         ? {
             baseURL: e.AI_COMPATIBLE_BASE_URL.replace(/\/+$/, ''),
@@ -271,7 +278,14 @@ function mailConfig(e: z.infer<typeof envSchema>, appUrl: string): MailConfig {
   const from = e.SMTP_FROM ?? `WhatsApp AI Assistants <no-reply@${new URL(appUrl).hostname}>`
   if (e.SMTP_URL) return { transport: 'smtp', from, url: e.SMTP_URL }
   if (e.SMTP_HOST) {
-    return { transport: 'smtp', from, host: e.SMTP_HOST, port: e.SMTP_PORT ?? 587, user: e.SMTP_USER, password: e.SMTP_PASSWORD }
+    return {
+      transport: 'smtp',
+      from,
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT ?? 587,
+      user: e.SMTP_USER,
+      password: e.SMTP_PASSWORD,
+    }
   }
   return { transport: 'log', from }
 }

@@ -26,7 +26,17 @@ const redact = [
 // Error fields safe to log: identifiers and classifications, never values. Everything else an
 // error carries (Drizzle's `params`, PostgreSQL's `detail`/`where`, an AI SDK error's request
 // body, a provider's response body) may hold customers' messages or knowledge text.
-const SAFE_ERROR_FIELDS = ['code', 'severity', 'constraint', 'table', 'column', 'routine', 'status', 'statusCode', 'retryable'] as const
+const SAFE_ERROR_FIELDS = [
+  'code',
+  'severity',
+  'constraint',
+  'table',
+  'column',
+  'routine',
+  'status',
+  'statusCode',
+  'retryable',
+] as const
 
 /**
  * The one serializer for errors in logs (`{ err }` and `{ error }`): type, message, code, the SQL
@@ -35,7 +45,8 @@ const SAFE_ERROR_FIELDS = ['code', 'severity', 'constraint', 'table', 'column', 
 export function serializeError(value: unknown, depth = 0): unknown {
   if (!(value instanceof Error)) return value
   const fields = value as unknown as Record<string, unknown>
-  const type = value.constructor?.name && value.constructor.name !== 'Error' ? value.constructor.name : value.name
+  const type =
+    value.constructor?.name && value.constructor.name !== 'Error' ? value.constructor.name : value.name
   const message = scrubMessage(value.message)
   const out: Record<string, unknown> = { type, message }
   if (typeof fields.query === 'string') out.query = fields.query

@@ -1,11 +1,11 @@
 import cluster from 'node:cluster'
 import { existsSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
 import { serve } from '@hono/node-server'
-import { inboundWebhookListener, isInboundWebhook } from './http/twilio-webhook.js'
 import { type Config, ConfigError, parseConfig, parseRole, type Role } from './config.js'
+import { inboundWebhookListener, isInboundWebhook } from './http/twilio-webhook.js'
 import { createLogger, type Logger } from './logger.js'
 import { startRuntime, WEB_ROOT } from './runtime.js'
 
@@ -39,7 +39,10 @@ function superviseProcesses(config: Config, log: Logger) {
     log.error({ role, code, signal }, 'a process died; starting another')
     setTimeout(() => fork(role), 1000)
   })
-  log.info({ web: webCount, worker: 1, port: config.port }, `serving http://localhost:${config.port} from ${webCount} web processes and 1 worker`)
+  log.info(
+    { web: webCount, worker: 1, port: config.port },
+    `serving http://localhost:${config.port} from ${webCount} web processes and 1 worker`,
+  )
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
@@ -83,7 +86,9 @@ async function main() {
     const webhook = inboundWebhookListener(runtime.services)
     // The inbound webhook, the busiest route, is answered ahead of the framework (twilio-webhook.ts).
     const withWebhook = ((options: ServerOptions, app: (req: IncomingMessage, res: ServerResponse) => void) =>
-      createServer(options, (req, res) => (isInboundWebhook(req) ? webhook(req, res) : app(req, res)))) as typeof createServer
+      createServer(options, (req, res) =>
+        isInboundWebhook(req) ? webhook(req, res) : app(req, res),
+      )) as typeof createServer
     server = serve({ fetch: runtime.app.fetch, port: config.port, createServer: withWebhook }, (info) => {
       log.info(
         {

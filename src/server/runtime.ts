@@ -7,8 +7,14 @@ import type { Services } from './core/context.js'
 import { learnDatabaseTimeZones } from './core/organizations/time-zones.js'
 import { type Database, openDatabase } from './db/client.js'
 import { createApp } from './http/app.js'
-import { coalescedWake, createJobQueue, type LocalWorkers, listenForWakeUps, startBoss } from './jobs/queue.js'
 import { type InboxWorkerOptions, startInboxWorker } from './jobs/inbox-worker.js'
+import {
+  coalescedWake,
+  createJobQueue,
+  type LocalWorkers,
+  listenForWakeUps,
+  startBoss,
+} from './jobs/queue.js'
 import { startWorker } from './jobs/worker.js'
 import type { Logger } from './logger.js'
 import { createMailer } from './providers/mail/index.js'
@@ -67,7 +73,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
   const auth = createAuth(database.db, config, mailer, log)
   const app = createApp({ services, auth, sql: database.sql, webRoot: opts.webRoot })
-  if (worker) await startWorker(boss, services, localWorkers, { pollingIntervalSeconds: opts.workerPollingIntervalSeconds })
+  if (worker)
+    await startWorker(boss, services, localWorkers, {
+      pollingIntervalSeconds: opts.workerPollingIntervalSeconds,
+    })
   const inbox = worker ? startInboxWorker(services, opts.inbox) : undefined
   if (inbox) inboxSignal.wake = () => inbox.wake()
   // Wake-ups from other processes wake this process's workers only (never echoed back out).

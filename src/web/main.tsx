@@ -18,7 +18,8 @@ const queryClient: QueryClient = new QueryClient({
   defaultOptions: {
     queries: {
       // 4xx answers will not change on retry; network blips might.
-      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      retry: (count, error) =>
+        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
       refetchOnWindowFocus: false,
     },
   },

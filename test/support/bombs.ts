@@ -61,7 +61,11 @@ export function docx(sizeMb: number, opts: { declaredSize?: number } = {}) {
   const p = paragraph('All work and no play makes Jack a dull boy. '.repeat(20))
   // Whole paragraphs only, so the XML stays well formed.
   const body = Buffer.alloc(Math.floor((sizeMb * MB) / p.length) * p.length, p)
-  const document = Buffer.concat([Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>`), body, Buffer.from('</w:body></w:document>')])
+  const document = Buffer.concat([
+    Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>`),
+    body,
+    Buffer.from('</w:body></w:document>'),
+  ])
   return zip([
     { name: '[Content_Types].xml', data: CONTENT_TYPES },
     { name: '_rels/.rels', data: RELS },
@@ -73,7 +77,9 @@ export function docx(sizeMb: number, opts: { declaredSize?: number } = {}) {
 export function pdfBomb(sizeMb: number) {
   const op = `1 0 0 1 50 700 Tm (${'Buy one get one free. '.repeat(3)}) Tj\n`
   const ops = Buffer.alloc(Math.floor((sizeMb * MB) / op.length) * op.length, op)
-  const content = deflateSync(Buffer.concat([Buffer.from('BT /F1 12 Tf\n'), ops, Buffer.from('ET\n')]), { level: 9 })
+  const content = deflateSync(Buffer.concat([Buffer.from('BT /F1 12 Tf\n'), ops, Buffer.from('ET\n')]), {
+    level: 9,
+  })
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -97,7 +103,10 @@ export function pdfBomb(sizeMb: number) {
   add(Buffer.from('\nendstream\nendobj\n'))
   const xref = length
   const table = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')
-  add(Buffer.from(`xref\n0 6\n0000000000 65535 f \n${table}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`))
+  add(
+    Buffer.from(
+      `xref\n0 6\n0000000000 65535 f \n${table}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
+    ),
+  )
   return new Uint8Array(Buffer.concat(parts))
 }
-

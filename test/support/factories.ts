@@ -14,7 +14,10 @@ let seq = 0
 const unique = () => `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(3).toString('hex')}`
 
 /** Signs a new user up through better-auth's real route and keeps the session cookie. */
-export async function signUp(rt: TestRuntime, overrides: { email?: string; name?: string; password?: string } = {}) {
+export async function signUp(
+  rt: TestRuntime,
+  overrides: { email?: string; name?: string; password?: string } = {},
+) {
   const email = overrides.email ?? `user-${unique()}@example.test`
   const password = overrides.password ?? `pw-${unique()}`
   const res = await rt.request('/api/auth/sign-up/email', {
@@ -52,7 +55,12 @@ export async function api(
   const res = await rt.request(path, {
     method,
     headers,
-    body: body === undefined ? undefined : body instanceof FormData || typeof body === 'string' ? body : JSON.stringify(body),
+    body:
+      body === undefined
+        ? undefined
+        : body instanceof FormData || typeof body === 'string'
+          ? body
+          : JSON.stringify(body),
   })
   const text = await res.text()
   // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read field by field in tests
@@ -70,13 +78,23 @@ export async function api(
  * set: when given, the factory's operator sets them afterwards (setPlan) and the returned
  * organization shows them.
  */
-export async function createOrganization(rt: TestRuntime, user: TestUser, input: Record<string, unknown> = {}) {
+export async function createOrganization(
+  rt: TestRuntime,
+  user: TestUser,
+  input: Record<string, unknown> = {},
+) {
   const { planType, monthlyMessageLimit, ...settings } = input
   const res = await api(rt, user, 'POST', '/api/organizations', { name: `Org ${unique()}`, ...settings })
-  if (res.status !== 201) throw new Error(`create organization failed: ${res.status} ${JSON.stringify(res.body)}`)
+  if (res.status !== 201)
+    throw new Error(`create organization failed: ${res.status} ${JSON.stringify(res.body)}`)
   const org = res.body.organization as { id: string; name: string } & Record<string, any>
   if (planType === undefined && monthlyMessageLimit === undefined) return org
-  const plan = await setPlan(rt, org.id, planType as string | undefined, monthlyMessageLimit as number | null | undefined)
+  const plan = await setPlan(
+    rt,
+    org.id,
+    planType as string | undefined,
+    monthlyMessageLimit as number | null | undefined,
+  )
   return { ...org, planType: plan.planType, monthlyMessageLimit: plan.monthlyMessageLimit }
 }
 
@@ -100,22 +118,35 @@ export function factoryOperator(rt: TestRuntime): Promise<TestUser> {
  * Sets an organization's plan and/or monthly limit (null: back to the plan's limit) the only way
  * there is: an operator through `PATCH /api/admin/organizations/:id/plan`.
  */
-export async function setPlan(rt: TestRuntime, orgId: string, planType?: string, monthlyMessageLimit?: number | null) {
+export async function setPlan(
+  rt: TestRuntime,
+  orgId: string,
+  planType?: string,
+  monthlyMessageLimit?: number | null,
+) {
   const operator = await factoryOperator(rt)
   const res = await api(rt, operator, 'PATCH', `/api/admin/organizations/${orgId}/plan`, {
     ...(planType !== undefined && { planType }),
     ...(monthlyMessageLimit !== undefined && { monthlyMessageLimit }),
   })
   if (res.status !== 200) throw new Error(`set plan failed: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body.organization as { id: string; planType: string; monthlyMessageLimit: number; monthlyMessageLimitOverride: number | null }
+  return res.body.organization as {
+    id: string
+    planType: string
+    monthlyMessageLimit: number
+    monthlyMessageLimitOverride: number | null
+  }
 }
 
 /** The last email to `to` in the log transport's outbox (DATA_DIR/mail-outbox), waiting for it. */
 export async function lastMailTo(rt: TestRuntime, to: string, match: (text: string) => boolean = () => true) {
-  if (rt.config.mail.transport !== 'log') throw new Error('lastMailTo reads the log outbox; this runtime sends by SMTP')
+  if (rt.config.mail.transport !== 'log')
+    throw new Error('lastMailTo reads the log outbox; this runtime sends by SMTP')
   return waitFor(
     async () => {
-      const mails = (await readOutbox(rt.config.dataDir)).filter((m) => m.to.toLowerCase() === to.toLowerCase() && match(m.text))
+      const mails = (await readOutbox(rt.config.dataDir)).filter(
+        (m) => m.to.toLowerCase() === to.toLowerCase() && match(m.text),
+      )
       return mails[mails.length - 1]
     },
     { what: `an email to ${to}` },
@@ -135,12 +166,20 @@ export function verificationPath(text: string) {
  * new one is asked for when none is there) is opened. `readMail` finds the email's text when the
  * runtime sends by SMTP.
  */
-export async function verifyEmail(rt: TestRuntime, user: TestUser, readMail?: (email: string) => Promise<string>) {
-  const read = readMail ?? (async (email: string) => (await lastMailTo(rt, email, (t) => t.includes('/verify-email?'))).text)
+export async function verifyEmail(
+  rt: TestRuntime,
+  user: TestUser,
+  readMail?: (email: string) => Promise<string>,
+) {
+  const read =
+    readMail ??
+    (async (email: string) => (await lastMailTo(rt, email, (t) => t.includes('/verify-email?'))).text)
   const res = await rt.request(verificationPath(await read(user.email)), { headers: { cookie: user.cookie } })
-  if (res.status !== 302 && res.status !== 200) throw new Error(`verify-email failed: ${res.status} ${await res.text()}`)
+  if (res.status !== 302 && res.status !== 200)
+    throw new Error(`verify-email failed: ${res.status} ${await res.text()}`)
   const me = await api(rt, user, 'GET', '/api/me')
-  if (!me.body?.account?.emailVerified) throw new Error(`email not verified after opening the link: ${JSON.stringify(me.body)}`)
+  if (!me.body?.account?.emailVerified)
+    throw new Error(`email not verified after opening the link: ${JSON.stringify(me.body)}`)
 }
 
 /**
@@ -148,11 +187,22 @@ export async function verifyEmail(rt: TestRuntime, user: TestUser, readMail?: (e
  * person takes: the owner invites the email, the member verifies their email (when not yet) and
  * accepts the invitation from their own session.
  */
-export async function addMember(rt: TestRuntime, owner: TestUser, orgId: string, member: TestUser, role: string) {
-  const invited = await api(rt, owner, 'POST', `/api/organizations/${orgId}/members`, { email: member.email, role })
-  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`)
+export async function addMember(
+  rt: TestRuntime,
+  owner: TestUser,
+  orgId: string,
+  member: TestUser,
+  role: string,
+) {
+  const invited = await api(rt, owner, 'POST', `/api/organizations/${orgId}/members`, {
+    email: member.email,
+    role,
+  })
+  if (invited.status !== 201)
+    throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`)
   const me = await api(rt, member, 'GET', '/api/me')
   if (!me.body?.account?.emailVerified) await verifyEmail(rt, member)
   const accepted = await api(rt, member, 'POST', `/api/me/invitations/${invited.body.invitation.id}/accept`)
-  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`)
+  if (accepted.status !== 200)
+    throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`)
 }

@@ -50,7 +50,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const path = (req.url ?? '').split('?')[0]
     if (req.method !== 'POST' || !/^(\/v1)?\/chat\/completions$/.test(path)) {
       res.writeHead(404, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } }))
+      res.end(
+        JSON.stringify({
+          error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' },
+        }),
+      )
       return
     }
     let body: RecordedRequest['body']
@@ -72,7 +76,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         'retry-after-ms': '10',
         ...reply.headers,
       })
-      res.end(JSON.stringify({ error: { message: reply.message ?? `fake error ${reply.status}`, type: 'server_error', code: null } }))
+      res.end(
+        JSON.stringify({
+          error: { message: reply.message ?? `fake error ${reply.status}`, type: 'server_error', code: null },
+        }),
+      )
       return
     }
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs))
@@ -84,10 +92,17 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       total_tokens: (reply.promptTokens ?? 120) + (reply.completionTokens ?? 20),
     }
     if (body.stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      })
       const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`)
       const base = { id, object: 'chat.completion.chunk', created, model: body.model }
-      send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })
+      send({
+        ...base,
+        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+      })
       for (const piece of reply.text.match(/.{1,12}/gs) ?? []) {
         send({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })
       }
@@ -102,7 +117,14 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         object: 'chat.completion',
         created,
         model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: 'stop', logprobs: null }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: reply.text },
+            finish_reason: 'stop',
+            logprobs: null,
+          },
+        ],
         usage,
       }),
     )

@@ -26,7 +26,9 @@ function decodeBody(headers: string, body: string): string {
   const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase()
   if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
   if (encoding === 'quoted-printable') {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
     return Buffer.from(bytes, 'latin1').toString('utf8')
   }
   return body
@@ -37,11 +39,20 @@ function decodeHeader(value: string): string {
   return value.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, kind: string, text: string) =>
     kind.toLowerCase() === 'b'
       ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))), 'latin1').toString('utf8'),
+      : Buffer.from(
+          text
+            .replace(/_/g, ' ')
+            .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
   )
 }
 
-function parse(raw: string, envelope: { from: string; to: string[] }, auth?: ReceivedMail['auth']): ReceivedMail {
+function parse(
+  raw: string,
+  envelope: { from: string; to: string[] },
+  auth?: ReceivedMail['auth'],
+): ReceivedMail {
   const split = raw.indexOf('\r\n\r\n')
   const headers = split === -1 ? raw : raw.slice(0, split)
   const body = split === -1 ? '' : raw.slice(split + 4)
@@ -157,7 +168,9 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
       const deadline = Date.now() + (opts.timeoutMs ?? 10_000)
       const after = opts.after ?? 0
       for (;;) {
-        const hits = messages.slice(after).filter((m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()))
+        const hits = messages
+          .slice(after)
+          .filter((m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()))
         if (hits.length > 0) return hits[hits.length - 1]
         if (Date.now() > deadline) throw new Error(`no mail to ${to} (got ${messages.length} messages)`)
         await new Promise((r) => setTimeout(r, 50))

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { containsPattern, friendlyName, planFor, plannedNumbers } from '../../src/server/providers/telephony/numbering-plan.js'
+import {
+  containsPattern,
+  friendlyName,
+  planFor,
+  plannedNumbers,
+} from '../../src/server/providers/telephony/numbering-plan.js'
 
 // A local server that answers like Twilio's REST API (../shared/twilio-oai/): Basic auth with the
 // account SID and auth token, form-encoded 2010-04-01 resources and the JSON Messaging v2 Senders
@@ -136,7 +141,11 @@ export interface FakeTwilio {
   requests: FakeTwilioRequest[]
   state: FakeTwilioState
   /** The next `times` requests matching `match` get `response` instead of the normal answer. */
-  failNext(match: { method?: string; pathIncludes?: string }, response: FakeTwilioFailure, times?: number): void
+  failNext(
+    match: { method?: string; pathIncludes?: string },
+    response: FakeTwilioFailure,
+    times?: number,
+  ): void
   close(): Promise<void>
 }
 
@@ -186,7 +195,12 @@ function defaultInventory(): FakeAvailableNumber[] {
       ['TollFree', 'tollFree'],
     ] as const) {
       for (const n of plannedNumbers({ country, type: ours, count: 20, salt: 'fake-twilio' })) {
-        out.push(fakeAvailableNumber(n.phoneNumber, country, type, { locality: n.locality ?? null, region: n.region ?? null }))
+        out.push(
+          fakeAvailableNumber(n.phoneNumber, country, type, {
+            locality: n.locality ?? null,
+            region: n.region ?? null,
+          }),
+        )
       }
     }
   }
@@ -228,7 +242,12 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     senderOutcome: 'online',
     senderOfflineReason: { code: '63100', message: 'The WhatsApp Business Account was rejected by Meta' },
   }
-  const failures: { method?: string; pathIncludes?: string; response: FakeTwilioFailure; remaining: number }[] = []
+  const failures: {
+    method?: string
+    pathIncludes?: string
+    response: FakeTwilioFailure
+    remaining: number
+  }[] = []
   const accountBase = `/2010-04-01/Accounts/${accountSid}`
 
   const errorBody = (status: number, code: number, message: string) => ({
@@ -245,7 +264,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       return
     }
     const text = typeof body === 'string' ? body : JSON.stringify(body)
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    })
     res.end(text)
   }
 
@@ -257,7 +279,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     return decoded.slice(0, i) === accountSid && decoded.slice(i + 1) === authToken
   }
 
-  function numberResource(sid: string, phone: string, fields: Record<string, string | string[]>): FakeIncomingNumber {
+  function numberResource(
+    sid: string,
+    phone: string,
+    fields: Record<string, string | string[]>,
+  ): FakeIncomingNumber {
     const now = rfc2822()
     return {
       sid,
@@ -331,7 +357,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
 
   function pageSizeOf(query: Record<string, string | string[]>, fallback = 50) {
     const n = Number(one(query.PageSize) ?? fallback)
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new HttpError(400, 20001, 'PageSize must be between 1 and 1000')
+    if (!Number.isInteger(n) || n < 1 || n > 1000)
+      throw new HttpError(400, 20001, 'PageSize must be between 1 and 1000')
     return n
   }
 
@@ -379,12 +406,14 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
         throw new HttpError(400, 20001, 'Expected an application/json body')
       }
       const body = (r.body ?? {}) as SenderCreateBody
-      if (typeof body.sender_id !== 'string') throw new HttpError(400, 20001, 'Missing required parameter sender_id')
+      if (typeof body.sender_id !== 'string')
+        throw new HttpError(400, 20001, 'Missing required parameter sender_id')
       if (!/^whatsapp:\+[1-9]\d{6,14}$/.test(body.sender_id)) {
         throw new HttpError(400, 21211, `Invalid sender_id ${body.sender_id}`)
       }
       for (const s of state.senders.values()) {
-        if (s.sender_id === body.sender_id) throw new HttpError(409, 63110, `A sender for ${body.sender_id} already exists`)
+        if (s.sender_id === body.sender_id)
+          throw new HttpError(409, 63110, `A sender for ${body.sender_id} already exists`)
       }
       const sid = `XE${hex(16)}`
       const sender = senderResource(sid, body.sender_id, body)
@@ -435,8 +464,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       }
     }
 
-    if (!path.startsWith('/2010-04-01/Accounts/')) throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
-    if (!path.startsWith(`${accountBase}/`)) throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
+    if (!path.startsWith('/2010-04-01/Accounts/'))
+      throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
+    if (!path.startsWith(`${accountBase}/`))
+      throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
     const rest = path.slice(accountBase.length)
 
     const avail = /^\/AvailablePhoneNumbers\/([A-Za-z]{2})\/(Local|Mobile|TollFree)\.json$/.exec(rest)
@@ -451,7 +482,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       const contains = one(query.Contains)
       if (contains) {
         const pattern = containsPattern(contains, planFor(country)?.callingCode ?? '')
-        if (!pattern || pattern.length === 0) throw new HttpError(400, 21421, `Contains ${contains} is not a valid pattern`)
+        if (!pattern || pattern.length === 0)
+          throw new HttpError(400, 21421, `Contains ${contains} is not a valid pattern`)
         const re = new RegExp(pattern.map((p) => (p === '*' ? '\\d' : p)).join(''))
         list = list.filter((n) => re.test(n.phone_number.slice(1)))
       }
@@ -462,7 +494,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (rest === '/IncomingPhoneNumbers.json' && method === 'POST') {
       requireForm(r)
       const phone = one(form.PhoneNumber)
-      if (!phone) throw new HttpError(400, 21452, 'No phone numbers found: PhoneNumber or AreaCode is required')
+      if (!phone)
+        throw new HttpError(400, 21452, 'No phone numbers found: PhoneNumber or AreaCode is required')
       if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw new HttpError(400, 21421, `PhoneNumber ${phone} is invalid`)
       const idx = state.available.findIndex((n) => n.phone_number === phone)
       const owned = [...state.numbers.values()].some((n) => n.phone_number === phone)
@@ -477,7 +510,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (rest === '/IncomingPhoneNumbers.json' && method === 'GET') {
       const pageSize = pageSizeOf(query)
       const wanted = one(query.PhoneNumber)
-      const items = [...state.numbers.values()].filter((n) => !wanted || n.phone_number === wanted).slice(0, pageSize)
+      const items = [...state.numbers.values()]
+        .filter((n) => !wanted || n.phone_number === wanted)
+        .slice(0, pageSize)
       return { status: 200, body: listEnvelope(path, 'incoming_phone_numbers', items, pageSize) }
     }
     const numberMatch = /^\/IncomingPhoneNumbers\/(PN[0-9a-fA-F]{32})\.json$/.exec(rest)
@@ -496,7 +531,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
           number.phone_number.startsWith(`+${planFor(c)?.callingCode}`),
         )
         if (country) {
-          const type: FakeNumberType = number.type === 'toll-free' ? 'TollFree' : number.type === 'mobile' ? 'Mobile' : 'Local'
+          const type: FakeNumberType =
+            number.type === 'toll-free' ? 'TollFree' : number.type === 'mobile' ? 'Mobile' : 'Local'
           state.available.push(fakeAvailableNumber(number.phone_number, country, type))
         }
         return { status: 204 }
@@ -510,9 +546,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       const body = one(form.Body) ?? ''
       const media = many(form.MediaUrl)
       if (!to) throw new HttpError(400, 21604, "A 'To' phone number is required.")
-      if (!from && !one(form.MessagingServiceSid)) throw new HttpError(400, 21603, "A 'From' phone number is required.")
+      if (!from && !one(form.MessagingServiceSid))
+        throw new HttpError(400, 21603, "A 'From' phone number is required.")
       if (!body && media.length === 0) throw new HttpError(400, 21602, 'Message body is required.')
-      if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to)) throw new HttpError(400, 21211, `Invalid 'To' Phone Number: ${to}`)
+      if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to))
+        throw new HttpError(400, 21211, `Invalid 'To' Phone Number: ${to}`)
       const sid = `SM${hex(16)}`
       const now = rfc2822()
       const message: FakeMessage = {
@@ -589,7 +627,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       if (failure) {
         failure.remaining--
         const { status, body: custom } = failure.response
-        const fallback = errorBody(status, status === 429 ? 20429 : status >= 500 ? 20500 : 20001, `Simulated HTTP ${status}`)
+        const fallback = errorBody(
+          status,
+          status === 429 ? 20429 : status >= 500 ? 20500 : 20001,
+          `Simulated HTTP ${status}`,
+        )
         const payload =
           custom === undefined
             ? fallback

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { type Config, parseConfig } from '../../src/server/config.js'
 import type { Database } from '../../src/server/db/client.js'
 import { createLogger } from '../../src/server/logger.js'
-import { type Runtime, startRuntime, type RuntimeOptions } from '../../src/server/runtime.js'
+import { type Runtime, type RuntimeOptions, startRuntime } from '../../src/server/runtime.js'
 import { createTestDatabase } from './database.js'
 
 /** The operator account the factories use to set plans (test/support/factories.ts `setPlan`). */

@@ -28,7 +28,14 @@ export async function giveActiveNumber(rt: TestRuntime, organizationId: string, 
 }
 
 /** Twilio's inbound message form for a text from `from` to `to`. */
-export function inboundParams(input: { from: string; to: string; body: string; sid?: string; profileName?: string; extra?: Record<string, string> }) {
+export function inboundParams(input: {
+  from: string
+  to: string
+  body: string
+  sid?: string
+  profileName?: string
+  extra?: Record<string, string>
+}) {
   const sid = input.sid ?? messageSid()
   return {
     SmsMessageSid: sid,
@@ -59,17 +66,30 @@ export async function postTwilio(
 ) {
   const token = opts.token ?? rt.services.telephony.webhookAuthToken
   const signature =
-    opts.signature === undefined ? twilio.getExpectedTwilioSignature(token, `${rt.config.appUrl}${path}`, params) : opts.signature
+    opts.signature === undefined
+      ? twilio.getExpectedTwilioSignature(token, `${rt.config.appUrl}${path}`, params)
+      : opts.signature
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
   if (signature !== null) headers['x-twilio-signature'] = signature
-  const res = await rt.request(path, { method: 'POST', headers, body: new URLSearchParams(params).toString() })
+  const res = await rt.request(path, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(params).toString(),
+  })
   return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') }
 }
 
 /** The outbound messages answering one inbound message (by its Twilio sid), oldest first. */
 export async function repliesTo(rt: TestRuntime, inboundSid: string) {
-  const [inbound] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, inboundSid))
+  const [inbound] = await rt.services.db
+    .select()
+    .from(messages)
+    .where(eq(messages.providerMessageId, inboundSid))
   if (!inbound) return []
   // Ordered in SQL: timestamps differ by microseconds, which a JS Date cannot tell apart.
-  return rt.services.db.select().from(messages).where(eq(messages.replyToId, inbound.id)).orderBy(asc(messages.createdAt))
+  return rt.services.db
+    .select()
+    .from(messages)
+    .where(eq(messages.replyToId, inbound.id))
+    .orderBy(asc(messages.createdAt))
 }

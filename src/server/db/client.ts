@@ -127,8 +127,12 @@ export function txExecutor(tx: Tx): SqlExecutor {
   return {
     async executeSql(text, values = []) {
       const parts = text.split(/\$(\d+)/)
-      const chunks = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`))
-      const result = (await tx.execute(sql.join(chunks, sql.raw('')))) as unknown as { rows: Record<string, unknown>[] }
+      const chunks = parts.map((part, i) =>
+        i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`,
+      )
+      const result = (await tx.execute(sql.join(chunks, sql.raw('')))) as unknown as {
+        rows: Record<string, unknown>[]
+      }
       return { rows: result.rows ?? [] }
     },
   }
@@ -139,8 +143,18 @@ export function txExecutor(tx: Tx): SqlExecutor {
  * statement, planned once per connection (worth it for hot, complex statements). `name` must be
  * unique per text. Not for use inside a transaction (it takes its own connection).
  */
-export async function executePrepared<Row>(db: Db, name: string, text: string, values: unknown[]): Promise<Row[]> {
+export async function executePrepared<Row>(
+  db: Db,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<Row[]> {
   const client = (db as unknown as { $client: unknown }).$client
   if (client instanceof pg.Pool) return (await client.query({ name, text, values })).rows as Row[]
-  return (await (client as { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }).query(text, values)).rows as Row[]
+  return (
+    await (client as { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }).query(
+      text,
+      values,
+    )
+  ).rows as Row[]
 }

@@ -6,9 +6,9 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Auth } from '../auth.js'
 import type { Services } from '../core/context.js'
 import { pingDatabase, type SqlExecutor } from '../db/client.js'
-import type { AppEnv } from './env.js'
 import { inApiErrorShape } from './auth-response.js'
 import { clientIp, NO_SOCKET } from './client-ip.js'
+import type { AppEnv } from './env.js'
 import { errorBody, handleError } from './errors.js'
 import { csrfGuard } from './middleware/csrf.js'
 import { inputTextGuard } from './middleware/input-text.js'
@@ -21,8 +21,8 @@ import { apiDocsRoutes } from './routes/api-docs.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { cronRoutes } from './routes/cron.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
-import { memberRoutes } from './routes/members.js'
 import { meRoutes } from './routes/me.js'
+import { memberRoutes } from './routes/members.js'
 import { numberRoutes } from './routes/numbers.js'
 import { organizationRoutes } from './routes/organizations.js'
 import { simulatorRoutes } from './routes/simulator.js'
@@ -82,7 +82,11 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
   // Twilio's forms are a few KB: a forged one is refused before its signature is even computed.
   const webhookLimit = bodyLimit({
     maxSize: WEBHOOK_BODY_LIMIT,
-    onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `Webhook form is larger than ${WEBHOOK_BODY_LIMIT / 1024} KB`), 413),
+    onError: (c) =>
+      c.json(
+        errorBody('PAYLOAD_TOO_LARGE', `Webhook form is larger than ${WEBHOOK_BODY_LIMIT / 1024} KB`),
+        413,
+      ),
   })
   app.use('/api/*', (c, next) => {
     if (c.req.path.startsWith('/api/whatsapp/')) return webhookLimit(c, next)
@@ -141,7 +145,8 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
     info: {
       title: 'WhatsApp AI Assistants API',
       version: '1.0.0',
-      description: 'Organizations, WhatsApp numbers, knowledge and conversations. Sign in through /api/auth/* (session cookie).',
+      description:
+        'Organizations, WhatsApp numbers, knowledge and conversations. Sign in through /api/auth/* (session cookie).',
     },
   })
   app.route('/', apiDocsRoutes())

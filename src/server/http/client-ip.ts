@@ -43,7 +43,9 @@ export function resolveClientIp(peer: string, forwardedFor: string | undefined, 
 }
 
 /** `position` counts hops from the app: 0 is the socket's peer. */
-function trustCheck(trust: Exclude<TrustProxy, { kind: 'off' }>): (address: string, position: number) => boolean {
+function trustCheck(
+  trust: Exclude<TrustProxy, { kind: 'off' }>,
+): (address: string, position: number) => boolean {
   if (trust.kind === 'hops') return (_address, position) => position < trust.hops
   const list = new BlockList()
   for (const entry of trust.entries) {
@@ -86,7 +88,9 @@ export function addressKey(ip: string): string {
   const [head, tail = ''] = ip.split('::')
   const left = head ? head.split(':') : []
   const right = tail ? tail.split(':') : []
-  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
+  const groups = ip.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left
   return `${groups
     .slice(0, 4)
     .map((g) => Number.parseInt(g || '0', 16).toString(16))

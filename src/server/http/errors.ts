@@ -1,6 +1,6 @@
+import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { z } from '@hono/zod-openapi'
 import { AppError, type ErrorCode, statusOf } from '../core/errors.js'
 import type { Logger } from '../logger.js'
 import type { AppEnv } from './env.js'
@@ -28,7 +28,9 @@ const descriptions: Record<ErrorCode, string> = {
   INTERNAL: 'Unexpected error',
 }
 
-const codeOfStatus = new Map(Object.entries(statusOf).map(([code, status]) => [status as number, code as ErrorCode]))
+const codeOfStatus = new Map(
+  Object.entries(statusOf).map(([code, status]) => [status as number, code as ErrorCode]),
+)
 
 const frameworkMessages: Record<number, string> = {
   400: 'Bad request',
@@ -39,9 +41,15 @@ const frameworkMessages: Record<number, string> = {
 
 /** OpenAPI `responses` entries for these error codes, from the same table the runtime uses. */
 export function errorResponses(...codes: ErrorCode[]) {
-  const out: Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> = {}
+  const out: Record<
+    number,
+    { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }
+  > = {}
   for (const code of [...codes, 'RATE_LIMITED' as const]) {
-    out[statusOf[code]] = { description: descriptions[code], content: { 'application/json': { schema: ErrorSchema } } }
+    out[statusOf[code]] = {
+      description: descriptions[code],
+      content: { 'application/json': { schema: ErrorSchema } },
+    }
   }
   return out
 }
@@ -80,7 +88,10 @@ export function handleError(err: Error, c: Context<AppEnv>, log: Logger) {
     // Framework errors (malformed JSON 400, wrong Content-Type 415, body limit 413…) keep their
     // status and get the code of that status, never INTERNAL for a client's mistake.
     const code = codeOfStatus.get(err.status) ?? (err.status < 500 ? 'BAD_REQUEST' : 'INTERNAL')
-    const message = err.status === 415 ? frameworkMessages[415] : err.message || frameworkMessages[err.status] || descriptions[code]
+    const message =
+      err.status === 415
+        ? frameworkMessages[415]
+        : err.message || frameworkMessages[err.status] || descriptions[code]
     if (err.status >= 500) log.error({ err, requestId: c.get('requestId') }, 'framework error')
     return c.json(errorBody(code, message), err.status)
   }

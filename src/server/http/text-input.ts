@@ -49,7 +49,8 @@ export function unsafeJsonIssues(root: unknown): TextIssue[] {
     }
     for (const [key, item] of Object.entries(value).reverse()) {
       const keyReason = unsafeTextReason(key)
-      if (keyReason) out.push({ path: [...path, sanitizeCustomerText(key)].join('.'), message: `field name ${keyReason}` })
+      if (keyReason)
+        out.push({ path: [...path, sanitizeCustomerText(key)].join('.'), message: `field name ${keyReason}` })
       else stack.push({ value: item, path: [...path, key] })
     }
   }

@@ -31,11 +31,18 @@ export function checkTwilioWebhook(
   req: { pathAndQuery: string; signature: string | undefined; fields: [string, string][]; clientIp: string },
 ): WebhookCheck {
   if (req.fields.length > WEBHOOK_MAX_PARAMETERS) {
-    return { ok: false, status: 400, body: errorBody('BAD_REQUEST', `Webhook form has more than ${WEBHOOK_MAX_PARAMETERS} parameters`) }
+    return {
+      ok: false,
+      status: 400,
+      body: errorBody('BAD_REQUEST', `Webhook form has more than ${WEBHOOK_MAX_PARAMETERS} parameters`),
+    }
   }
   const params: TwilioParams = Object.fromEntries(req.fields)
   const url = `${services.config.appUrl}${req.pathAndQuery}`
-  if (!req.signature || !twilio.validateRequest(services.telephony.webhookAuthToken, req.signature, url, params)) {
+  if (
+    !req.signature ||
+    !twilio.validateRequest(services.telephony.webhookAuthToken, req.signature, url, params)
+  ) {
     if (refusals.refuse(req.clientIp, services.log)) {
       return {
         ok: false,
@@ -59,8 +66,19 @@ export function checkTwilioWebhook(
  */
 export function inboundWebhookListener(services: Services) {
   const refusals = new WebhookRefusals()
-  const send = (res: ServerResponse, status: number, body: string, contentType: string, extra: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': contentType, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...extra })
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string,
+    contentType: string,
+    extra: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, {
+      'content-type': contentType,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+      ...extra,
+    })
     res.end(body)
   }
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -75,7 +93,10 @@ export function inboundWebhookListener(services: Services) {
     req.on('error', () => res.destroy())
     req.on('end', () => {
       if (tooLarge) {
-        const body = errorBody('PAYLOAD_TOO_LARGE', `Webhook form is larger than ${WEBHOOK_BODY_LIMIT / 1024} KB`)
+        const body = errorBody(
+          'PAYLOAD_TOO_LARGE',
+          `Webhook form is larger than ${WEBHOOK_BODY_LIMIT / 1024} KB`,
+        )
         return send(res, 413, JSON.stringify(body), 'application/json')
       }
       const header = req.headers['x-twilio-signature']
@@ -91,7 +112,9 @@ export function inboundWebhookListener(services: Services) {
         ),
       })
       if (!check.ok) {
-        const extra: Record<string, string> = check.retryAfter ? { 'retry-after': String(check.retryAfter) } : {}
+        const extra: Record<string, string> = check.retryAfter
+          ? { 'retry-after': String(check.retryAfter) }
+          : {}
         return send(res, check.status, JSON.stringify(check.body), 'application/json', extra)
       }
       acceptInbound({ ctx: services, input: check.params })
@@ -101,7 +124,12 @@ export function inboundWebhookListener(services: Services) {
         })
         .catch((err) => {
           services.log.error({ err }, 'inbound webhook failed; Twilio will retry')
-          send(res, 500, JSON.stringify(errorBody('INTERNAL', 'Could not store the message; retry')), 'application/json')
+          send(
+            res,
+            500,
+            JSON.stringify(errorBody('INTERNAL', 'Could not store the message; retry')),
+            'application/json',
+          )
         })
     })
   }

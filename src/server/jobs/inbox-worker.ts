@@ -57,9 +57,14 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
       wakeUp = done
     })
 
-  const heartbeat = setInterval(() => {
-    renewLease(services.db, workerId, [...inFlight.keys()], leaseSeconds).catch((err) => log.warn({ err }, 'inbox lease renewal failed'))
-  }, Math.max(1000, (leaseSeconds * 1000) / 3))
+  const heartbeat = setInterval(
+    () => {
+      renewLease(services.db, workerId, [...inFlight.keys()], leaseSeconds).catch((err) =>
+        log.warn({ err }, 'inbox lease renewal failed'),
+      )
+    },
+    Math.max(1000, (leaseSeconds * 1000) / 3),
+  )
   heartbeat.unref()
 
   const deliver = async (row: InboxRow, messageId: string) => {
@@ -72,7 +77,10 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
   }
   const retryLater = async (row: InboxRow, err: unknown) => {
     const last = row.attempts >= MAX_ATTEMPTS
-    log[last ? 'error' : 'warn']({ err, inboxId: row.id, attempt: row.attempts }, last ? 'inbound message failed for good' : 'inbound message failed; will retry')
+    log[last ? 'error' : 'warn'](
+      { err, inboxId: row.id, attempt: row.attempts },
+      last ? 'inbound message failed for good' : 'inbound message failed; will retry',
+    )
     await failInbox(services.db, workerId, row, err instanceof Error ? err.message : String(err)).catch((e) =>
       log.error({ err: e }, 'could not record an inbox failure (the lease expiry retries it)'),
     )

@@ -1,8 +1,8 @@
 import pg from 'pg'
 import PgBoss from 'pg-boss'
+import type { InboxSignal } from '../core/context.js'
 import type { Database, SqlExecutor, Tx } from '../db/client.js'
 import { txExecutor } from '../db/client.js'
-import type { InboxSignal } from '../core/context.js'
 import type { Logger } from '../logger.js'
 import { type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
 
@@ -28,9 +28,15 @@ export interface JobQueue {
 /** Ids of the pg-boss workers this process runs, by job name (filled by startWorker). */
 export type LocalWorkers = Map<JobName, string[]>
 
-export async function startBoss(database: Database, log: Logger, opts: { schedule: boolean; supervise: boolean }) {
+export async function startBoss(
+  database: Database,
+  log: Logger,
+  opts: { schedule: boolean; supervise: boolean },
+) {
   const boss = new PgBoss({
-    ...(database.kind === 'postgres' ? { connectionString: database.url, max: 10 } : { db: database.sql as SqlExecutor & PgBoss.Db }),
+    ...(database.kind === 'postgres'
+      ? { connectionString: database.url, max: 10 }
+      : { db: database.sql as SqlExecutor & PgBoss.Db }),
     schema: 'pgboss',
     schedule: opts.schedule,
     supervise: opts.supervise,
@@ -41,7 +47,10 @@ export async function startBoss(database: Database, log: Logger, opts: { schedul
   boss.on('error', (err) => log.error({ err }, 'job queue error'))
   // pg-boss's own schema setup and createQueue deadlock when several processes start at once on
   // a new database: one process at a time, under a PostgreSQL advisory lock.
-  const lock = database.kind === 'postgres' && database.url ? new pg.Client({ connectionString: database.url }) : undefined
+  const lock =
+    database.kind === 'postgres' && database.url
+      ? new pg.Client({ connectionString: database.url })
+      : undefined
   if (lock) {
     await lock.connect()
     await lock.query('select pg_advisory_lock($1)', [QUEUE_SETUP_LOCK_KEY])
@@ -83,12 +92,19 @@ const wakeLocal = (boss: PgBoss, localWorkers: LocalWorkers, name: string) => {
   return Boolean(ids?.length)
 }
 
-export function createJobQueue(boss: PgBoss, localWorkers: LocalWorkers, database?: Database, log?: Logger): JobQueue {
+export function createJobQueue(
+  boss: PgBoss,
+  localWorkers: LocalWorkers,
+  database?: Database,
+  log?: Logger,
+): JobQueue {
   const wake = (name: JobName, opts: { remote?: boolean } = {}) => {
     if (wakeLocal(boss, localWorkers, name) || opts.remote === false) return
     // No worker of this kind here (a web-only process on PostgreSQL): wake the worker processes.
     if (database?.kind === 'postgres') {
-      database.sql.executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, name]).catch((err) => log?.warn({ err }, 'wake notify failed'))
+      database.sql
+        .executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, name])
+        .catch((err) => log?.warn({ err }, 'wake notify failed'))
     }
   }
   return {
@@ -111,7 +127,13 @@ export function createJobQueue(boss: PgBoss, localWorkers: LocalWorkers, databas
  * Worker processes on PostgreSQL listen for wake-ups from web processes, so a job enqueued in
  * another process starts at once instead of at the next poll. Reconnects when the connection drops.
  */
-export function listenForWakeUps(database: Database, boss: PgBoss, localWorkers: LocalWorkers, log: Logger, inbox: InboxSignal) {
+export function listenForWakeUps(
+  database: Database,
+  boss: PgBoss,
+  localWorkers: LocalWorkers,
+  log: Logger,
+  inbox: InboxSignal,
+) {
   if (database.kind !== 'postgres' || !database.url) return { close: async () => {} }
   let client: pg.Client | undefined
   let closed = false
@@ -159,7 +181,9 @@ export function coalescedWake(database: Database, name: string, log: Logger, del
     scheduled = true
     setTimeout(() => {
       scheduled = false
-      database.sql.executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, name]).catch((err) => log.warn({ err }, 'wake notify failed'))
+      database.sql
+        .executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, name])
+        .catch((err) => log.warn({ err }, 'wake notify failed'))
     }, delayMs).unref()
   }
 }

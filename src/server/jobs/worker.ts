@@ -36,7 +36,10 @@ export async function startWorker(
             await handler(payload, services, meta)
           } catch (err) {
             // pg-boss retries it (with backoff) until the last attempt; say so in the logs.
-            services.log[meta.isLastAttempt ? 'error' : 'warn']({ err, job: name, jobId: job.id, attempt: job.retryCount + 1 }, 'job failed')
+            services.log[meta.isLastAttempt ? 'error' : 'warn'](
+              { err, job: name, jobId: job.id, attempt: job.retryCount + 1 },
+              'job failed',
+            )
             // pg-boss stores what is thrown in the job's row: never a failed query's parameters.
             throw withoutUserData(err)
           }

@@ -25,9 +25,10 @@ export function useResendVerificationEmail() {
 export function useRequestPhoneCode() {
   return useMutation({
     mutationFn: (phone: string) =>
-      api<{ verification: PhoneCodeSent }>('/api/me/phone/verification', { method: 'POST', body: { phone } }).then(
-        (r) => r.verification,
-      ),
+      api<{ verification: PhoneCodeSent }>('/api/me/phone/verification', {
+        method: 'POST',
+        body: { phone },
+      }).then((r) => r.verification),
   })
 }
 
@@ -35,7 +36,9 @@ export function useVerifyPhone() {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (input: { phone: string; code: string }) =>
-      api<{ account: Account }>('/api/me/phone/verify', { method: 'POST', body: input }).then((r) => r.account),
+      api<{ account: Account }>('/api/me/phone/verify', { method: 'POST', body: input }).then(
+        (r) => r.account,
+      ),
     onSuccess: (account) => qc.setQueryData(accountKey, account),
   })
 }

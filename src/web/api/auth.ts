@@ -15,7 +15,10 @@ export function useSession() {
 
 export async function signUp(input: { email: string; password: string; name: string }) {
   // The emailed verification link brings the user back to their account page.
-  return api<unknown>('/api/auth/sign-up/email', { method: 'POST', body: { ...input, callbackURL: '/Dashboard/account?verified=1' } })
+  return api<unknown>('/api/auth/sign-up/email', {
+    method: 'POST',
+    body: { ...input, callbackURL: '/Dashboard/account?verified=1' },
+  })
 }
 
 export async function signIn(input: { email: string; password: string }) {

@@ -27,7 +27,8 @@ export class ApiError extends Error {
   /** The first message for a field (exact path, or a path under it). */
   fieldError(path: string): string | undefined {
     const hit =
-      this.fieldErrors.find((f) => f.path === path) ?? this.fieldErrors.find((f) => f.path.startsWith(`${path}.`))
+      this.fieldErrors.find((f) => f.path === path) ??
+      this.fieldErrors.find((f) => f.path.startsWith(`${path}.`))
     return hit?.message
   }
 }
@@ -89,7 +90,11 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
  * Multipart upload with progress (fetch has no upload progress): XMLHttpRequest's
  * `upload.onprogress` reports the bytes sent.
  */
-export function uploadWithProgress<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
+export function uploadWithProgress<T>(
+  path: string,
+  form: FormData,
+  onProgress: (fraction: number) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', path)
@@ -111,9 +116,15 @@ export function uploadWithProgress<T>(path: string, form: FormData, onProgress: 
         resolve(body as T)
         return
       }
-      const err = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error
+      const err = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)
+        ?.error
       reject(
-        new ApiError(xhr.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `Upload failed (${xhr.status})`, err?.details),
+        new ApiError(
+          xhr.status,
+          err?.code ?? 'HTTP_ERROR',
+          err?.message ?? `Upload failed (${xhr.status})`,
+          err?.details,
+        ),
       )
     }
     xhr.send(form)

@@ -4,7 +4,8 @@ import { orgKeys } from './organizations'
 import type { ConversationSummary, Message, Stats } from './types'
 
 const statsKey = (orgId: string) => ['organizations', orgId, 'stats'] as const
-const conversationKey = (orgId: string, cid: string) => ['organizations', orgId, 'conversations', cid] as const
+const conversationKey = (orgId: string, cid: string) =>
+  ['organizations', orgId, 'conversations', cid] as const
 
 export function useStats(orgId: string) {
   return useQuery({
@@ -19,7 +20,8 @@ export function useConversations(orgId: string) {
   return useQuery({
     queryKey: ['organizations', orgId, 'conversations'],
     queryFn: async () =>
-      (await api<{ conversations: ConversationSummary[] }>(`/api/organizations/${orgId}/conversations`)).conversations,
+      (await api<{ conversations: ConversationSummary[] }>(`/api/organizations/${orgId}/conversations`))
+        .conversations,
     refetchInterval: 5000,
     retry: false,
   })
@@ -30,13 +32,19 @@ export function useConversation(orgId: string, cid: string | null) {
     queryKey: conversationKey(orgId, cid ?? ''),
     enabled: cid !== null,
     queryFn: () =>
-      api<{ conversation: ConversationSummary; messages: Message[] }>(`/api/organizations/${orgId}/conversations/${cid}`),
+      api<{ conversation: ConversationSummary; messages: Message[] }>(
+        `/api/organizations/${orgId}/conversations/${cid}`,
+      ),
     refetchInterval: 2000,
     retry: false,
   })
 }
 
-function useConversationAction<TInput, TResult>(orgId: string, cid: string, fn: (input: TInput) => Promise<TResult>) {
+function useConversationAction<TInput, TResult>(
+  orgId: string,
+  cid: string,
+  fn: (input: TInput) => Promise<TResult>,
+) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: fn,

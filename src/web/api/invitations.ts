@@ -10,7 +10,8 @@ const myInvitationsKey = ['me', 'invitations'] as const
 export function useOrgInvitations(orgId: string, enabled: boolean) {
   return useQuery({
     queryKey: orgInvitationsKey(orgId),
-    queryFn: async () => (await api<{ invitations: Invitation[] }>(`/api/organizations/${orgId}/invitations`)).invitations,
+    queryFn: async () =>
+      (await api<{ invitations: Invitation[] }>(`/api/organizations/${orgId}/invitations`)).invitations,
     enabled,
   })
 }
@@ -19,7 +20,10 @@ export function useInviteMember(orgId: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (input: { email: string; role: Role }) =>
-      api<{ invitation: Invitation }>(`/api/organizations/${orgId}/members`, { method: 'POST', body: input }).then((r) => r.invitation),
+      api<{ invitation: Invitation }>(`/api/organizations/${orgId}/members`, {
+        method: 'POST',
+        body: input,
+      }).then((r) => r.invitation),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgInvitationsKey(orgId) }),
   })
 }
@@ -47,6 +51,10 @@ export function useRespondToInvitation() {
   return useMutation({
     mutationFn: ({ id, answer }: { id: string; answer: 'accept' | 'decline' }) =>
       api<unknown>(`/api/me/invitations/${id}/${answer}`, { method: 'POST' }),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: myInvitationsKey }), qc.invalidateQueries({ queryKey: orgKeys.all })]),
+    onSuccess: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: myInvitationsKey }),
+        qc.invalidateQueries({ queryKey: orgKeys.all }),
+      ]),
   })
 }

@@ -26,7 +26,8 @@ export function useKnowledge(orgId: string) {
 export function useSource(orgId: string, sourceId: string | undefined) {
   return useQuery({
     queryKey: [...knowledgeKey(orgId), 'source', sourceId] as const,
-    queryFn: async () => (await api<{ source: Source }>(`/api/organizations/${orgId}/knowledge/${sourceId}`)).source,
+    queryFn: async () =>
+      (await api<{ source: Source }>(`/api/organizations/${orgId}/knowledge/${sourceId}`)).source,
     enabled: Boolean(sourceId),
     staleTime: 0,
   })
@@ -44,12 +45,17 @@ export function useSaveProfile(orgId: string) {
   const done = useInvalidateKnowledge(orgId)
   return useMutation({
     mutationFn: (fields: ProfileFields) =>
-      api<{ source: Source }>(`/api/organizations/${orgId}/knowledge/profile`, { method: 'PUT', body: { fields } }),
+      api<{ source: Source }>(`/api/organizations/${orgId}/knowledge/profile`, {
+        method: 'PUT',
+        body: { fields },
+      }),
     onSuccess: done,
   })
 }
 
-export type NewSource = { kind: 'faq'; question: string; content: string } | { kind: 'text'; title: string; content: string }
+export type NewSource =
+  | { kind: 'faq'; question: string; content: string }
+  | { kind: 'text'; title: string; content: string }
 
 export function useAddSource(orgId: string) {
   const done = useInvalidateKnowledge(orgId)
@@ -64,7 +70,10 @@ export function useUpdateSource(orgId: string) {
   const done = useInvalidateKnowledge(orgId)
   return useMutation({
     mutationFn: ({ id, ...changes }: { id: string; title?: string; question?: string; content?: string }) =>
-      api<{ source: Source }>(`/api/organizations/${orgId}/knowledge/${id}`, { method: 'PATCH', body: changes }),
+      api<{ source: Source }>(`/api/organizations/${orgId}/knowledge/${id}`, {
+        method: 'PATCH',
+        body: changes,
+      }),
     onSuccess: done,
   })
 }
@@ -84,7 +93,11 @@ export function useUploadFile(orgId: string, onProgress: (fraction: number) => v
     mutationFn: (file: File) => {
       const form = new FormData()
       form.append('file', file)
-      return uploadWithProgress<{ source: Source }>(`/api/organizations/${orgId}/knowledge/files`, form, onProgress)
+      return uploadWithProgress<{ source: Source }>(
+        `/api/organizations/${orgId}/knowledge/files`,
+        form,
+        onProgress,
+      )
     },
     onSuccess: done,
   })
@@ -93,7 +106,8 @@ export function useUploadFile(orgId: string, onProgress: (fraction: number) => v
 export function useTrain(orgId: string) {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: () => api<{ training: Training }>(`/api/organizations/${orgId}/train`, { method: 'POST', body: {} }),
+    mutationFn: () =>
+      api<{ training: Training }>(`/api/organizations/${orgId}/train`, { method: 'POST', body: {} }),
     onSuccess: ({ training }) => {
       qc.setQueryData<Knowledge>(knowledgeKey(orgId), (old) => (old ? { ...old, training } : old))
       qc.invalidateQueries({ queryKey: knowledgeKey(orgId) })

@@ -15,7 +15,10 @@ export function useUpdateMemberRole(orgId: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: Role }) =>
-      api<{ member: Member }>(`/api/organizations/${orgId}/members/${userId}`, { method: 'PATCH', body: { role } }),
+      api<{ member: Member }>(`/api/organizations/${orgId}/members/${userId}`, {
+        method: 'PATCH',
+        body: { role },
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: membersKey(orgId) }),
   })
 }

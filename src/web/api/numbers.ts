@@ -16,7 +16,8 @@ export function useNumberSearch(search: NumberSearch | null) {
     queryFn: async () => {
       const params = new URLSearchParams({ country: search!.country, type: search!.type, limit: '10' })
       if (search!.contains.trim()) params.set('contains', search!.contains.trim())
-      return (await api<{ numbers: AvailableNumber[] }>(`/api/organizations/search-numbers?${params}`)).numbers
+      return (await api<{ numbers: AvailableNumber[] }>(`/api/organizations/search-numbers?${params}`))
+        .numbers
     },
     retry: false,
   })
@@ -27,7 +28,8 @@ export const numbersKey = (orgId: string) => ['organizations', orgId, 'numbers']
 export function useOrgNumbers(orgId: string, poll: boolean) {
   return useQuery({
     queryKey: numbersKey(orgId),
-    queryFn: async () => (await api<{ numbers: PhoneNumber[] }>(`/api/organizations/${orgId}/numbers`)).numbers,
+    queryFn: async () =>
+      (await api<{ numbers: PhoneNumber[] }>(`/api/organizations/${orgId}/numbers`)).numbers,
     refetchInterval: poll ? 1000 : false,
     retry: false,
   })
@@ -51,7 +53,8 @@ export function useProvisionNumber(orgId: string) {
 export function useReleaseNumber(orgId: string) {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: () => api<{ number: PhoneNumber }>(`/api/organizations/${orgId}/provision-number`, { method: 'DELETE' }),
+    mutationFn: () =>
+      api<{ number: PhoneNumber }>(`/api/organizations/${orgId}/provision-number`, { method: 'DELETE' }),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: orgKeys.one(orgId) })
       qc.invalidateQueries({ queryKey: numbersKey(orgId) })

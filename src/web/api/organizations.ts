@@ -32,7 +32,8 @@ export function useCreateOrganization() {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: async (input: OrganizationChanges & { name: string }) =>
-      (await api<{ organization: Organization }>('/api/organizations', { method: 'POST', body: input })).organization,
+      (await api<{ organization: Organization }>('/api/organizations', { method: 'POST', body: input }))
+        .organization,
     onSuccess: (org) => {
       qc.setQueryData(orgKeys.one(org.id), org)
       qc.invalidateQueries({ queryKey: orgKeys.all })
@@ -44,8 +45,12 @@ export function useUpdateOrganization(id: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: async (changes: OrganizationChanges) =>
-      (await api<{ organization: Organization }>(`/api/organizations/${id}`, { method: 'PATCH', body: changes }))
-        .organization,
+      (
+        await api<{ organization: Organization }>(`/api/organizations/${id}`, {
+          method: 'PATCH',
+          body: changes,
+        })
+      ).organization,
     onSuccess: (org) => {
       qc.setQueryData(orgKeys.one(id), org)
       qc.invalidateQueries({ queryKey: orgKeys.all, exact: true })

@@ -1,9 +1,24 @@
 export type Role = 'owner' | 'admin' | 'agent' | 'viewer'
-export type NumberStatus = 'none' | 'purchasing' | 'registering' | 'active' | 'releasing' | 'released' | 'failed'
+export type NumberStatus =
+  | 'none'
+  | 'purchasing'
+  | 'registering'
+  | 'active'
+  | 'releasing'
+  | 'released'
+  | 'failed'
 export type TrainingStatus = 'untrained' | 'training' | 'trained' | 'failed'
 export type PlanType = 'starter' | 'business' | 'enterprise'
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const
 export type Weekday = (typeof WEEKDAYS)[number]
 export const TONES = ['friendly', 'professional', 'formal', 'casual', 'playful'] as const
 export type Tone = (typeof TONES)[number]

@@ -8,9 +8,20 @@ const tone = {
   gray: 'bg-slate-100 text-slate-700',
 }
 
-export function Badge({ color, children, title }: { color: keyof typeof tone; children: string; title?: string }) {
+export function Badge({
+  color,
+  children,
+  title,
+}: {
+  color: keyof typeof tone
+  children: string
+  title?: string
+}) {
   return (
-    <span title={title} className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tone[color]}`}>
+    <span
+      title={title}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tone[color]}`}
+    >
       {children}
     </span>
   )
@@ -72,7 +83,13 @@ const messageColors: Record<string, keyof typeof tone> = {
   undelivered: 'red',
 }
 
-export function MessageStatusBadge({ status, errorMessage }: { status: string; errorMessage?: string | null }) {
+export function MessageStatusBadge({
+  status,
+  errorMessage,
+}: {
+  status: string
+  errorMessage?: string | null
+}) {
   return (
     <Badge color={messageColors[status] ?? 'gray'} title={errorMessage ?? undefined}>
       {status}
@@ -84,7 +101,12 @@ export function MessageStatusBadge({ status, errorMessage }: { status: string; e
 export function Ticks({ status }: { status: string }) {
   if (status === 'failed' || status === 'undelivered') {
     return (
-      <span role="img" className="font-bold text-red-600" aria-label={`status ${status}`} data-status={status}>
+      <span
+        role="img"
+        className="font-bold text-red-600"
+        aria-label={`status ${status}`}
+        data-status={status}
+      >
         !
       </span>
     )

@@ -30,7 +30,10 @@ export function Button({
       {...rest}
     >
       {busy && (
-        <span className="h-3 w-3 animate-spin rounded-full border-2 border-current border-t-transparent" aria-hidden />
+        <span
+          className="h-3 w-3 animate-spin rounded-full border-2 border-current border-t-transparent"
+          aria-hidden
+        />
       )}
       {children}
     </button>

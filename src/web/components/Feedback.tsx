@@ -2,7 +2,15 @@ import type { ReactNode } from 'react'
 import { ApiError, errorMessage } from '../api/client'
 
 /** An API error shown where it happened. Field errors are listed when no field shows them. */
-export function ErrorNotice({ error, title, showFields }: { error: unknown; title?: string; showFields?: boolean }) {
+export function ErrorNotice({
+  error,
+  title,
+  showFields,
+}: {
+  error: unknown
+  title?: string
+  showFields?: boolean
+}) {
   if (!error) return null
   const fields = showFields && error instanceof ApiError ? error.fieldErrors : []
   return (
@@ -57,13 +65,24 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 
 export function ReadOnlyNote({ children }: { children?: ReactNode }) {
   return (
-    <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="read-only-note">
+    <p
+      className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+      data-testid="read-only-note"
+    >
       {children ?? 'You have read-only access: ask an owner or admin to change these settings.'}
     </p>
   )
 }
 
-export function Card({ title, children, actions }: { title?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+export function Card({
+  title,
+  children,
+  actions,
+}: {
+  title?: ReactNode
+  children: ReactNode
+  actions?: ReactNode
+}) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
       {(title || actions) && (

@@ -35,7 +35,13 @@ function Shell({ id, label, error, hint, children }: FieldShell & { children: Re
 const describedBy = (id: string, error?: string, hint?: ReactNode) =>
   error ? `${id}-error` : hint ? `${id}-hint` : undefined
 
-export function TextField({ id, label, error, hint, ...rest }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  id,
+  label,
+  error,
+  hint,
+  ...rest
+}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <Shell id={id} label={label} error={error} hint={hint}>
       <input

@@ -31,7 +31,13 @@ export function MessagesChart({ data }: { data: { date: string; inbound: number;
           const x = pad.left + i * slot + slot / 2
           return (
             <g key={d.date}>
-              <rect x={x - bar - 0.5} y={y(d.inbound)} width={bar} height={y(0) - y(d.inbound)} fill="#10b981">
+              <rect
+                x={x - bar - 0.5}
+                y={y(d.inbound)}
+                width={bar}
+                height={y(0) - y(d.inbound)}
+                fill="#10b981"
+              >
                 <title>{`${d.date}: ${d.inbound} received`}</title>
               </rect>
               <rect x={x + 0.5} y={y(d.outbound)} width={bar} height={y(0) - y(d.outbound)} fill="#0ea5e9">

@@ -11,7 +11,9 @@ export function MyInvitations() {
   const invitations = useMyInvitations(verified)
   const respond = useRespondToInvitation()
   if (!verified || !invitations.data || invitations.data.length === 0) {
-    return invitations.isError ? <ErrorNotice error={invitations.error} title="Could not load your invitations" /> : null
+    return invitations.isError ? (
+      <ErrorNotice error={invitations.error} title="Could not load your invitations" />
+    ) : null
   }
   return (
     <Card title="Invitations">
@@ -19,14 +21,22 @@ export function MyInvitations() {
         {invitations.data.map((inv) => {
           const busy = respond.isPending && respond.variables?.id === inv.id
           return (
-            <li key={inv.id} className="flex flex-wrap items-center justify-between gap-3 py-2" data-testid="my-invitation">
+            <li
+              key={inv.id}
+              className="flex flex-wrap items-center justify-between gap-3 py-2"
+              data-testid="my-invitation"
+            >
               <p className="text-sm">
-                {inv.invitedBy ? <span className="font-medium">{inv.invitedBy}</span> : 'Someone'} invited you to{' '}
-                <span className="font-medium">{inv.organizationName}</span> as {inv.role}.{' '}
+                {inv.invitedBy ? <span className="font-medium">{inv.invitedBy}</span> : 'Someone'} invited you
+                to <span className="font-medium">{inv.organizationName}</span> as {inv.role}.{' '}
                 <span className="text-xs text-slate-500">Expires {formatDate(inv.expiresAt)}.</span>
               </p>
               <div className="flex gap-2">
-                <Button busy={busy && respond.variables?.answer === 'accept'} disabled={busy} onClick={() => respond.mutate({ id: inv.id, answer: 'accept' })}>
+                <Button
+                  busy={busy && respond.variables?.answer === 'accept'}
+                  disabled={busy}
+                  onClick={() => respond.mutate({ id: inv.id, answer: 'accept' })}
+                >
                   Accept<span className="sr-only"> the invitation to {inv.organizationName}</span>
                 </Button>
                 <Button

@@ -29,10 +29,15 @@ export function UsageBar({ used, limit, id }: { used: number; limit: number; id:
       >
         <div
           className={`h-full ${colors[level]}`}
-          style={{ width: `${limit <= 0 ? 100 : Math.min(100, (used / limit) * 100)}%`, minWidth: used > 0 ? '4px' : 0 }}
+          style={{
+            width: `${limit <= 0 ? 100 : Math.min(100, (used / limit) * 100)}%`,
+            minWidth: used > 0 ? '4px' : 0,
+          }}
         />
       </div>
-      {level === 'full' && <p className="mt-1 text-xs font-medium text-red-700">Monthly limit reached: replies are paused.</p>}
+      {level === 'full' && (
+        <p className="mt-1 text-xs font-medium text-red-700">Monthly limit reached: replies are paused.</p>
+      )}
       {level === 'warn' && <p className="mt-1 text-xs text-amber-700">Close to the monthly limit.</p>}
     </div>
   )

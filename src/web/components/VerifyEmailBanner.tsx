@@ -17,8 +17,11 @@ export function VerifyEmailBanner() {
       data-testid="verify-email-banner"
     >
       <p>
-        <span className="font-semibold">Verify your email.</span> We sent a link to {user.email}; open it to accept team
-        invitations. <Link to="/Dashboard/account" className={`underline ${focusRing}`}>Account</Link>
+        <span className="font-semibold">Verify your email.</span> We sent a link to {user.email}; open it to
+        accept team invitations.{' '}
+        <Link to="/Dashboard/account" className={`underline ${focusRing}`}>
+          Account
+        </Link>
       </p>
       <div className="flex items-center gap-3">
         {resend.isSuccess && <span role="status">Sent — check your inbox.</span>}

@@ -1,6 +1,12 @@
 import { useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
-import { useAccount, useRequestPhoneCode, useResendVerificationEmail, useUnlinkPhone, useVerifyPhone } from '../api/account'
+import {
+  useAccount,
+  useRequestPhoneCode,
+  useResendVerificationEmail,
+  useUnlinkPhone,
+  useVerifyPhone,
+} from '../api/account'
 import { ApiError } from '../api/client'
 import type { Account, PhoneCodeSent } from '../api/types'
 import { Button } from '../components/Button'
@@ -16,16 +22,23 @@ function EmailSection({ account }: { account: Account }) {
         <p>
           <span className="font-medium">{account.email}</span>{' '}
           {account.emailVerified ? (
-            <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">verified</span>
+            <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
+              verified
+            </span>
           ) : (
-            <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">not verified</span>
+            <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">
+              not verified
+            </span>
           )}
         </p>
-        {account.emailVerified && params.get('verified') === '1' && <SuccessNotice>Thank you: your email address is verified.</SuccessNotice>}
+        {account.emailVerified && params.get('verified') === '1' && (
+          <SuccessNotice>Thank you: your email address is verified.</SuccessNotice>
+        )}
         {!account.emailVerified && (
           <>
             <p className="text-slate-600">
-              Open the link we emailed you to verify this address. Until then you cannot accept invitations to a team.
+              Open the link we emailed you to verify this address. Until then you cannot accept invitations to
+              a team.
             </p>
             <Button variant="secondary" busy={resend.isPending} onClick={() => resend.mutate(account.email)}>
               Send the link again
@@ -75,7 +88,9 @@ function LinkPhoneForm({ account }: { account: Account }) {
           Send code
         </Button>
         {/* A malformed number is shown at the field; anything else (refused, throttled, provider down) here. */}
-        {request.isError && requestErr?.message !== 'Invalid input' && <ErrorNotice error={request.error} title="No code was sent" />}
+        {request.isError && requestErr?.message !== 'Invalid input' && (
+          <ErrorNotice error={request.error} title="No code was sent" />
+        )}
       </form>
     )
   }
@@ -90,11 +105,17 @@ function LinkPhoneForm({ account }: { account: Account }) {
       }}
     >
       <p className="text-sm text-slate-600" role="status">
-        We sent a code by WhatsApp to <span className="font-medium">{sent.phone}</span>. It works for 10 minutes.
+        We sent a code by WhatsApp to <span className="font-medium">{sent.phone}</span>. It works for 10
+        minutes.
       </p>
       {sent.sandboxMessage && (
-        <div className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="sandbox-code">
-          <p className="font-medium">Sandbox mode: no WhatsApp message leaves the platform. The number would have received:</p>
+        <div
+          className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900"
+          data-testid="sandbox-code"
+        >
+          <p className="font-medium">
+            Sandbox mode: no WhatsApp message leaves the platform. The number would have received:
+          </p>
           <p className="mt-1 font-mono">{sent.sandboxMessage}</p>
         </div>
       )}
@@ -131,7 +152,9 @@ function LinkPhoneForm({ account }: { account: Account }) {
           Use another number
         </Button>
       </div>
-      {verify.isError && !verifyErr?.fieldError('code') && <ErrorNotice error={verify.error} title="Not linked" />}
+      {verify.isError && !verifyErr?.fieldError('code') && (
+        <ErrorNotice error={verify.error} title="Not linked" />
+      )}
       {request.isError && <ErrorNotice error={request.error} title="No new code was sent" />}
     </form>
   )
@@ -144,13 +167,15 @@ function PhoneSection({ account }: { account: Account }) {
       <div className="space-y-3 text-sm" data-testid="account-phone">
         {!account.sharedNumber ? (
           <p className="text-slate-600">
-            This platform has no shared WhatsApp number (TWILIO_PHONE_NUMBER), so there is nothing to link a number to.
+            This platform has no shared WhatsApp number (TWILIO_PHONE_NUMBER), so there is nothing to link a
+            number to.
           </p>
         ) : account.phone ? (
           <>
             <p>
-              <span className="font-mono font-medium">{account.phone}</span> is linked to your account. Messages from it to{' '}
-              <span className="font-mono">{account.sharedNumber}</span> are answered from your personal knowledge base.
+              <span className="font-mono font-medium">{account.phone}</span> is linked to your account.
+              Messages from it to <span className="font-mono">{account.sharedNumber}</span> are answered from
+              your personal knowledge base.
             </p>
             <Button variant="secondary" busy={unlink.isPending} onClick={() => unlink.mutate()}>
               Unlink this number
@@ -161,7 +186,8 @@ function PhoneSection({ account }: { account: Account }) {
           <>
             <p className="text-slate-600">
               Link your own WhatsApp number to chat with your personal assistant at{' '}
-              <span className="font-mono">{account.sharedNumber}</span>. We check that the number is yours with a one-time code.
+              <span className="font-mono">{account.sharedNumber}</span>. We check that the number is yours
+              with a one-time code.
             </p>
             <LinkPhoneForm account={account} />
           </>

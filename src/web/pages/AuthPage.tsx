@@ -1,6 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
-import { useQueryClient } from '@tanstack/react-query'
 import { sessionKey, signIn, signUp } from '../api/auth'
 import { ApiError } from '../api/client'
 import { Button } from '../components/Button'
@@ -17,7 +17,8 @@ function passwordHint(password: string, email: string): string | null {
   if (password.length < 8) return 'Use at least 8 characters.'
   if (new Set(password.toLowerCase()).size < 4) return 'Use more than a few different characters.'
   const local = email.trim().toLowerCase().split('@')[0] ?? ''
-  if (local.length >= 4 && password.toLowerCase().includes(local)) return 'Do not use your email address in your password.'
+  if (local.length >= 4 && password.toLowerCase().includes(local))
+    return 'Do not use your email address in your password.'
   return null
 }
 
@@ -46,7 +47,9 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         const created = (await signUp({ name, email, password })) as { token?: string | null } | null
         // The server answers an address it cannot use like a new one, only without a session.
         if (!created?.token) {
-          setNotice('We could not create a new account with this email. If you already have one, sign in instead.')
+          setNotice(
+            'We could not create a new account with this email. If you already have one, sign in instead.',
+          )
           return
         }
       } else await signIn({ email, password })
@@ -60,7 +63,8 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   }
 
   const weakPassword =
-    error instanceof ApiError && (error.details as { reason?: string } | undefined)?.reason === 'WEAK_PASSWORD'
+    error instanceof ApiError &&
+    (error.details as { reason?: string } | undefined)?.reason === 'WEAK_PASSWORD'
       ? error.message
       : undefined
   const title = mode === 'sign-up' ? 'Create your account' : 'Sign in'
@@ -73,7 +77,14 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         </div>
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
           {mode === 'sign-up' && (
-            <TextField id="name" label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
+            <TextField
+              id="name"
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              autoComplete="name"
+              required
+            />
           )}
           <TextField
             id="email"
@@ -93,7 +104,8 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
             autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
             hint={
               mode === 'sign-up'
-                ? (passwordHint(password, email) ?? 'At least 8 characters; not a common password or your email.')
+                ? (passwordHint(password, email) ??
+                  'At least 8 characters; not a common password or your email.')
                 : undefined
             }
             error={weakPassword}
@@ -101,7 +113,10 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           />
           {!weakPassword && <ErrorNotice error={error} />}
           {notice && (
-            <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            <p
+              role="status"
+              className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            >
               {notice}
             </p>
           )}
@@ -113,14 +128,20 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           {mode === 'sign-up' ? (
             <>
               Already have an account?{' '}
-              <Link className="font-medium text-emerald-700 underline" to={`/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`}>
+              <Link
+                className="font-medium text-emerald-700 underline"
+                to={`/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`}
+              >
                 Sign in
               </Link>
             </>
           ) : (
             <>
               New here?{' '}
-              <Link className="font-medium text-emerald-700 underline" to={`/sign-up${next ? `?next=${encodeURIComponent(next)}` : ''}`}>
+              <Link
+                className="font-medium text-emerald-700 underline"
+                to={`/sign-up${next ? `?next=${encodeURIComponent(next)}` : ''}`}
+              >
                 Create an account
               </Link>
             </>

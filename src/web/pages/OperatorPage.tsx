@@ -23,8 +23,8 @@ export function OperatorPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Plans (operator)</h1>
       <p className="text-sm text-slate-600">
-        Organizations start on Starter; here you move them to another plan or give them their own monthly limit. Every
-        change is recorded with your name.
+        Organizations start on Starter; here you move them to another plan or give them their own monthly
+        limit. Every change is recorded with your name.
       </p>
       <TextField
         id="operator-search"
@@ -72,7 +72,8 @@ function OrganizationPlanCard({ org }: { org: OperatorOrganization }) {
             {PLANS[org.planType].label} · {org.monthlyMessageLimit.toLocaleString()} messages a month
             {org.monthlyMessageLimitOverride !== null && ' (own limit)'}
           </span>{' '}
-          · {org.liveNumbers} live number{org.liveNumbers === 1 ? '' : 's'} · owners: {org.owners.join(', ') || 'none'}
+          · {org.liveNumbers} live number{org.liveNumbers === 1 ? '' : 's'} · owners:{' '}
+          {org.owners.join(', ') || 'none'}
         </p>
         {last && (
           <p className="text-xs text-slate-500">

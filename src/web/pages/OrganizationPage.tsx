@@ -51,7 +51,11 @@ export function OrganizationPage() {
       <div className="space-y-3">
         <ErrorNotice
           error={org.error}
-          title={org.error instanceof ApiError && org.error.status === 404 ? 'Organization not found' : 'Could not load the organization'}
+          title={
+            org.error instanceof ApiError && org.error.status === 404
+              ? 'Organization not found'
+              : 'Could not load the organization'
+          }
         />
         <Link to="/Dashboard/organizations" className="font-medium text-emerald-700 underline">
           Back to your organizations
@@ -98,7 +102,9 @@ export function OrganizationPage() {
             tabIndex={tab === t.id ? 0 : -1}
             onClick={() => select(t.id)}
             className={`whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${focusRing} ${
-              tab === t.id ? 'border-emerald-600 text-emerald-700' : 'border-transparent text-slate-600 hover:text-slate-900'
+              tab === t.id
+                ? 'border-emerald-600 text-emerald-700'
+                : 'border-transparent text-slate-600 hover:text-slate-900'
             }`}
           >
             {t.label}

@@ -23,8 +23,12 @@ function OrganizationCard({ org }: { org: Organization }) {
           <h2 className="font-semibold text-slate-900">{org.name}</h2>
           <span className="flex items-center gap-2">
             {org.conversationsNeedingAttention > 0 && (
-              <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800" data-testid="attention-badge">
-                {org.conversationsNeedingAttention} need{org.conversationsNeedingAttention === 1 ? 's' : ''} attention
+              <span
+                className="rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800"
+                data-testid="attention-badge"
+              >
+                {org.conversationsNeedingAttention} need{org.conversationsNeedingAttention === 1 ? 's' : ''}{' '}
+                attention
               </span>
             )}
             <span className="text-xs capitalize text-slate-500">{org.role}</span>
@@ -65,7 +69,13 @@ function CreateOrganizationForm({ onDone }: { onDone: (org: Organization) => voi
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <TextField id="org-name" label="Name" value={name} onChange={(e) => setName(e.target.value)} error={err?.fieldError('name')} />
+      <TextField
+        id="org-name"
+        label="Name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={err?.fieldError('name')}
+      />
       <TextAreaField
         id="org-description"
         label="Description"
@@ -82,8 +92,8 @@ function CreateOrganizationForm({ onDone }: { onDone: (org: Organization) => voi
         placeholder="e.g. Restaurant"
       />
       <p className="text-sm text-slate-600" data-testid="create-plan-note">
-        New organizations start on the Starter plan (500 messages a month, one WhatsApp number); the platform operator
-        changes plans.
+        New organizations start on the Starter plan (500 messages a month, one WhatsApp number); the platform
+        operator changes plans.
       </p>
       {create.error && <ErrorNotice error={create.error} title="The organization was not created" />}
       <div className="flex justify-end">
@@ -107,7 +117,11 @@ export function OrganizationsPage() {
       </div>
       <MyInvitations />
       {orgs.isPending && (
-        <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3" aria-busy="true" aria-label="Loading organizations">
+        <ul
+          className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3"
+          aria-busy="true"
+          aria-label="Loading organizations"
+        >
           {[0, 1, 2].map((i) => (
             <li key={i} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
               <Skeleton className="h-5 w-1/2" />

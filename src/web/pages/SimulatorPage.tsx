@@ -6,7 +6,7 @@ import type { Message, Organization } from '../api/types'
 import { Ticks } from '../components/Badges'
 import { Button, focusRing } from '../components/Button'
 import { EmptyState, ErrorNotice, LoadingBlock } from '../components/Feedback'
-import { SelectField, TextField, inputClass } from '../components/Field'
+import { inputClass, SelectField, TextField } from '../components/Field'
 import { formatTime } from '../components/format'
 import { usageLevel } from '../components/UsageBar'
 
@@ -24,9 +24,18 @@ const SOURCE_LABEL: Record<string, string> = {
 function Bubble({ m }: { m: Message }) {
   const outbound = m.direction === 'outbound'
   return (
-    <li className={`flex ${outbound ? 'justify-start' : 'justify-end'}`} data-direction={m.direction} data-source={m.source} data-testid="sim-message">
-      <div className={`max-w-[85%] rounded-lg px-3 py-1.5 text-sm shadow ${outbound ? 'rounded-tl-none bg-white' : 'rounded-tr-none bg-[#d9fdd3]'}`}>
-        {outbound && SOURCE_LABEL[m.source] && <p className="text-[11px] font-medium text-emerald-700">{SOURCE_LABEL[m.source]}</p>}
+    <li
+      className={`flex ${outbound ? 'justify-start' : 'justify-end'}`}
+      data-direction={m.direction}
+      data-source={m.source}
+      data-testid="sim-message"
+    >
+      <div
+        className={`max-w-[85%] rounded-lg px-3 py-1.5 text-sm shadow ${outbound ? 'rounded-tl-none bg-white' : 'rounded-tr-none bg-[#d9fdd3]'}`}
+      >
+        {outbound && SOURCE_LABEL[m.source] && (
+          <p className="text-[11px] font-medium text-emerald-700">{SOURCE_LABEL[m.source]}</p>
+        )}
         <p className="whitespace-pre-wrap break-words">{m.body}</p>
         <p className="mt-0.5 flex items-center justify-end gap-1 text-[11px] text-slate-500">
           {formatTime(m.createdAt)}
@@ -59,9 +68,15 @@ function Phone({ org, from }: { org: Organization; from: string }) {
   const canSimulate = org.role === 'owner' || org.role === 'admin'
 
   return (
-    <div className="mx-auto w-full max-w-sm overflow-hidden rounded-[2rem] border-8 border-slate-800 bg-slate-800 shadow-xl" data-testid="phone">
+    <div
+      className="mx-auto w-full max-w-sm overflow-hidden rounded-[2rem] border-8 border-slate-800 bg-slate-800 shadow-xl"
+      data-testid="phone"
+    >
       <div className="flex items-center gap-3 bg-[#075e54] px-4 py-3 text-white">
-        <div className="flex h-9 w-9 items-center justify-center rounded-full bg-emerald-200 font-semibold text-emerald-900" aria-hidden>
+        <div
+          className="flex h-9 w-9 items-center justify-center rounded-full bg-emerald-200 font-semibold text-emerald-900"
+          aria-hidden
+        >
           {org.name.slice(0, 1).toUpperCase()}
         </div>
         <div className="min-w-0">
@@ -121,7 +136,12 @@ function Phone({ org, from }: { org: Organization; from: string }) {
           }}
           className={`${inputClass} resize-none rounded-full`}
         />
-        <Button type="submit" busy={send.isPending} disabled={!text.trim() || !canSimulate} className="rounded-full">
+        <Button
+          type="submit"
+          busy={send.isPending}
+          disabled={!text.trim() || !canSimulate}
+          className="rounded-full"
+        >
           Send
         </Button>
       </form>
@@ -158,15 +178,18 @@ export function SimulatorPage() {
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold">WhatsApp simulator</h1>
         <p className="text-sm text-slate-600">
-          Write to an organization's number as a customer would. Messages go through the real webhook path, so the
-          welcome message, business hours, limits and AI answers all apply.
+          Write to an organization's number as a customer would. Messages go through the real webhook path, so
+          the welcome message, business hours, limits and AI answers all apply.
         </p>
       </div>
       {orgs.isPending && <LoadingBlock label="Loading organizations…" />}
       {orgs.isError && <ErrorNotice error={orgs.error} title="Could not load your organizations" />}
       {orgs.data && orgs.data.length === 0 && (
         <EmptyState title="No organization to write to">
-          <Link to="/Dashboard/organizations" className={`font-medium text-emerald-700 underline ${focusRing}`}>
+          <Link
+            to="/Dashboard/organizations"
+            className={`font-medium text-emerald-700 underline ${focusRing}`}
+          >
             Create an organization
           </Link>{' '}
           first.
@@ -175,7 +198,12 @@ export function SimulatorPage() {
       {orgs.data && orgs.data.length > 0 && (
         <div className="grid gap-6 lg:grid-cols-[18rem_1fr]">
           <div className="space-y-4">
-            <SelectField id="sim-org" label="Organization" value={orgId} onChange={(e) => pickOrg(e.target.value)}>
+            <SelectField
+              id="sim-org"
+              label="Organization"
+              value={orgId}
+              onChange={(e) => pickOrg(e.target.value)}
+            >
               {!org && <option value="">Choose…</option>}
               {orgs.data.map((o) => (
                 <option key={o.id} value={o.id}>
@@ -196,14 +224,20 @@ export function SimulatorPage() {
             {org && !org.whatsappNumber && (
               <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
                 {org.name} has no WhatsApp number yet.{' '}
-                <Link to={`/Dashboard/organizations/${org.id}`} className={`font-medium underline ${focusRing}`}>
+                <Link
+                  to={`/Dashboard/organizations/${org.id}`}
+                  className={`font-medium underline ${focusRing}`}
+                >
                   Provision one
                 </Link>{' '}
                 first.
               </p>
             )}
             {org && (
-              <Link to={`/Dashboard/organizations/${org.id}?tab=analytics`} className={`block text-sm font-medium text-emerald-700 underline ${focusRing}`}>
+              <Link
+                to={`/Dashboard/organizations/${org.id}?tab=analytics`}
+                className={`block text-sm font-medium text-emerald-700 underline ${focusRing}`}
+              >
                 See the conversation in Analytics
               </Link>
             )}

@@ -19,7 +19,15 @@ export function verificationEmail({ to, name, url }: { to: string; name: string;
   }
 }
 
-export function phoneMovedEmail({ to, name, phone }: { to: string; name: string; phone: string }): MailMessage {
+export function phoneMovedEmail({
+  to,
+  name,
+  phone,
+}: {
+  to: string
+  name: string
+  phone: string
+}): MailMessage {
   return {
     to,
     subject: 'Your WhatsApp number was linked to another account',

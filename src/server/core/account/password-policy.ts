@@ -18,7 +18,8 @@ function commonPasswords(): Set<string> {
 function isSequence(value: string) {
   const step = value.charCodeAt(1) - value.charCodeAt(0)
   if (Math.abs(step) !== 1) return false
-  for (let i = 2; i < value.length; i++) if (value.charCodeAt(i) - value.charCodeAt(i - 1) !== step) return false
+  for (let i = 2; i < value.length; i++)
+    if (value.charCodeAt(i) - value.charCodeAt(i - 1) !== step) return false
   return true
 }
 

@@ -17,7 +17,13 @@ export function hashPhoneCode(secret: string, userId: string, phone: string, cod
   return createHmac('sha256', secret).update(`phone-code:${userId}:${phone}:${code}`).digest('hex')
 }
 
-export function phoneCodeMatches(secret: string, userId: string, phone: string, code: string, stored: string) {
+export function phoneCodeMatches(
+  secret: string,
+  userId: string,
+  phone: string,
+  code: string,
+  stored: string,
+) {
   const a = Buffer.from(hashPhoneCode(secret, userId, phone, code), 'hex')
   const b = Buffer.from(stored, 'hex')
   return a.length === b.length && timingSafeEqual(a, b)

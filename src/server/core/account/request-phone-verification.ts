@@ -32,7 +32,10 @@ export async function requestPhoneVerification({ ctx, input }: { ctx: ActorCtx; 
     .limit(1)
   const sinceLast = last ? (Date.now() - last.createdAt.getTime()) / 1000 : Number.POSITIVE_INFINITY
   if (sinceLast < PHONE_CODE.resendAfterSeconds) {
-    throw throttled('A code was sent less than a minute ago; wait before asking for another', PHONE_CODE.resendAfterSeconds - sinceLast)
+    throw throttled(
+      'A code was sent less than a minute ago; wait before asking for another',
+      PHONE_CODE.resendAfterSeconds - sinceLast,
+    )
   }
   const [counts] = await ctx.db
     .select({
@@ -54,7 +57,12 @@ export async function requestPhoneVerification({ ctx, input }: { ctx: ActorCtx; 
   const expiresAt = new Date(Date.now() + PHONE_CODE.ttlMs)
   const [row] = await ctx.db
     .insert(phoneVerifications)
-    .values({ userId, phone: input.phone, codeHash: hashPhoneCode(ctx.config.authSecret, userId, input.phone, code), expiresAt })
+    .values({
+      userId,
+      phone: input.phone,
+      codeHash: hashPhoneCode(ctx.config.authSecret, userId, input.phone, code),
+      expiresAt,
+    })
     .returning({ id: phoneVerifications.id })
 
   const body = phoneCodeMessage(code)

@@ -44,14 +44,22 @@ export interface SignInBlock {
 }
 
 /** Whether sign-in for this email must wait, and for how long. */
-export async function signInBlock({ ctx, input }: { ctx: ThrottleCtx; input: { email: string } }): Promise<SignInBlock | null> {
+export async function signInBlock({
+  ctx,
+  input,
+}: {
+  ctx: ThrottleCtx
+  input: { email: string }
+}): Promise<SignInBlock | null> {
   const [row] = await ctx.db
     .select({
       seconds: sql<string>`extract(epoch from ${authThrottles.blockedUntil} - now())`,
       count: authThrottles.count,
     })
     .from(authThrottles)
-    .where(and(eq(authThrottles.key, accountKey(ctx, input.email)), gt(authThrottles.blockedUntil, sql`now()`)))
+    .where(
+      and(eq(authThrottles.key, accountKey(ctx, input.email)), gt(authThrottles.blockedUntil, sql`now()`)),
+    )
   if (!row) return null
   const retryAfter = Math.max(1, Math.ceil(Number(row.seconds)))
   const locked = row.count >= LOCK_AFTER_FAILURES

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
-import { contacts, conversations, messages } from '../../db/schema/index.js'
 import type { Tx } from '../../db/client.js'
+import { contacts, conversations, messages } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization, isUuid } from '../members/permissions.js'
@@ -23,8 +23,14 @@ export const messageView = (m: MessageRow) => ({
 })
 
 /** Conversation summaries of an organization, most recent first. */
-export async function conversationSummaries(db: Tx, organizationId: string, opts: { limit: number; conversationId?: string }) {
-  const lastMessage = sql<string | null>`(select m.body from messages m where m.conversation_id = ${conversations.id} and m.body <> '' order by m.created_at desc limit 1)`
+export async function conversationSummaries(
+  db: Tx,
+  organizationId: string,
+  opts: { limit: number; conversationId?: string },
+) {
+  const lastMessage = sql<
+    string | null
+  >`(select m.body from messages m where m.conversation_id = ${conversations.id} and m.body <> '' order by m.created_at desc limit 1)`
   const rows = await db
     .select({ conversation: conversations, contact: contacts, lastMessage })
     .from(conversations)
@@ -44,11 +50,22 @@ export async function conversationSummaries(db: Tx, organizationId: string, opts
     lastMessageAt: r.conversation.lastMessageAt.toISOString(),
     createdAt: r.conversation.createdAt.toISOString(),
     lastMessage: r.lastMessage,
-    contact: { waId: r.contact.waId, profileName: r.contact.profileName, optedOut: r.contact.optedOut, simulated: r.contact.simulated },
+    contact: {
+      waId: r.contact.waId,
+      profileName: r.contact.profileName,
+      optedOut: r.contact.optedOut,
+      simulated: r.contact.simulated,
+    },
   }))
 }
 
-export async function listConversations({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; limit?: number } }) {
+export async function listConversations({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; limit?: number }
+}) {
   await authorizeOrganization(ctx, input.organizationId, 'org:read')
   return conversationSummaries(ctx.db, input.organizationId, { limit: input.limit ?? 50 })
 }
@@ -72,13 +89,20 @@ export async function getConversation({
   const rows = await ctx.db
     .select()
     .from(messages)
-    .where(and(eq(messages.organizationId, input.organizationId), eq(messages.conversationId, conversation.id)))
+    .where(
+      and(eq(messages.organizationId, input.organizationId), eq(messages.conversationId, conversation.id)),
+    )
     .orderBy(asc(messages.createdAt))
     .limit(500)
   return { conversation, messages: rows.map(messageView) }
 }
 
-async function setStatus(ctx: ActorCtx, organizationId: string, conversationId: string, status: 'ai' | 'human') {
+async function setStatus(
+  ctx: ActorCtx,
+  organizationId: string,
+  conversationId: string,
+  status: 'ai' | 'human',
+) {
   await authorizeOrganization(ctx, organizationId, 'conversations:reply')
   const current = await oneConversation(ctx, organizationId, conversationId)
   if (current.status === 'closed') throw new Conflict('The conversation is closed')
@@ -90,12 +114,22 @@ async function setStatus(ctx: ActorCtx, organizationId: string, conversationId: 
 }
 
 /** An agent takes the conversation: the AI stops answering it. */
-export const takeOver = ({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; conversationId: string } }) =>
-  setStatus(ctx, input.organizationId, input.conversationId, 'human')
+export const takeOver = ({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; conversationId: string }
+}) => setStatus(ctx, input.organizationId, input.conversationId, 'human')
 
 /** The agent gives the conversation back to the AI. */
-export const handBack = ({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; conversationId: string } }) =>
-  setStatus(ctx, input.organizationId, input.conversationId, 'ai')
+export const handBack = ({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; conversationId: string }
+}) => setStatus(ctx, input.organizationId, input.conversationId, 'ai')
 
 /** An agent's reply: stored, then sent by the `messages.send` job (retried on provider failures). */
 export async function replyAsAgent({

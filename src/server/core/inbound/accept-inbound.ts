@@ -9,7 +9,10 @@ export type TwilioParams = Record<string, string>
 /** The signed parameter the dashboard's simulator adds (Twilio never sends it; only we can sign it). */
 export const SIMULATOR_PARAM = 'PlatformSimulator'
 
-export type AcceptResult = { outcome: 'accepted'; inboxId: number } | { outcome: 'duplicate' } | { outcome: 'ignored'; reason: string }
+export type AcceptResult =
+  | { outcome: 'accepted'; inboxId: number }
+  | { outcome: 'duplicate' }
+  | { outcome: 'ignored'; reason: string }
 
 /**
  * $1 MessageSid, $2 To (E.164), $3 From (E.164), $4 ProfileName, $5 Body, $6 media (JSON), $7 simulated.
@@ -32,7 +35,13 @@ const ACCEPT_SQL = `
  * tenants, contacts or jobs. Who the message is for is decided there too (an unknown number is
  * recorded there as unrouted).
  */
-export async function acceptInbound({ ctx, input }: { ctx: Ctx; input: TwilioParams }): Promise<AcceptResult> {
+export async function acceptInbound({
+  ctx,
+  input,
+}: {
+  ctx: Ctx
+  input: TwilioParams
+}): Promise<AcceptResult> {
   const sid = input.MessageSid ?? input.SmsMessageSid
   const from = bareNumber(input.From ?? '')
   const to = bareNumber(input.To ?? '')

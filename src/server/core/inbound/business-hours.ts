@@ -61,7 +61,9 @@ export function weeklyIntervals(hours: Pick<BusinessHours, 'schedule'>): [number
   return out
 }
 
-export type OpenState = { open: true } | { open: false; /** Identifies this closed period (when it began, local). */ periodKey: string }
+export type OpenState =
+  | { open: true }
+  | { open: false /** Identifies this closed period (when it began, local). */; periodKey: string }
 
 /** Whether the business is open at `at`; when closed, a key naming the closed period. */
 export function openState(hours: BusinessHours, at: Date): OpenState {

@@ -28,18 +28,30 @@ export type Decision =
   | { kind: 'closed'; notice: string | null; periodKey: string }
   | { kind: 'open'; welcome: string | null }
 
-export function decideReply(state: ChatState, org: Pick<OrganizationRow, 'welcomeMessage' | 'businessHours'>, now: Date): Decision {
+export function decideReply(
+  state: ChatState,
+  org: Pick<OrganizationRow, 'welcomeMessage' | 'businessHours'>,
+  now: Date,
+): Decision {
   const stop = isStop(state.body)
   if (stop || isStart(state.body)) {
     const changed = state.optedOut !== stop
-    return { kind: 'opt', optOut: stop, confirmation: changed ? (stop ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION) : null }
+    return {
+      kind: 'opt',
+      optOut: stop,
+      confirmation: changed ? (stop ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION) : null,
+    }
   }
   if (state.optedOut) return { kind: 'opted-out' }
   if (state.conversationStatus === 'human') return { kind: 'human' }
   const hours = openState(org.businessHours, now)
   if (!hours.open) {
     const told = state.outOfHoursNoticeFor === hours.periodKey
-    return { kind: 'closed', notice: told ? null : org.businessHours.outOfHoursMessage, periodKey: hours.periodKey }
+    return {
+      kind: 'closed',
+      notice: told ? null : org.businessHours.outOfHoursMessage,
+      periodKey: hours.periodKey,
+    }
   }
   const welcome = !state.welcomed && org.welcomeMessage.trim() !== '' ? org.welcomeMessage : null
   return { kind: 'open', welcome }
@@ -60,7 +72,10 @@ export type Allowance = 'all' | 'no-welcome' | 'over'
  * gets all it needs, or its answer without the welcome, or nothing. Simulated messages see the
  * same limit (the simulator shows what a customer would get) but consume nothing.
  */
-export function allocateUsage(remaining: number, needs: { n: number; hasWelcome: boolean; simulated: boolean }[]) {
+export function allocateUsage(
+  remaining: number,
+  needs: { n: number; hasWelcome: boolean; simulated: boolean }[],
+) {
   let left = Math.max(remaining, 0)
   let used = 0
   const allowances: Allowance[] = needs.map(({ n, hasWelcome, simulated }) => {

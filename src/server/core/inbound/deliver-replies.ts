@@ -113,7 +113,7 @@ async function historyOf(ctx: Ctx, inbound: MessageRow): Promise<ConversationTur
     .select({ direction: messages.direction, body: messages.body, status: messages.status })
     .from(messages)
     .where(
-and(eq(messages.conversationId, inbound.conversationId), lt(messages.createdAt, inbound.createdAt)),
+      and(eq(messages.conversationId, inbound.conversationId), lt(messages.createdAt, inbound.createdAt)),
     )
     .orderBy(desc(messages.createdAt))
     .limit(HISTORY_TURNS)

@@ -35,7 +35,11 @@ export async function resolveDestination(
 
   const shared = ctx.config.sharedNumber ? bareNumber(ctx.config.sharedNumber) : undefined
   if (!shared || shared !== channelNumber) return null
-  const [linked] = await db.select({ id: user.id }).from(user).where(eq(user.phone, bareNumber(from))).limit(1)
+  const [linked] = await db
+    .select({ id: user.id })
+    .from(user)
+    .where(eq(user.phone, bareNumber(from)))
+    .limit(1)
   const org = linked ? await personalKnowledgeBaseOf(db, linked.id) : await platformOrganization(db)
   return { org, channelNumber }
 }
@@ -47,7 +51,8 @@ async function platformOrganization(db: Tx): Promise<OrganizationRow> {
       id: PLATFORM_ORGANIZATION_ID,
       kind: 'platform',
       name: 'WhatsApp AI Assistant',
-      welcomeMessage: 'Hello! I am the platform assistant. Ask me anything, or create your own business assistant on our website.',
+      welcomeMessage:
+        'Hello! I am the platform assistant. Ask me anything, or create your own business assistant on our website.',
       businessHours: { ...DEFAULT_BUSINESS_HOURS, enabled: false },
       ai: { ...DEFAULT_AI_SETTINGS },
     })

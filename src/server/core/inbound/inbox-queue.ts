@@ -28,7 +28,6 @@ const toRow = (r: Record<string, unknown>): InboxRow => ({
   outcome: (r.outcome as string | null) ?? null,
 })
 
-
 /**
  * Takes up to `limit` due rows for this worker, oldest first, at most one per chat and only the
  * oldest unfinished one of its chat, so a customer's messages are answered in order and never in
@@ -36,7 +35,12 @@ const toRow = (r: Record<string, unknown>): InboxRow => ({
  * (`locked_until`) is renewed while the worker lives, so a dead worker's rows come back within
  * `leaseSeconds`.
  */
-export async function claimInbox(db: Db, workerId: string, limit: number, leaseSeconds: number): Promise<InboxRow[]> {
+export async function claimInbox(
+  db: Db,
+  workerId: string,
+  limit: number,
+  leaseSeconds: number,
+): Promise<InboxRow[]> {
   const result = await db.execute(sql`
     with next as (
       select i.id from inbox i
@@ -63,7 +67,10 @@ export async function renewLease(db: Db, workerId: string, ids: number[], leaseS
   if (ids.length === 0) return
   await db.execute(sql`
     update inbox set locked_until = now() + ${leaseSeconds} * interval '1 second'
-    where locked_by = ${workerId} and done_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
+    where locked_by = ${workerId} and done_at is null and id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`)
 }
 
 /** Marks rows finished (only while this worker holds them). */
@@ -97,7 +104,10 @@ export async function releaseInbox(db: Db, workerId: string, ids: number[]) {
   if (ids.length === 0) return
   await db.execute(sql`
     update inbox set locked_by = null, locked_until = null, attempts = greatest(attempts - 1, 0)
-    where locked_by = ${workerId} and done_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
+    where locked_by = ${workerId} and done_at is null and id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`)
 }
 
 /** Finished rows are kept a week (their messages stay in the conversations). */

@@ -1,6 +1,22 @@
 // WhatsApp has no carrier-level STOP handling for businesses: the platform honours it itself.
 
-const STOP = new Set(['stop', 'stopall', 'stop all', 'unsubscribe', 'cancel', 'end', 'quit', 'optout', 'opt out', 'opt-out', 'arret', 'arrêt', 'para', 'parar', 'baja'])
+const STOP = new Set([
+  'stop',
+  'stopall',
+  'stop all',
+  'unsubscribe',
+  'cancel',
+  'end',
+  'quit',
+  'optout',
+  'opt out',
+  'opt-out',
+  'arret',
+  'arrêt',
+  'para',
+  'parar',
+  'baja',
+])
 const START = new Set(['start', 'unstop', 'subscribe', 'yes start', 'resume', 'optin', 'opt in', 'opt-in'])
 
 const normalize = (body: string) =>

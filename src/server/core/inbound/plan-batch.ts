@@ -1,6 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { queryRows as rows, type Tx } from '../../db/client.js'
-import { contacts, conversations, type inbox, messages, organizations, phoneNumbers } from '../../db/schema/index.js'
+import {
+  contacts,
+  conversations,
+  type inbox,
+  messages,
+  organizations,
+  phoneNumbers,
+} from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { monthlyLimitOf } from '../organizations/view.js'
 import { monthKey } from '../usage/month.js'
@@ -49,17 +56,27 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
     if (!organizationId) organizationId = (await resolveDestination(ctx, row.toNumber, row.fromWaId))?.org.id
     if (organizationId) routed.push({ row, organizationId })
     else {
-      ctx.log.warn({ to: row.toNumber, sid: row.messageSid }, 'inbound message to a number no organization holds; acknowledged, not answered')
+      ctx.log.warn(
+        { to: row.toNumber, sid: row.messageSid },
+        'inbound message to a number no organization holds; acknowledged, not answered',
+      )
       result.finished.push({ row, outcome: 'unrouted' })
     }
   }
 
   await ctx.db.transaction(async (tx) => {
-    const messageIds = new Map<number, string>(batch.filter((r) => r.messageId).map((r) => [r.id, r.messageId as string]))
-    for (const { row, messageId } of await ingest(tx, routed, result.deferred)) messageIds.set(row.id, messageId)
+    const messageIds = new Map<number, string>(
+      batch.filter((r) => r.messageId).map((r) => [r.id, r.messageId as string]),
+    )
+    for (const { row, messageId } of await ingest(tx, routed, result.deferred))
+      messageIds.set(row.id, messageId)
     // A row ingested by an earlier attempt was planned in that attempt's transaction.
     const toPlan = batch.filter((r) => messageIds.has(r.id) && !r.messageId)
-    const outcomes = await planReplies(tx, toPlan.map((r) => messageIds.get(r.id) as string), now)
+    const outcomes = await planReplies(
+      tx,
+      toPlan.map((r) => messageIds.get(r.id) as string),
+      now,
+    )
     if (messageIds.size > 0) {
       await tx.execute(sql`
         update inbox set message_id = x.message_id
@@ -81,12 +98,20 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
 async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[], deferred: InboxRow[]) {
   if (routed.length === 0) return []
   const contactKey = (org: string, waId: string, simulated: boolean) => `${org}|${waId}|${simulated}`
-  const uniqueContacts = new Map<string, { org: string; wa_id: string; profile_name: string | null; simulated: boolean }>()
+  const uniqueContacts = new Map<
+    string,
+    { org: string; wa_id: string; profile_name: string | null; simulated: boolean }
+  >()
   for (const { row, organizationId } of routed) {
     const key = contactKey(organizationId, row.fromWaId, row.simulated)
     const seen = uniqueContacts.get(key)
     if (!seen || row.profileName) {
-      uniqueContacts.set(key, { org: organizationId, wa_id: row.fromWaId, profile_name: row.profileName, simulated: row.simulated })
+      uniqueContacts.set(key, {
+        org: organizationId,
+        wa_id: row.fromWaId,
+        profile_name: row.profileName,
+        simulated: row.simulated,
+      })
     }
   }
   const contactRows = await rows<{ id: string; organization_id: string; wa_id: string; simulated: boolean }>(
@@ -99,7 +124,9 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
         set last_seen_at = now(), profile_name = coalesce(excluded.profile_name, contacts.profile_name)
       returning id, organization_id, wa_id, simulated`,
   )
-  const contactIds = new Map(contactRows.map((c) => [contactKey(c.organization_id, c.wa_id, c.simulated), c.id]))
+  const contactIds = new Map(
+    contactRows.map((c) => [contactKey(c.organization_id, c.wa_id, c.simulated), c.id]),
+  )
 
   // One message per conversation per batch keeps each conversation's messages in order; the
   // rare second one (a customer writing to two numbers of one organization) waits for the next.
@@ -110,7 +137,11 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
     else perContact.set(contactId, { ...r, contactId })
   }
   const items = [...perContact.values()]
-  const convInput = items.map((i) => ({ org: i.organizationId, contact_id: i.contactId, channel: bareNumber(i.row.toNumber) }))
+  const convInput = items.map((i) => ({
+    org: i.organizationId,
+    contact_id: i.contactId,
+    channel: bareNumber(i.row.toNumber),
+  }))
   await tx.execute(sql`
     insert into conversations (organization_id, contact_id, channel_number)
     select x.org, x.contact_id, x.channel
@@ -140,7 +171,12 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
   const stored = await tx
     .select({ id: messages.id, sid: messages.providerMessageId })
     .from(messages)
-    .where(inArray(messages.providerMessageId, items.map((i) => i.row.messageSid)))
+    .where(
+      inArray(
+        messages.providerMessageId,
+        items.map((i) => i.row.messageSid),
+      ),
+    )
   const idOf = new Map(stored.map((m) => [m.sid, m.id]))
   return items.map((i) => ({ row: i.row, messageId: idOf.get(i.row.messageSid) as string }))
 }
@@ -178,7 +214,8 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
   const orgIds = [...new Set(state.map((s) => s.organizationId))].sort()
   const orgs = new Map<string, OrganizationRow>()
   if (orgIds.length > 0) {
-    for (const o of await tx.select().from(organizations).where(inArray(organizations.id, orgIds))) orgs.set(o.id, o)
+    for (const o of await tx.select().from(organizations).where(inArray(organizations.id, orgIds)))
+      orgs.set(o.id, o)
   }
 
   const plans = state
@@ -186,7 +223,13 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
     .map((s) => {
       const org = orgs.get(s.organizationId) as OrganizationRow
       const decision = decideReply(
-        { body: s.body, optedOut: s.optedOut, welcomed: s.welcomedAt !== null, conversationStatus: s.status, outOfHoursNoticeFor: s.outOfHoursNoticeFor },
+        {
+          body: s.body,
+          optedOut: s.optedOut,
+          welcomed: s.welcomedAt !== null,
+          conversationStatus: s.status,
+          outOfHoursNoticeFor: s.outOfHoursNoticeFor,
+        },
         org,
         now,
       )
@@ -242,7 +285,11 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
       sql`
         insert into limit_notices (organization_id, contact_id, month)
         select x.org, x.contact_id, x.month from jsonb_to_recordset(${json(
-          over.map((p) => ({ org: p.s.organizationId, contact_id: p.s.contactId, month: overByOrg.get(p.s.organizationId) })),
+          over.map((p) => ({
+            org: p.s.organizationId,
+            contact_id: p.s.contactId,
+            month: overByOrg.get(p.s.organizationId),
+          })),
         )}) as x(org text, contact_id text, month text)
         on conflict do nothing
         returning contact_id`,
@@ -250,23 +297,43 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
     for (const r of inserted) noticed.add(r.contact_id)
   }
 
-  const replies: { org: string; conv: string; reply_to: string; source: Source; body: string; ord: number }[] = []
+  const replies: {
+    org: string
+    conv: string
+    reply_to: string
+    source: Source
+    body: string
+    ord: number
+  }[] = []
   const contactUpdates: { id: string; opted_out: boolean | null; welcome: boolean }[] = []
   const conversationUpdates: { id: string; attention: boolean; period: string | null }[] = []
   for (const p of plans) {
     const { s, decision } = p
     const add = (source: Source, body: string) =>
-      replies.push({ org: s.organizationId, conv: s.conversationId, reply_to: s.messageId, source, body, ord: replies.length })
+      replies.push({
+        org: s.organizationId,
+        conv: s.conversationId,
+        reply_to: s.messageId,
+        source,
+        body,
+        ord: replies.length,
+      })
     if (p.allowance === 'over') {
       if (noticed.has(s.contactId)) add('limit_notice', LIMIT_NOTICE)
     } else {
       planned(decision, p.allowance, add)
     }
-    if (decision.kind === 'opt') contactUpdates.push({ id: s.contactId, opted_out: decision.optOut, welcome: false })
-    if ((decision.kind === 'open' || decision.kind === 'closed') && s.welcomedAt === null && p.allowance !== 'over') {
+    if (decision.kind === 'opt')
+      contactUpdates.push({ id: s.contactId, opted_out: decision.optOut, welcome: false })
+    if (
+      (decision.kind === 'open' || decision.kind === 'closed') &&
+      s.welcomedAt === null &&
+      p.allowance !== 'over'
+    ) {
       contactUpdates.push({ id: s.contactId, opted_out: null, welcome: true })
     }
-    if (decision.kind === 'human') conversationUpdates.push({ id: s.conversationId, attention: true, period: null })
+    if (decision.kind === 'human')
+      conversationUpdates.push({ id: s.conversationId, attention: true, period: null })
     if (decision.kind === 'closed' && decision.notice && p.allowance !== 'over') {
       conversationUpdates.push({ id: s.conversationId, attention: false, period: decision.periodKey })
     }
@@ -305,7 +372,11 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
 }
 
 /** The replies a decision makes when its messages fit in the month. */
-function planned(decision: Decision, allowance: 'all' | 'no-welcome', add: (source: Source, body: string) => void) {
+function planned(
+  decision: Decision,
+  allowance: 'all' | 'no-welcome',
+  add: (source: Source, body: string) => void,
+) {
   switch (decision.kind) {
     case 'opt':
       if (decision.confirmation) add('opt_out', decision.confirmation)

@@ -8,7 +8,8 @@ type MessageRow = typeof messages.$inferSelect
 
 /** WhatsApp allows free-form messages only within 24 hours of the customer's last message. */
 export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000
-export const OUTSIDE_WINDOW_REASON = "Outside WhatsApp's 24-hour window since the customer's last message (a template is needed)"
+export const OUTSIDE_WINDOW_REASON =
+  "Outside WhatsApp's 24-hour window since the customer's last message (a template is needed)"
 
 /** `failed`: this call marked it failed; `already-failed`: it was before. */
 export type SendOutcome = 'sent' | 'already-sent' | 'failed' | 'already-failed'
@@ -101,7 +102,9 @@ export async function sendOutbound(
 const KNOWN = new Set(['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'])
 
 async function recordSent(ctx: Ctx, message: MessageRow, sid: string, providerStatus: string) {
-  const status = (KNOWN.has(providerStatus) ? providerStatus : providerStatus === 'accepted' ? 'queued' : 'sent') as MessageRow['status']
+  const status = (
+    KNOWN.has(providerStatus) ? providerStatus : providerStatus === 'accepted' ? 'queued' : 'sent'
+  ) as MessageRow['status']
   // Both rows in one statement (one round trip).
   await ctx.db.execute(sql`
     with sent as (

@@ -4,7 +4,16 @@ import type { Ctx } from '../context.js'
 import type { TwilioParams } from './accept-inbound.js'
 
 // Statuses only move forward; callbacks that arrive out of order never move one back.
-const RANK: Record<string, number> = { queued: 0, accepted: 0, sending: 0, sent: 1, failed: 2, undelivered: 2, delivered: 3, read: 4 }
+const RANK: Record<string, number> = {
+  queued: 0,
+  accepted: 0,
+  sending: 0,
+  sent: 1,
+  failed: 2,
+  undelivered: 2,
+  delivered: 3,
+  read: 4,
+}
 const STORED: Record<string, 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered'> = {
   queued: 'queued',
   accepted: 'queued',
@@ -33,11 +42,19 @@ export async function applyStatusCallback({ ctx, input }: { ctx: Ctx; input: Twi
       ...(failed
         ? {
             errorCode: input.ErrorCode ?? null,
-            errorMessage: input.ErrorMessage ?? (input.ErrorCode ? `Twilio error ${input.ErrorCode}` : 'The message could not be delivered'),
+            errorMessage:
+              input.ErrorMessage ??
+              (input.ErrorCode ? `Twilio error ${input.ErrorCode}` : 'The message could not be delivered'),
           }
         : {}),
     })
-    .where(and(eq(messages.providerMessageId, sid), eq(messages.direction, 'outbound'), sql`${rankSql} < ${RANK[reported]}`))
+    .where(
+      and(
+        eq(messages.providerMessageId, sid),
+        eq(messages.direction, 'outbound'),
+        sql`${rankSql} < ${RANK[reported]}`,
+      ),
+    )
     .returning({ id: messages.id })
   return { updated: updated.length > 0 }
 }

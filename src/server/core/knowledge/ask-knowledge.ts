@@ -3,7 +3,13 @@ import { answerCustomer } from './answer-customer.js'
 import { authorizeKnowledgeBase } from './knowledge-base.js'
 
 /** The "try it" box: answers a question exactly as a customer would be answered, with the passages used. */
-export async function askKnowledge({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; question: string } }) {
+export async function askKnowledge({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; question: string }
+}) {
   await authorizeKnowledgeBase(ctx, input.organizationId, 'org:read')
   const answer = await answerCustomer({
     ctx,

@@ -55,11 +55,16 @@ export function buildPrompt(input: PromptInput): { system: string; messages: Mod
     `You are the WhatsApp assistant of ${oneLine(org.name, 200)}${org.industry ? ` (${oneLine(org.industry, 100)})` : ''}.`,
     org.description ? `About the business: ${oneLine(org.description, 2000)}` : '',
     `Tone: ${oneLine(input.ai.tone, 100)}.`,
-    input.customerName ? `The customer's WhatsApp profile name is "${oneLine(input.customerName, 80).replace(/"/g, "'")}".` : '',
+    input.customerName
+      ? `The customer's WhatsApp profile name is "${oneLine(input.customerName, 80).replace(/"/g, "'")}".`
+      : '',
   ].filter(Boolean)
   const passages = input.passages.length
     ? input.passages
-        .map((p, i) => `[${i + 1}] ${p.question ? `Q: ${p.question}\nA: ` : p.heading ? `${p.heading}\n` : ''}${p.content}`)
+        .map(
+          (p, i) =>
+            `[${i + 1}] ${p.question ? `Q: ${p.question}\nA: ` : p.heading ? `${p.heading}\n` : ''}${p.content}`,
+        )
         .join('\n\n')
     : '(no passage matches this message)'
   const system = [
@@ -79,11 +84,13 @@ export function buildPrompt(input: PromptInput): { system: string; messages: Mod
     '</passages>',
   ].join('\n')
 
-  const messages: ModelMessage[] = input.history.slice(-MAX_HISTORY_TURNS).map((turn) =>
-    turn.role === 'customer'
-      ? { role: 'user' as const, content: customerData(turn.text.slice(0, MAX_TURN_CHARS)) }
-      : { role: 'assistant' as const, content: turn.text.slice(0, MAX_TURN_CHARS) },
-  )
+  const messages: ModelMessage[] = input.history
+    .slice(-MAX_HISTORY_TURNS)
+    .map((turn) =>
+      turn.role === 'customer'
+        ? { role: 'user' as const, content: customerData(turn.text.slice(0, MAX_TURN_CHARS)) }
+        : { role: 'assistant' as const, content: turn.text.slice(0, MAX_TURN_CHARS) },
+    )
   messages.push({ role: 'user', content: customerData(input.message) })
   return { system, messages }
 }

@@ -9,7 +9,10 @@ const INTROS: Record<ReplyLanguage, { passage: string; unknown: string }> = {
   fr: { passage: 'Voici ce que je peux vous dire :', unknown: "Désolé, je n'ai pas cette information." },
   es: { passage: 'Esto es lo que puedo decirle:', unknown: 'Lo siento, no tengo esa información.' },
   pt: { passage: 'Eis o que lhe posso dizer:', unknown: 'Desculpe, não tenho essa informação.' },
-  de: { passage: 'Das kann ich Ihnen dazu sagen:', unknown: 'Es tut mir leid, diese Information habe ich nicht.' },
+  de: {
+    passage: 'Das kann ich Ihnen dazu sagen:',
+    unknown: 'Es tut mir leid, diese Information habe ich nicht.',
+  },
   it: { passage: 'Ecco cosa posso dirle:', unknown: 'Mi dispiace, non ho questa informazione.' },
 }
 
@@ -39,7 +42,10 @@ export function bestExcerpt(content: string, message: string, maxChars = 400): s
       return acc
     }, [])
     .sort((a, b) => a.index - b.index)
-  return picked.map((s) => s.text).join(' ').slice(0, maxChars * 2)
+  return picked
+    .map((s) => s.text)
+    .join(' ')
+    .slice(0, maxChars * 2)
 }
 
 const endSentence = (s: string) => (/[.!?…)]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`)

@@ -26,7 +26,11 @@ const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s+/
 
 /** A lone short line without end punctuation, followed by more text: a heading in plain text or PDF. */
 const looksLikeHeading = (line: string) =>
-  line.length <= 80 && /\p{L}/u.test(line) && !/[.!?;,]$/.test(line) && !TABLE_ROW.test(line) && !LIST_ITEM.test(line)
+  line.length <= 80 &&
+  /\p{L}/u.test(line) &&
+  !/[.!?;,]$/.test(line) &&
+  !TABLE_ROW.test(line) &&
+  !LIST_ITEM.test(line)
 
 export function chunkText(text: string, opts: ChunkOptions = {}): TextChunk[] {
   const maxChars = opts.maxChars ?? 800

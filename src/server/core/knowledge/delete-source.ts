@@ -19,7 +19,9 @@ export async function deleteSource({
   await authorizeKnowledgeBase(ctx, input.organizationId, 'knowledge:write')
   const deleted = await dbOf(ctx)
     .delete(knowledgeSources)
-    .where(and(eq(knowledgeSources.id, input.sourceId), eq(knowledgeSources.organizationId, input.organizationId)))
+    .where(
+      and(eq(knowledgeSources.id, input.sourceId), eq(knowledgeSources.organizationId, input.organizationId)),
+    )
     .returning({ id: knowledgeSources.id })
   if (deleted.length === 0) throw new NotFound('Source')
   return { deleted: true as const }

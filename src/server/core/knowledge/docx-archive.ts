@@ -54,12 +54,14 @@ export function readZipDirectory(bytes: Uint8Array): ZipEntry[] {
       'zipEntries',
     )
   }
-  if (directoryOffset + directorySize > eocd) throw new ArchiveRefused('its zip directory is damaged', 'format')
+  if (directoryOffset + directorySize > eocd)
+    throw new ArchiveRefused('its zip directory is damaged', 'format')
   const entries: ZipEntry[] = []
   let total = 0
   let at = directoryOffset
   for (let n = 0; n < count; n++) {
-    if (at + 46 > eocd || view.getUint32(at, true) !== CENTRAL) throw new ArchiveRefused('its zip directory is damaged', 'format')
+    if (at + 46 > eocd || view.getUint32(at, true) !== CENTRAL)
+      throw new ArchiveRefused('its zip directory is damaged', 'format')
     const nameLength = view.getUint16(at + 28, true)
     const extraLength = view.getUint16(at + 30, true)
     const commentLength = view.getUint16(at + 32, true)
@@ -104,13 +106,15 @@ function inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: number): Uint8
   }
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true)
   const data = bytes.subarray(start, start + entry.compressedSize)
-  if (data.byteLength !== entry.compressedSize) throw new ArchiveRefused(`its part ${entry.name} is truncated`, 'format')
+  if (data.byteLength !== entry.compressedSize)
+    throw new ArchiveRefused(`its part ${entry.name} is truncated`, 'format')
   const cap = Math.min(entry.declaredSize, EXTRACTION_LIMITS.zipEntryBytes, budget)
   if (entry.method === 0) {
     if (data.byteLength > cap) throw overflow(entry, budget)
     return data
   }
-  if (entry.method !== 8) throw new ArchiveRefused(`its part ${entry.name} uses an unsupported compression method`, 'format')
+  if (entry.method !== 8)
+    throw new ArchiveRefused(`its part ${entry.name} uses an unsupported compression method`, 'format')
   try {
     // maxOutputLength makes zlib stop, not finish and then complain: at most cap + 1 bytes are ever produced.
     const out = inflateRawSync(data, { maxOutputLength: cap + 1 })

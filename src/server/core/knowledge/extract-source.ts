@@ -35,7 +35,11 @@ export async function extractSource({ ctx, input }: { ctx: Ctx; input: Input }) 
   let text: string
   try {
     const bytes = new Uint8Array(Buffer.from(row.bytes, 'base64'))
-    ;({ text } = await extractTextOffThread({ fileName: row.fileName ?? 'file', mimeType: row.mimeType ?? undefined, bytes }))
+    ;({ text } = await extractTextOffThread({
+      fileName: row.fileName ?? 'file',
+      mimeType: row.mimeType ?? undefined,
+      bytes,
+    }))
   } catch (err) {
     if (!(err instanceof BadRequest)) throw err
     await markExtractionFailed({ ctx, input: { ...input, reason: err.message } })
@@ -44,7 +48,14 @@ export async function extractSource({ ctx, input }: { ctx: Ctx; input: Input }) 
   }
   await ctx.db
     .update(knowledgeSources)
-    .set({ content: text, status: 'ready', progress: 100, error: null, fileBytes: null, updatedAt: new Date() })
+    .set({
+      content: text,
+      status: 'ready',
+      progress: 100,
+      error: null,
+      fileBytes: null,
+      updatedAt: new Date(),
+    })
     .where(processing(input))
   return { status: 'ready' as const, characters: text.length }
 }
@@ -53,6 +64,12 @@ export async function extractSource({ ctx, input }: { ctx: Ctx; input: Input }) 
 export async function markExtractionFailed({ ctx, input }: { ctx: Ctx; input: Input & { reason: string } }) {
   await ctx.db
     .update(knowledgeSources)
-    .set({ status: 'failed', progress: 100, error: input.reason.slice(0, 1000), fileBytes: null, updatedAt: new Date() })
+    .set({
+      status: 'failed',
+      progress: 100,
+      error: input.reason.slice(0, 1000),
+      fileBytes: null,
+      updatedAt: new Date(),
+    })
     .where(processing(input))
 }

@@ -57,11 +57,16 @@ export function overLimit(limit: ExtractionLimit, reason: string, max: number = 
 }
 
 const tooMuchText = () =>
-  overLimit('characters', `its text is longer than ${count(EXTRACTION_LIMITS.characters)} characters, the most one file may hold`)
+  overLimit(
+    'characters',
+    `its text is longer than ${count(EXTRACTION_LIMITS.characters)} characters, the most one file may hold`,
+  )
 
 function fromArchive(err: unknown) {
   if (!(err instanceof ArchiveRefused)) return undefined
-  return err.limit === 'format' ? unreadable(`the DOCX file is damaged (${err.message})`) : overLimit(err.limit, err.message)
+  return err.limit === 'format'
+    ? unreadable(`the DOCX file is damaged (${err.message})`)
+    : overLimit(err.limit, err.message)
 }
 
 export interface UploadInput {
@@ -89,7 +94,8 @@ export function checkUpload(input: UploadInput) {
       break
     }
     case 'docx':
-      if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw unreadable('this is not a DOCX file (it is not a zip archive)')
+      if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+        throw unreadable('this is not a DOCX file (it is not a zip archive)')
       try {
         readZipDirectory(bytes)
       } catch (err) {
@@ -100,17 +106,27 @@ export function checkUpload(input: UploadInput) {
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
       if (!isUtf8(buffer)) throw unreadable('the file is not UTF-8 text')
       if (buffer.includes(0)) throw unreadable('the file is binary, not text')
-      if (!/\S/.test(buffer.toString('utf8', 0, Math.min(buffer.byteLength, 64 * 1024))) && !/\S/.test(buffer.toString('utf8'))) {
+      if (
+        !/\S/.test(buffer.toString('utf8', 0, Math.min(buffer.byteLength, 64 * 1024))) &&
+        !/\S/.test(buffer.toString('utf8'))
+      ) {
         throw unreadable('the file contains no text')
       }
       if (type === 'csv') {
         // A row is at least one line, so counting the lines that start something (not empty
         // lines) bounds the rows without parsing: the header plus csvRows rows.
         let lines = 0
-        for (let at = buffer.indexOf(10); at !== -1 && at + 1 < buffer.byteLength; at = buffer.indexOf(10, at + 1)) {
+        for (
+          let at = buffer.indexOf(10);
+          at !== -1 && at + 1 < buffer.byteLength;
+          at = buffer.indexOf(10, at + 1)
+        ) {
           if (buffer[at + 1] === 10 || buffer[at + 1] === 13) continue
           if (++lines > EXTRACTION_LIMITS.csvRows) {
-            throw overLimit('csvRows', `it has more than ${count(EXTRACTION_LIMITS.csvRows)} rows, the most one CSV file may hold`)
+            throw overLimit(
+              'csvRows',
+              `it has more than ${count(EXTRACTION_LIMITS.csvRows)} rows, the most one CSV file may hold`,
+            )
           }
         }
         if (lines === 0) throw unreadable('the CSV file has a header but no rows')
@@ -255,18 +271,26 @@ const decode = (s: string) =>
     }
     return ENTITIES[e.toLowerCase()] ?? m
   })
-const stripTags = (s: string) => decode(s.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim()
+const stripTags = (s: string) =>
+  decode(s.replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim()
 
 /** mammoth's HTML → Markdown-like text: `#` headings, `- ` list items, `| a | b |` table rows. */
 export function htmlToText(html: string) {
   return decode(
     html
       .replace(/<tr[^>]*>([\s\S]*?)<\/tr>/gi, (_, row: string) => {
-        const cells = [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((m) => stripTags(m[1]).replace(/\|/g, '/'))
+        const cells = [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((m) =>
+          stripTags(m[1]).replace(/\|/g, '/'),
+        )
         return `\n| ${cells.join(' | ')} |\n`
       })
       .replace(/<\/?(table|thead|tbody)[^>]*>/gi, '\n\n')
-      .replace(/<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/gi, (_, n: string, t: string) => `\n\n${'#'.repeat(Number(n))} ${stripTags(t)}\n\n`)
+      .replace(
+        /<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/gi,
+        (_, n: string, t: string) => `\n\n${'#'.repeat(Number(n))} ${stripTags(t)}\n\n`,
+      )
       .replace(/<li[^>]*>([\s\S]*?)<\/li>/gi, (_, t: string) => `\n- ${stripTags(t)}\n`)
       .replace(/<\/(p|ul|ol)>/gi, '\n\n')
       .replace(/<br\s*\/?>/gi, '\n')
@@ -299,7 +323,10 @@ export function csvFacts(csv: string) {
   const fatal = parsed.errors.find((e) => e.type === 'Quotes')
   if (fatal) throw unreadable(`the CSV file is malformed (row ${(fatal.row ?? 0) + 2}: ${fatal.message})`)
   if (parsed.data.length > EXTRACTION_LIMITS.csvRows) {
-    throw overLimit('csvRows', `it has more than ${count(EXTRACTION_LIMITS.csvRows)} rows, the most one CSV file may hold`)
+    throw overLimit(
+      'csvRows',
+      `it has more than ${count(EXTRACTION_LIMITS.csvRows)} rows, the most one CSV file may hold`,
+    )
   }
   // Headers repeat on every row, so the facts can be far longer than the file: count as they are made.
   const lines: string[] = []

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
-import { organizations } from '../../db/schema/index.js'
 import type { Tx } from '../../db/client.js'
+import { organizations } from '../../db/schema/index.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { dbOf } from '../context.js'
 import { NotFound } from '../errors.js'
@@ -33,7 +33,8 @@ export async function authorizeKnowledgeBase(
 }
 
 /** The actor's personal knowledge base (an organization of kind `personal`), created on first use. */
-export const personalKnowledgeBase = ({ ctx }: { ctx: ActorCtx }) => personalKnowledgeBaseOf(dbOf(ctx), ctx.actor.userId)
+export const personalKnowledgeBase = ({ ctx }: { ctx: ActorCtx }) =>
+  personalKnowledgeBaseOf(dbOf(ctx), ctx.actor.userId)
 
 /** A user's personal knowledge base, created on first use (also for their messages to the shared number). */
 export async function personalKnowledgeBaseOf(db: Tx, userId: string) {
@@ -63,6 +64,10 @@ export async function personalKnowledgeBaseOf(db: Tx, userId: string) {
 
 /** Loads the organization row (any kind) for system work such as training and answering. */
 export async function loadKnowledgeOwner(ctx: Ctx, organizationId: string) {
-  const [org] = await dbOf(ctx).select().from(organizations).where(eq(organizations.id, organizationId)).limit(1)
+  const [org] = await dbOf(ctx)
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .limit(1)
   return org
 }

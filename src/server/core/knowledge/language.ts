@@ -106,5 +106,8 @@ export function languageName(language: string | undefined | null): string {
  * "réserver" (customers type fast on phones). Applied to both sides; other scripts are untouched.
  */
 export function searchableText(text: string): string {
-  return text.normalize('NFD').replace(/([A-Za-z])\p{M}+/gu, '$1').normalize('NFC')
+  return text
+    .normalize('NFD')
+    .replace(/([A-Za-z])\p{M}+/gu, '$1')
+    .normalize('NFC')
 }

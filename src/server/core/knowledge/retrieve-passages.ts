@@ -19,12 +19,13 @@ export interface RetrievedPassage {
 
 /** Words of the customer's message, for an OR query: customers write sentences, not keywords. */
 export function queryWords(message: string): string[] {
-  const words = (searchableText(message).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
-    (w) => w !== 'or' && w.length < 60,
-  )
+  const words = (
+    searchableText(message)
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).filter((w) => w !== 'or' && w.length < 60)
   return [...new Set(words)].slice(0, 64)
 }
-
 
 /**
  * The text-search configuration and number of passages of one knowledge generation. A generation
@@ -76,7 +77,12 @@ interface Term {
 }
 
 /** Lexemes of the message in the generation's configuration that its passages contain, with their statistics. */
-async function messageTerms(ctx: Ctx, input: { organizationId: string; generation: number }, stats: GenerationStats, text: string) {
+async function messageTerms(
+  ctx: Ctx,
+  input: { organizationId: string; generation: number },
+  stats: GenerationStats,
+  text: string,
+) {
   // One index lookup per word (the `offset 0` keeps it so whatever the table's statistics say).
   const rows = rowsOf(
     await dbOf(ctx).execute(sql`
@@ -211,7 +217,9 @@ function retrievalQuery(input: { organizationId: string; generation: number; lim
     ...(ids.length > 0 ? [sql`k.id = any (${sql.join(ids, sql` || `)})`] : []),
   ]
   const rank = sql.join(
-    input.terms.map((t) => sql`${t.idf}::float8 * ts_rank(${RANK_WEIGHTS}::float4[], k.tsv, ${tsqueryWord(t)}::tsquery, 1)`),
+    input.terms.map(
+      (t) => sql`${t.idf}::float8 * ts_rank(${RANK_WEIGHTS}::float4[], k.tsv, ${tsqueryWord(t)}::tsquery, 1)`,
+    ),
     sql` + `,
   )
   return sql`
@@ -228,7 +236,11 @@ function retrievalQuery(input: { organizationId: string; generation: number; lim
   `
 }
 
-function rankRows(rows: Record<string, unknown>[], messageLexemes: Set<string>, limit: number): RetrievedPassage[] {
+function rankRows(
+  rows: Record<string, unknown>[],
+  messageLexemes: Set<string>,
+  limit: number,
+): RetrievedPassage[] {
   const scored = rows.map((r) => {
     const rank = Number(r.rank)
     const questionLexemes = (r.question_lexemes as string[] | null) ?? null

@@ -20,16 +20,67 @@ type ProfileLabels = Record<(typeof PROFILE_FIELDS)[number], string>
 
 /** Labels in the organization's language: they head the profile's passages, which customers search in that language. */
 const LOCALIZED_LABELS: Record<string, ProfileLabels> = {
-  fr: { name: "Nom de l'entreprise", description: 'Ce que nous faisons', location: 'Adresse et emplacement', openingHours: "Horaires d'ouverture", contact: 'Contact', policies: 'Conditions et règles', toneOfVoice: 'Ton', language: 'Langue' },
-  es: { name: 'Nombre del negocio', description: 'Lo que hacemos', location: 'Dirección y ubicación', openingHours: 'Horario de apertura', contact: 'Contacto', policies: 'Políticas y condiciones', toneOfVoice: 'Tono', language: 'Idioma' },
-  pt: { name: 'Nome do negócio', description: 'O que fazemos', location: 'Endereço e localização', openingHours: 'Horário de funcionamento', contact: 'Contacto', policies: 'Políticas e condições', toneOfVoice: 'Tom', language: 'Idioma' },
-  de: { name: 'Name des Unternehmens', description: 'Was wir tun', location: 'Adresse und Lage', openingHours: 'Öffnungszeiten', contact: 'Kontakt', policies: 'Richtlinien und Bedingungen', toneOfVoice: 'Ton', language: 'Sprache' },
-  it: { name: "Nome dell'attività", description: 'Cosa facciamo', location: 'Indirizzo e posizione', openingHours: 'Orari di apertura', contact: 'Contatti', policies: 'Politiche e condizioni', toneOfVoice: 'Tono', language: 'Lingua' },
+  fr: {
+    name: "Nom de l'entreprise",
+    description: 'Ce que nous faisons',
+    location: 'Adresse et emplacement',
+    openingHours: "Horaires d'ouverture",
+    contact: 'Contact',
+    policies: 'Conditions et règles',
+    toneOfVoice: 'Ton',
+    language: 'Langue',
+  },
+  es: {
+    name: 'Nombre del negocio',
+    description: 'Lo que hacemos',
+    location: 'Dirección y ubicación',
+    openingHours: 'Horario de apertura',
+    contact: 'Contacto',
+    policies: 'Políticas y condiciones',
+    toneOfVoice: 'Tono',
+    language: 'Idioma',
+  },
+  pt: {
+    name: 'Nome do negócio',
+    description: 'O que fazemos',
+    location: 'Endereço e localização',
+    openingHours: 'Horário de funcionamento',
+    contact: 'Contacto',
+    policies: 'Políticas e condições',
+    toneOfVoice: 'Tom',
+    language: 'Idioma',
+  },
+  de: {
+    name: 'Name des Unternehmens',
+    description: 'Was wir tun',
+    location: 'Adresse und Lage',
+    openingHours: 'Öffnungszeiten',
+    contact: 'Kontakt',
+    policies: 'Richtlinien und Bedingungen',
+    toneOfVoice: 'Ton',
+    language: 'Sprache',
+  },
+  it: {
+    name: "Nome dell'attività",
+    description: 'Cosa facciamo',
+    location: 'Indirizzo e posizione',
+    openingHours: 'Orari di apertura',
+    contact: 'Contatti',
+    policies: 'Politiche e condizioni',
+    toneOfVoice: 'Tono',
+    language: 'Lingua',
+  },
 }
 
 export function profileLabelsFor(language: string | undefined): ProfileLabels {
   const key = (language ?? '').toLowerCase().split(/[-_]/)[0]
-  const byName: Record<string, string> = { french: 'fr', spanish: 'es', portuguese: 'pt', german: 'de', italian: 'it' }
+  const byName: Record<string, string> = {
+    french: 'fr',
+    spanish: 'es',
+    portuguese: 'pt',
+    german: 'de',
+    italian: 'it',
+  }
   return LOCALIZED_LABELS[byName[key] ?? key] ?? PROFILE_LABELS
 }
 
@@ -50,14 +101,18 @@ export async function saveProfile({
 }) {
   await authorizeKnowledgeBase(ctx, input.organizationId, 'knowledge:write')
   const fields = Object.fromEntries(
-    Object.entries(input.fields).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+    Object.entries(input.fields).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
+    ),
   )
   const content = profileText(fields)
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx
       .select({ id: knowledgeSources.id })
       .from(knowledgeSources)
-      .where(and(eq(knowledgeSources.organizationId, input.organizationId), eq(knowledgeSources.kind, 'profile')))
+      .where(
+        and(eq(knowledgeSources.organizationId, input.organizationId), eq(knowledgeSources.kind, 'profile')),
+      )
       .limit(1)
       .for('update')
     const values = { title: fields.name || 'Business profile', content, fields, updatedAt: new Date() }
@@ -65,7 +120,12 @@ export async function saveProfile({
       ? await tx
           .update(knowledgeSources)
           .set(values)
-          .where(and(eq(knowledgeSources.id, existing.id), eq(knowledgeSources.organizationId, input.organizationId)))
+          .where(
+            and(
+              eq(knowledgeSources.id, existing.id),
+              eq(knowledgeSources.organizationId, input.organizationId),
+            ),
+          )
           .returning()
       : await tx
           .insert(knowledgeSources)

@@ -35,7 +35,11 @@ export const EXTRACTION_LIMITS = {
 
 export type ExtractionLimit = keyof typeof EXTRACTION_LIMITS
 
-const field = (max: number) => z.string().trim().max(max, `at most ${max.toLocaleString('en-US')} characters`)
+const field = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max.toLocaleString('en-US')} characters`)
 
 export const PROFILE_FIELDS = [
   'name',

@@ -28,7 +28,9 @@ export async function recordTermStatistics(ctx: Ctx, input: { organizationId: st
   const db = dbOf(ctx)
   const { organizationId, generation } = input
   const [org] = rowsOf<{ live: number }>(
-    await db.execute(sql`select knowledge_generation as live from organizations where id = ${organizationId}`),
+    await db.execute(
+      sql`select knowledge_generation as live from organizations where id = ${organizationId}`,
+    ),
   )
   // Another training switched to this generation (or a later one) first: this one is superseded,
   // and the live generation's statistics are never touched.
@@ -97,12 +99,17 @@ async function recordBestPassages(ctx: Ctx, organizationId: string, generation: 
  * Term statistics for a generation trained before they were recorded (computed now, once):
  * safe when several processes do it at once.
  */
-export async function backfillTermStatistics(ctx: Ctx, input: { organizationId: string; generation: number }) {
+export async function backfillTermStatistics(
+  ctx: Ctx,
+  input: { organizationId: string; generation: number },
+) {
   const db = dbOf(ctx)
   const { organizationId, generation } = input
   await db.transaction(async (tx) => {
     // One process computes them; the others wait, then find them.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`knowledge_terms:${organizationId}:${generation}`}))`)
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`knowledge_terms:${organizationId}:${generation}`}))`,
+    )
     const [done] = rowsOf(
       await tx.execute(sql`
         select 1 from knowledge_terms where organization_id = ${organizationId} and generation = ${generation} limit 1

@@ -5,7 +5,7 @@
 
 import { Worker } from 'node:worker_threads'
 import { BadRequest } from '../errors.js'
-import { type UploadInput, overLimit } from './extract-text.js'
+import { overLimit, type UploadInput } from './extract-text.js'
 import { EXTRACTION_LIMITS, type ExtractionLimit } from './schemas.js'
 import type { ChunkableSource, PendingChunk } from './source-chunks.js'
 
@@ -26,15 +26,21 @@ export interface TextBudget {
 const BOOT = new URL('./text-thread-boot.mjs', import.meta.url)
 const ENTRY = new URL('./text-thread-worker.ts', import.meta.url).href
 
-const describe = (task: TextTask) => (task.kind === 'extract' ? 'reading this file' : 'splitting the knowledge into passages')
+const describe = (task: TextTask) =>
+  task.kind === 'extract' ? 'reading this file' : 'splitting the knowledge into passages'
 
-function budgetRefused(task: TextTask, limit: Extract<ExtractionLimit, 'extractMs' | 'chunkMs' | 'workerHeapMb'>, budget: TextBudget) {
+function budgetRefused(
+  task: TextTask,
+  limit: Extract<ExtractionLimit, 'extractMs' | 'chunkMs' | 'workerHeapMb'>,
+  budget: TextBudget,
+) {
   const reason =
     limit === 'workerHeapMb'
       ? `${describe(task)} needs more than the ${budget.heapMb} MB of memory allowed`
       : `${describe(task)} took longer than the ${Math.round(budget.timeoutMs / 1000)} seconds allowed`
   // Only a file's reading is the uploader's input error; a training that runs over fails with the reason.
-  if (task.kind === 'extract') return overLimit(limit, reason, limit === 'workerHeapMb' ? budget.heapMb : budget.timeoutMs)
+  if (task.kind === 'extract')
+    return overLimit(limit, reason, limit === 'workerHeapMb' ? budget.heapMb : budget.timeoutMs)
   return new Error(reason)
 }
 
@@ -42,9 +48,14 @@ function budgetRefused(task: TextTask, limit: Extract<ExtractionLimit, 'extractM
  * Runs one task in a new worker thread and resolves with its result and the thread's id. Errors
  * thrown by the task come back as the same typed errors (a BadRequest stays a 400).
  */
-export function runTextTask<T extends TextTask>(task: T, budget?: Partial<TextBudget>): Promise<{ value: Result<T>; threadId: number }> {
+export function runTextTask<T extends TextTask>(
+  task: T,
+  budget?: Partial<TextBudget>,
+): Promise<{ value: Result<T>; threadId: number }> {
   const full: TextBudget = {
-    timeoutMs: budget?.timeoutMs ?? (task.kind === 'extract' ? EXTRACTION_LIMITS.extractMs : EXTRACTION_LIMITS.chunkMs),
+    timeoutMs:
+      budget?.timeoutMs ??
+      (task.kind === 'extract' ? EXTRACTION_LIMITS.extractMs : EXTRACTION_LIMITS.chunkMs),
     heapMb: budget?.heapMb ?? EXTRACTION_LIMITS.workerHeapMb,
   }
   return new Promise((resolve, reject) => {
@@ -63,20 +74,32 @@ export function runTextTask<T extends TextTask>(task: T, budget?: Partial<TextBu
       void worker.terminate()
     }
     const timer = setTimeout(
-      () => settle(() => reject(budgetRefused(task, task.kind === 'extract' ? 'extractMs' : 'chunkMs', full))),
+      () =>
+        settle(() => reject(budgetRefused(task, task.kind === 'extract' ? 'extractMs' : 'chunkMs', full))),
       full.timeoutMs,
     )
-    worker.on('message', (message: { ok: boolean; value?: Result<T>; error?: { code: string; message: string; details?: unknown }; threadId: number }) =>
-      settle(() => {
-        if (message.ok) return resolve({ value: message.value as Result<T>, threadId: message.threadId })
-        const e = message.error ?? { code: 'INTERNAL', message: 'unknown error' }
-        reject(e.code === 'BAD_REQUEST' ? new BadRequest(e.message, e.details) : new Error(e.message))
-      }),
+    worker.on(
+      'message',
+      (message: {
+        ok: boolean
+        value?: Result<T>
+        error?: { code: string; message: string; details?: unknown }
+        threadId: number
+      }) =>
+        settle(() => {
+          if (message.ok) return resolve({ value: message.value as Result<T>, threadId: message.threadId })
+          const e = message.error ?? { code: 'INTERNAL', message: 'unknown error' }
+          reject(e.code === 'BAD_REQUEST' ? new BadRequest(e.message, e.details) : new Error(e.message))
+        }),
     )
     worker.on('error', (err: Error & { code?: string }) =>
-      settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? budgetRefused(task, 'workerHeapMb', full) : err)),
+      settle(() =>
+        reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? budgetRefused(task, 'workerHeapMb', full) : err),
+      ),
     )
-    worker.on('exit', (code) => settle(() => reject(new Error(`the text worker thread stopped (exit code ${code})`))))
+    worker.on('exit', (code) =>
+      settle(() => reject(new Error(`the text worker thread stopped (exit code ${code})`))),
+    )
   })
 }
 
@@ -86,6 +109,10 @@ export async function extractTextOffThread(input: UploadInput, budget?: Partial<
 }
 
 /** The passages of a knowledge base's sources, split off the event loop. */
-export async function chunkSourcesOffThread(sources: ChunkableSource[], labels: Record<string, string>, budget?: Partial<TextBudget>) {
+export async function chunkSourcesOffThread(
+  sources: ChunkableSource[],
+  labels: Record<string, string>,
+  budget?: Partial<TextBudget>,
+) {
   return (await runTextTask({ kind: 'chunk', sources, labels }, budget)).value
 }

@@ -26,7 +26,11 @@ async function searchConfig(ctx: Ctx, language: string | undefined) {
  */
 export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organizationId: string } }) {
   const db = ctx.db
-  const [org] = await db.select().from(organizations).where(eq(organizations.id, input.organizationId)).limit(1)
+  const [org] = await db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, input.organizationId))
+    .limit(1)
   if (!org) return { trained: false as const, reason: 'organization deleted' }
   const current = org.knowledgeGeneration
   const next = current + 1
@@ -72,20 +76,23 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
   try {
     for (let i = 0; i < pending.length; i += INSERT_BATCH) {
       const batch = pending.slice(i, i + INSERT_BATCH)
-      const rows = await db.insert(knowledgeChunks).values(
-        batch.map((c, j) => ({
-          organizationId: org.id,
-          sourceId: c.sourceId,
-          generation: next,
-          position: i + j,
-          heading: c.heading,
-          content: c.content,
-          question: c.question,
-          language: config,
-          // FAQ question weighs most, then the headings, then the passage itself.
-          tsv: sql`setweight(to_tsvector(${config}::regconfig, ${searchableText(c.question ?? '')}), 'A') || setweight(to_tsvector(${config}::regconfig, ${searchableText(c.heading)}), 'B') || setweight(to_tsvector(${config}::regconfig, ${searchableText(c.content)}), 'C')`,
-        })),
-      ).returning({ id: knowledgeChunks.id })
+      const rows = await db
+        .insert(knowledgeChunks)
+        .values(
+          batch.map((c, j) => ({
+            organizationId: org.id,
+            sourceId: c.sourceId,
+            generation: next,
+            position: i + j,
+            heading: c.heading,
+            content: c.content,
+            question: c.question,
+            language: config,
+            // FAQ question weighs most, then the headings, then the passage itself.
+            tsv: sql`setweight(to_tsvector(${config}::regconfig, ${searchableText(c.question ?? '')}), 'A') || setweight(to_tsvector(${config}::regconfig, ${searchableText(c.heading)}), 'B') || setweight(to_tsvector(${config}::regconfig, ${searchableText(c.content)}), 'C')`,
+          })),
+        )
+        .returning({ id: knowledgeChunks.id })
       inserted.push(...rows.map((r) => r.id))
       // Embedded PGlite runs on this thread: let requests (and customers' answers) in between batches.
       await new Promise((resolve) => setImmediate(resolve))
@@ -124,7 +131,10 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
     await dropOwnChunks()
     return { trained: false as const, reason: 'superseded' }
   }
-  ctx.log.info({ organizationId: org.id, generation: next, chunks: pending.length, config }, 'knowledge trained')
+  ctx.log.info(
+    { organizationId: org.id, generation: next, chunks: pending.length, config },
+    'knowledge trained',
+  )
   return { trained: true as const, generation: next, chunks: pending.length }
 }
 

@@ -17,7 +17,10 @@ export async function updateSource({
 }) {
   await authorizeKnowledgeBase(ctx, input.organizationId, 'knowledge:write')
   const db = dbOf(ctx)
-  const where = and(eq(knowledgeSources.id, input.sourceId), eq(knowledgeSources.organizationId, input.organizationId))
+  const where = and(
+    eq(knowledgeSources.id, input.sourceId),
+    eq(knowledgeSources.organizationId, input.organizationId),
+  )
   const [current] = await db.select(sourceColumns).from(knowledgeSources).where(where).limit(1)
   if (!current) throw new NotFound('Source')
   if (current.status !== 'ready' && input.content !== undefined) {
@@ -34,7 +37,9 @@ export async function updateSource({
     ])
   }
   if (input.question !== undefined && current.kind !== 'faq') {
-    throw new BadRequest('Invalid input', [{ path: 'question', message: `a ${current.kind} source has no question` }])
+    throw new BadRequest('Invalid input', [
+      { path: 'question', message: `a ${current.kind} source has no question` },
+    ])
   }
   const changes: Partial<typeof knowledgeSources.$inferInsert> = { updatedAt: new Date() }
   if (input.content !== undefined) changes.content = input.content

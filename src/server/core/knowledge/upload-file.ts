@@ -41,7 +41,11 @@ export async function uploadFile({
         fileBytes: sql`decode(${Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64')}, 'base64')`,
       })
       .returning(sourceColumns)
-    await ctx.jobs.send('knowledge.extract', { organizationId: input.organizationId, sourceId: created.id }, { tx })
+    await ctx.jobs.send(
+      'knowledge.extract',
+      { organizationId: input.organizationId, sourceId: created.id },
+      { tx },
+    )
     return created
   })
   ctx.jobs.wake('knowledge.extract')

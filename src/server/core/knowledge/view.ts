@@ -30,7 +30,9 @@ export const sourceColumns = {
 /** The same, with the text cut to its preview by the database and its full length, so a listing stays small. */
 export const sourcePreviewColumns = {
   ...sourceColumns,
-  content: sql<string>`left(${knowledgeSources.content}, ${sql.raw(String(CONTENT_PREVIEW_CHARS))})`.as('content'),
+  content: sql<string>`left(${knowledgeSources.content}, ${sql.raw(String(CONTENT_PREVIEW_CHARS))})`.as(
+    'content',
+  ),
   contentLength: sql<number>`char_length(${knowledgeSources.content})::int`.as('content_length'),
 }
 

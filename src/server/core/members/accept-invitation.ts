@@ -13,7 +13,8 @@ export async function acceptInvitation({ ctx, input }: { ctx: ActorCtx; input: {
       update invitations set status = 'accepted', responded_at = now(), updated_at = now()
       where id = ${invitation.id} and status = 'pending' and expires_at > now()
       returning id`)
-    if ((claimed as unknown as { rows: unknown[] }).rows.length === 0) throw new Conflict('This invitation is no longer open')
+    if ((claimed as unknown as { rows: unknown[] }).rows.length === 0)
+      throw new Conflict('This invitation is no longer open')
     await tx
       .insert(memberships)
       .values({ organizationId: invitation.organizationId, userId: ctx.actor.userId, role: invitation.role })
@@ -21,7 +22,12 @@ export async function acceptInvitation({ ctx, input }: { ctx: ActorCtx; input: {
     const [m] = await tx
       .select({ role: memberships.role })
       .from(memberships)
-      .where(and(eq(memberships.organizationId, invitation.organizationId), eq(memberships.userId, ctx.actor.userId)))
+      .where(
+        and(
+          eq(memberships.organizationId, invitation.organizationId),
+          eq(memberships.userId, ctx.actor.userId),
+        ),
+      )
     return { organizationId: invitation.organizationId, role: m.role as MemberRole }
   })
 }

@@ -19,7 +19,8 @@ export async function inviteMember({
   input: { organizationId: string; email: string; role: MemberRole }
 }) {
   const { role: actorRole } = await authorizeOrganization(ctx, input.organizationId, 'members:manage')
-  if (input.role === 'owner' && actorRole !== 'owner') throw new Forbidden('Only an owner can invite an owner')
+  if (input.role === 'owner' && actorRole !== 'owner')
+    throw new Forbidden('Only an owner can invite an owner')
   const email = input.email.toLowerCase()
   // The inviter already sees the team, so saying an address is in it reveals nothing new.
   const [member] = await ctx.db
@@ -40,7 +41,13 @@ export async function inviteMember({
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS)
   const [row] = await ctx.db
     .insert(invitations)
-    .values({ organizationId: input.organizationId, email, role: input.role, invitedBy: ctx.actor.userId, expiresAt })
+    .values({
+      organizationId: input.organizationId,
+      email,
+      role: input.role,
+      invitedBy: ctx.actor.userId,
+      expiresAt,
+    })
     .onConflictDoUpdate({
       target: [invitations.organizationId, invitations.email],
       targetWhere: sql`${invitations.status} = 'pending'`,
@@ -49,7 +56,10 @@ export async function inviteMember({
     .returning()
 
   const [[org], [inviter]] = await Promise.all([
-    ctx.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, input.organizationId)),
+    ctx.db
+      .select({ name: organizations.name })
+      .from(organizations)
+      .where(eq(organizations.id, input.organizationId)),
     ctx.db.select({ name: user.name }).from(user).where(eq(user.id, ctx.actor.userId)),
   ])
   try {

@@ -32,7 +32,10 @@ export async function listMembers({ ctx, input }: { ctx: ActorCtx; input: { orga
 }
 
 /** Owners in the organization, locked for the rest of the transaction so two demotions cannot race. */
-async function lockOwners(tx: Parameters<Parameters<ActorCtx['db']['transaction']>[0]>[0], organizationId: string) {
+async function lockOwners(
+  tx: Parameters<Parameters<ActorCtx['db']['transaction']>[0]>[0],
+  organizationId: string,
+) {
   const rows = await tx.execute(
     sql`select user_id from memberships where organization_id = ${organizationId} and role = 'owner' for update`,
   )
@@ -78,7 +81,11 @@ export async function removeMember({
 }) {
   // Anyone may leave; removing someone else needs members:manage.
   const leaving = input.userId === ctx.actor.userId
-  const { role: actorRole } = await authorizeOrganization(ctx, input.organizationId, leaving ? 'org:read' : 'members:manage')
+  const { role: actorRole } = await authorizeOrganization(
+    ctx,
+    input.organizationId,
+    leaving ? 'org:read' : 'members:manage',
+  )
   await ctx.db.transaction(async (tx) => {
     const [current] = await tx
       .select({ role: memberships.role })

@@ -1,7 +1,7 @@
-import type { Ctx } from '../context.js'
-import { dbOf } from '../context.js'
 import { and, eq } from 'drizzle-orm'
 import { memberships, organizations } from '../../db/schema/index.js'
+import type { Ctx } from '../context.js'
+import { dbOf } from '../context.js'
 import { Forbidden, NotFound, Unauthorized } from '../errors.js'
 
 export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer'
@@ -27,7 +27,14 @@ const grants: Record<MemberRole, readonly Permission[]> = {
     'members:manage',
     'conversations:reply',
   ],
-  admin: ['org:read', 'org:update', 'numbers:manage', 'knowledge:write', 'members:manage', 'conversations:reply'],
+  admin: [
+    'org:read',
+    'org:update',
+    'numbers:manage',
+    'knowledge:write',
+    'members:manage',
+    'conversations:reply',
+  ],
   agent: ['org:read', 'conversations:reply'],
   viewer: ['org:read'],
 }

@@ -21,7 +21,8 @@ export async function revokeInvitation({
   )
   const [row] = await ctx.db.select({ role: invitations.role }).from(invitations).where(where)
   if (!row) throw new NotFound('Invitation')
-  if (row.role === 'owner' && actorRole !== 'owner') throw new Forbidden('Only an owner can withdraw an owner invitation')
+  if (row.role === 'owner' && actorRole !== 'owner')
+    throw new Forbidden('Only an owner can withdraw an owner invitation')
   const done = await ctx.db
     .update(invitations)
     .set({ status: 'revoked', respondedAt: sql`now()`, updatedAt: sql`now()` })

@@ -18,7 +18,8 @@ export async function listNumbers({ ctx, input }: { ctx: ActorCtx; input: { orga
 
 /** Operator view: every number on the platform with its organization, for reconciliation with Twilio. */
 export async function listAllNumbers({ ctx }: { ctx: ActorCtx }) {
-  if (!ctx.actor.isOperator) throw new Forbidden('Only platform operators (OPERATOR_EMAILS) can see every number')
+  if (!ctx.actor.isOperator)
+    throw new Forbidden('Only platform operators (OPERATOR_EMAILS) can see every number')
   const rows = await ctx.db
     .select({ number: phoneNumbers, organizationName: organizations.name })
     .from(phoneNumbers)
@@ -34,7 +35,9 @@ export async function listAllNumbers({ ctx }: { ctx: ActorCtx }) {
   // Numbers the provider account holds that no live row knows: bought but never recorded.
   let orphans: { sid: string; phoneNumber: string }[] | null = null
   try {
-    const known = new Set(rows.filter((r) => r.number.status !== 'released').map((r) => r.number.providerNumberSid))
+    const known = new Set(
+      rows.filter((r) => r.number.status !== 'released').map((r) => r.number.providerNumberSid),
+    )
     orphans = (await ctx.telephony.listNumbers())
       .filter((n) => !known.has(n.sid))
       .map((n) => ({ sid: n.sid, phoneNumber: n.phoneNumber }))

@@ -15,9 +15,17 @@ export function toAppError(err: unknown): Error {
     case 'rate_limited':
       return new ProviderFailed('Twilio is rate limiting the platform; try again in a minute', 60, code)
     case 'auth':
-      return new ProviderFailed('The platform could not authenticate with Twilio; the operator has been told', 300, code)
+      return new ProviderFailed(
+        'The platform could not authenticate with Twilio; the operator has been told',
+        300,
+        code,
+      )
     default:
-      return new ProviderFailed(`Twilio is unavailable right now (${err.message}); try again shortly`, 30, code)
+      return new ProviderFailed(
+        `Twilio is unavailable right now (${err.message}); try again shortly`,
+        30,
+        code,
+      )
   }
 }
 

@@ -1,6 +1,12 @@
 import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
-import { memberships, organizations, phoneNumbers, provisioningAttempts, user } from '../../db/schema/index.js'
+import {
+  memberships,
+  organizations,
+  phoneNumbers,
+  provisioningAttempts,
+  user,
+} from '../../db/schema/index.js'
 import { E164, TelephonyError } from '../../providers/telephony/types.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { AppError, BadRequest, Conflict, NotFound } from '../errors.js'
@@ -31,16 +37,27 @@ export async function provisionNumber({
   await authorizeOrganization(ctx, organizationId, 'numbers:manage')
   const e164 = input.phoneNumber.replace(/^whatsapp:/, '').replace(/[\s()-]/g, '')
   if (!E164.test(e164)) {
-    throw new BadRequest('Invalid input', [{ path: 'phoneNumber', message: 'must be an E.164 number like +14155550123' }])
+    throw new BadRequest('Invalid input', [
+      { path: 'phoneNumber', message: 'must be an E.164 number like +14155550123' },
+    ])
   }
 
   const reserved = await ctx.db.transaction(async (tx) => {
-    const [org] = await tx.select().from(organizations).where(eq(organizations.id, organizationId)).for('update')
+    const [org] = await tx
+      .select()
+      .from(organizations)
+      .where(eq(organizations.id, organizationId))
+      .for('update')
     if (!org) throw new NotFound('Organization')
     const [{ held }] = await tx
       .select({ held: count() })
       .from(phoneNumbers)
-      .where(and(eq(phoneNumbers.organizationId, organizationId), inArray(phoneNumbers.status, [...LIVE_STATUSES])))
+      .where(
+        and(
+          eq(phoneNumbers.organizationId, organizationId),
+          inArray(phoneNumbers.status, [...LIVE_STATUSES]),
+        ),
+      )
     const allowed = PLAN_NUMBER_LIMITS[org.planType]
     if (held >= allowed) {
       throw new Conflict(
@@ -72,12 +89,19 @@ export async function provisionNumber({
   const { smsUrl, statusCallback } = webhookUrls(ctx.config)
   let sid: string
   try {
-    const bought = await ctx.telephony.purchaseNumber({ phoneNumber: e164, smsUrl, statusCallback, friendlyName: org.name })
+    const bought = await ctx.telephony.purchaseNumber({
+      phoneNumber: e164,
+      smsUrl,
+      statusCallback,
+      friendlyName: org.name,
+    })
     sid = bought.sid
   } catch (err) {
     if (isRefusal(err)) {
       // Nothing was bought: forget the reservation instead of keeping a `failed` row per attempt.
-      await ctx.db.delete(phoneNumbers).where(and(eq(phoneNumbers.id, row.id), eq(phoneNumbers.organizationId, organizationId)))
+      await ctx.db
+        .delete(phoneNumbers)
+        .where(and(eq(phoneNumbers.id, row.id), eq(phoneNumbers.organizationId, organizationId)))
     } else {
       // The outcome is unknown (Twilio down, network): keep the reason; GET /api/admin/numbers lists
       // any number the account holds that no live row knows.
@@ -94,9 +118,14 @@ export async function provisionNumber({
   } catch (err) {
     // Bought but not recorded: give the number back rather than leave it billed and unknown.
     ctx.log.error({ err, sid, e164 }, 'recording a purchased number failed; releasing it')
-    await ctx.telephony.releaseNumber(sid).catch((releaseErr) =>
-      ctx.log.error({ err: releaseErr, sid, e164 }, 'releasing an unrecorded number failed; reconcile it with GET /api/admin/numbers'),
-    )
+    await ctx.telephony
+      .releaseNumber(sid)
+      .catch((releaseErr) =>
+        ctx.log.error(
+          { err: releaseErr, sid, e164 },
+          'releasing an unrecorded number failed; reconcile it with GET /api/admin/numbers',
+        ),
+      )
     throw err
   }
 
@@ -120,14 +149,25 @@ async function assertOwnersUnderNumberCap(ctx: ActorCtx, tx: Tx, organizationId:
     .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, 'owner')))
   const ownerIds = owners.map((o) => o.userId).sort()
   if (ownerIds.length === 0) return
-  await tx.select({ id: user.id }).from(user).where(inArray(user.id, ownerIds)).orderBy(asc(user.id)).for('update')
+  await tx
+    .select({ id: user.id })
+    .from(user)
+    .where(inArray(user.id, ownerIds))
+    .orderBy(asc(user.id))
+    .for('update')
   const held = await tx
     .select({ userId: memberships.userId, n: count(phoneNumbers.id) })
     .from(memberships)
-    .innerJoin(organizations, and(eq(organizations.id, memberships.organizationId), eq(organizations.kind, 'business')))
+    .innerJoin(
+      organizations,
+      and(eq(organizations.id, memberships.organizationId), eq(organizations.kind, 'business')),
+    )
     .innerJoin(
       phoneNumbers,
-      and(eq(phoneNumbers.organizationId, memberships.organizationId), inArray(phoneNumbers.status, [...LIVE_STATUSES])),
+      and(
+        eq(phoneNumbers.organizationId, memberships.organizationId),
+        inArray(phoneNumbers.status, [...LIVE_STATUSES]),
+      ),
     )
     .where(and(inArray(memberships.userId, ownerIds), eq(memberships.role, 'owner')))
     .groupBy(memberships.userId)
@@ -144,14 +184,22 @@ async function throttleAttempts(ctx: ActorCtx, tx: Tx, organizationId: string) {
   const max = ctx.config.accountLimits.provisioningAttemptsPerHour
   await tx
     .delete(provisioningAttempts)
-    .where(and(eq(provisioningAttempts.organizationId, organizationId), lt(provisioningAttempts.createdAt, sql`now() - interval '1 hour'`)))
+    .where(
+      and(
+        eq(provisioningAttempts.organizationId, organizationId),
+        lt(provisioningAttempts.createdAt, sql`now() - interval '1 hour'`),
+      ),
+    )
   const recent = await tx
     .select({ at: provisioningAttempts.createdAt })
     .from(provisioningAttempts)
     .where(eq(provisioningAttempts.organizationId, organizationId))
     .orderBy(asc(provisioningAttempts.createdAt))
   if (recent.length >= max) {
-    const retryAfter = Math.max(1, Math.ceil((recent[recent.length - max].at.getTime() + HOUR_MS - Date.now()) / 1000))
+    const retryAfter = Math.max(
+      1,
+      Math.ceil((recent[recent.length - max].at.getTime() + HOUR_MS - Date.now()) / 1000),
+    )
     throw new AppError(
       'RATE_LIMITED',
       `At most ${max} number purchases per organization per hour; try again in ${Math.ceil(retryAfter / 60)} minute${retryAfter > 60 ? 's' : ''}`,

@@ -30,7 +30,11 @@ export async function registerSender(ctx: Ctx, numberId: string): Promise<PhoneN
   } catch (err) {
     if (err instanceof TelephonyError && err.retryable) {
       // Twilio hiccup: the number stays registering; the refresh job tries the registration again.
-      await ctx.jobs.send('numbers.refresh-sender', { numberId, attempt: 1 }, { startAfter: SENDER_REFRESH_DELAYS[0] })
+      await ctx.jobs.send(
+        'numbers.refresh-sender',
+        { numberId, attempt: 1 },
+        { startAfter: SENDER_REFRESH_DELAYS[0] },
+      )
       return row
     }
     return failAndRelease(ctx, row, `WhatsApp sender registration failed: ${reasonOf(err)}`)
@@ -69,7 +73,12 @@ export async function refreshSender(ctx: Ctx, numberId: string, attempt: number)
   await settle(ctx, { ...row, senderStatus: sender.status }, sender, attempt)
 }
 
-async function settle(ctx: Ctx, row: PhoneNumberRow, sender: Sender, attempt: number): Promise<PhoneNumberRow> {
+async function settle(
+  ctx: Ctx,
+  row: PhoneNumberRow,
+  sender: Sender,
+  attempt: number,
+): Promise<PhoneNumberRow> {
   if (sender.status === 'ONLINE') {
     const [active] = await ctx.db
       .update(phoneNumbers)
@@ -80,17 +89,29 @@ async function settle(ctx: Ctx, row: PhoneNumberRow, sender: Sender, attempt: nu
     return active
   }
   if (FAILED_SENDER_STATUSES.includes(sender.status)) {
-    return failAndRelease(ctx, row, `WhatsApp sender is ${sender.status}${sender.reason ? `: ${sender.reason}` : ''}`)
+    return failAndRelease(
+      ctx,
+      row,
+      `WhatsApp sender is ${sender.status}${sender.reason ? `: ${sender.reason}` : ''}`,
+    )
   }
   return scheduleRefresh(ctx, row, attempt)
 }
 
 async function scheduleRefresh(ctx: Ctx, row: PhoneNumberRow, attempt: number) {
   if (attempt >= SENDER_REFRESH_MAX_ATTEMPTS) {
-    return failAndRelease(ctx, row, `WhatsApp sender still ${row.senderStatus ?? 'pending'} after ${attempt} checks`)
+    return failAndRelease(
+      ctx,
+      row,
+      `WhatsApp sender still ${row.senderStatus ?? 'pending'} after ${attempt} checks`,
+    )
   }
   const delay = SENDER_REFRESH_DELAYS[Math.min(attempt, SENDER_REFRESH_DELAYS.length - 1)]
-  await ctx.jobs.send('numbers.refresh-sender', { numberId: row.id, attempt: attempt + 1 }, { startAfter: delay })
+  await ctx.jobs.send(
+    'numbers.refresh-sender',
+    { numberId: row.id, attempt: attempt + 1 },
+    { startAfter: delay },
+  )
   return row
 }
 

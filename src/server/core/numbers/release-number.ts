@@ -33,7 +33,9 @@ export function heldNumbers(ctx: Ctx, organizationId: string) {
   return ctx.db
     .select()
     .from(phoneNumbers)
-    .where(and(eq(phoneNumbers.organizationId, organizationId), inArray(phoneNumbers.status, [...LIVE_STATUSES])))
+    .where(
+      and(eq(phoneNumbers.organizationId, organizationId), inArray(phoneNumbers.status, [...LIVE_STATUSES])),
+    )
     .orderBy(desc(phoneNumbers.isPrimary), desc(phoneNumbers.createdAt))
 }
 

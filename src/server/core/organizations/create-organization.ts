@@ -1,10 +1,10 @@
 import { and, count, eq } from 'drizzle-orm'
-import type { ActorCtx } from '../context.js'
 import { memberships, organizations, user } from '../../db/schema/index.js'
+import type { ActorCtx } from '../context.js'
 import { Conflict } from '../errors.js'
-import { organizationView } from './view.js'
-import { type CreateOrganizationInput, DEFAULT_AI_SETTINGS, DEFAULT_BUSINESS_HOURS } from './schemas.js'
 import { assertProviderConfigured } from './ai-provider.js'
+import { type CreateOrganizationInput, DEFAULT_AI_SETTINGS, DEFAULT_BUSINESS_HOURS } from './schemas.js'
+import { organizationView } from './view.js'
 
 /**
  * Creates an organization on the default plan; the creator becomes its owner. An account owns

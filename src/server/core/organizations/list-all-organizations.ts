@@ -5,8 +5,15 @@ import { Forbidden } from '../errors.js'
 import { operatorOrganizationViews } from './operator-view.js'
 
 /** Operator view: every business organization with its plan, newest first (optionally by name). */
-export async function listAllOrganizations({ ctx, input }: { ctx: ActorCtx; input: { search?: string; limit: number } }) {
-  if (!ctx.actor.isOperator) throw new Forbidden('Only platform operators (OPERATOR_EMAILS) can see every organization')
+export async function listAllOrganizations({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { search?: string; limit: number }
+}) {
+  if (!ctx.actor.isOperator)
+    throw new Forbidden('Only platform operators (OPERATOR_EMAILS) can see every organization')
   const pattern = input.search ? `%${input.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : undefined
   const rows = await ctx.db
     .select()

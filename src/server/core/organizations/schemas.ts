@@ -3,7 +3,15 @@ import { isSupportedTimeZone } from './time-zones.js'
 
 export const PLAN_LIMITS = { starter: 500, business: 2000, enterprise: 10000 } as const
 export const PLAN_NUMBER_LIMITS = { starter: 1, business: 1, enterprise: 5 } as const
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const
 export const TONES = ['friendly', 'professional', 'formal', 'casual', 'playful'] as const
 export const AI_PROVIDERS = ['builtin', 'deepseek', 'openai', 'anthropic', 'compatible'] as const
 
@@ -25,10 +33,12 @@ const DaySchema = z.array(IntervalSchema).max(6, 'at most 6 intervals a day')
  * midnight must not overlap the next day's first interval.
  */
 export const ScheduleSchema = z
-  .object(Object.fromEntries(WEEKDAYS.map((d) => [d, DaySchema.optional()])) as Record<
-    (typeof WEEKDAYS)[number],
-    z.ZodOptional<typeof DaySchema>
-  >)
+  .object(
+    Object.fromEntries(WEEKDAYS.map((d) => [d, DaySchema.optional()])) as Record<
+      (typeof WEEKDAYS)[number],
+      z.ZodOptional<typeof DaySchema>
+    >,
+  )
   .strict()
   .superRefine((schedule, ctx) => {
     WEEKDAYS.forEach((day, dayIndex) => {
@@ -52,7 +62,11 @@ export const ScheduleSchema = z
         }
         const next = sorted[i + 1]
         if (next && next.o < end) {
-          ctx.addIssue({ code: 'custom', path: [day, next.index], message: `overlaps ${iv.open}–${iv.close}` })
+          ctx.addIssue({
+            code: 'custom',
+            path: [day, next.index],
+            message: `overlaps ${iv.open}–${iv.close}`,
+          })
         }
       })
       const last = sorted[sorted.length - 1]
@@ -142,27 +156,33 @@ const refuseExtraKeys = {
 }
 
 export const CreateOrganizationInput = z
-  .object({
-    name: writable.name,
-    description: writable.description.optional(),
-    industry: writable.industry.optional(),
-    whatsappDisplayName: writable.whatsappDisplayName.optional(),
-    welcomeMessage: writable.welcomeMessage.optional(),
-    businessHours: writable.businessHours.optional(),
-    ai: writable.ai.optional(),
-  }, refuseExtraKeys)
+  .object(
+    {
+      name: writable.name,
+      description: writable.description.optional(),
+      industry: writable.industry.optional(),
+      whatsappDisplayName: writable.whatsappDisplayName.optional(),
+      welcomeMessage: writable.welcomeMessage.optional(),
+      businessHours: writable.businessHours.optional(),
+      ai: writable.ai.optional(),
+    },
+    refuseExtraKeys,
+  )
   .strict()
 
 export const UpdateOrganizationInput = z
-  .object({
-    name: writable.name.optional(),
-    description: writable.description.optional(),
-    industry: writable.industry.optional(),
-    whatsappDisplayName: writable.whatsappDisplayName.optional(),
-    welcomeMessage: writable.welcomeMessage.optional(),
-    businessHours: writable.businessHours.optional(),
-    ai: writable.ai.optional(),
-  }, refuseExtraKeys)
+  .object(
+    {
+      name: writable.name.optional(),
+      description: writable.description.optional(),
+      industry: writable.industry.optional(),
+      whatsappDisplayName: writable.whatsappDisplayName.optional(),
+      welcomeMessage: writable.welcomeMessage.optional(),
+      businessHours: writable.businessHours.optional(),
+      ai: writable.ai.optional(),
+    },
+    refuseExtraKeys,
+  )
   .strict()
 
 export const PLAN_TYPES = ['starter', 'business', 'enterprise'] as const
@@ -194,7 +214,10 @@ export const DEFAULT_BUSINESS_HOURS = {
   enabled: false,
   timezone: 'UTC',
   schedule: Object.fromEntries(
-    ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((d) => [d, [{ open: '08:00', close: '18:00' }]]),
+    ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((d) => [
+      d,
+      [{ open: '08:00', close: '18:00' }],
+    ]),
   ),
   outOfHoursMessage: 'Thanks for your message! We are closed right now and will answer when we open.',
 }

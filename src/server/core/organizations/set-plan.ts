@@ -18,7 +18,8 @@ export async function setOrganizationPlan({
   ctx: ActorCtx
   input: { organizationId: string; changes: SetPlanInput }
 }) {
-  if (!ctx.actor.isOperator) throw new Forbidden('Only platform operators (OPERATOR_EMAILS) can change plans and limits')
+  if (!ctx.actor.isOperator)
+    throw new Forbidden('Only platform operators (OPERATOR_EMAILS) can change plans and limits')
   if (!isUuid(input.organizationId)) throw new NotFound('Organization')
   const { planType, monthlyMessageLimit } = input.changes
   const { before, after } = await ctx.db.transaction(async (tx) => {

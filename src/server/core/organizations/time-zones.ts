@@ -14,7 +14,9 @@ let databaseZones: Set<string> | undefined
  * several databases (the tests: PGlite and a server) keeps only the names all of them know.
  */
 export async function learnDatabaseTimeZones(db: Db): Promise<void> {
-  const result = (await db.execute(sql`select name from pg_timezone_names`)) as unknown as { rows: { name: string }[] }
+  const result = (await db.execute(sql`select name from pg_timezone_names`)) as unknown as {
+    rows: { name: string }[]
+  }
   const names = new Set(result.rows.map((r) => r.name))
   databaseZones = databaseZones ? new Set([...databaseZones].filter((z) => names.has(z))) : names
 }

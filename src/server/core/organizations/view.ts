@@ -11,7 +11,11 @@ export const monthlyLimitOf = (org: Pick<OrganizationRow, 'planType' | 'monthlyM
   org.monthlyMessageLimitOverride ?? PLAN_LIMITS[org.planType]
 
 /** The organization as the API shows it (SPEC §4), for one member's role. */
-export async function organizationViews(db: Tx, rows: { org: OrganizationRow; role: MemberRole }[], now = new Date()) {
+export async function organizationViews(
+  db: Tx,
+  rows: { org: OrganizationRow; role: MemberRole }[],
+  now = new Date(),
+) {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.org.id)
   const numbers = await db
@@ -34,7 +38,8 @@ export async function organizationViews(db: Tx, rows: { org: OrganizationRow; ro
     const month = monthKey(now, tz)
     const used = usage.find((u) => u.organizationId === org.id && u.month === month)
     const own = numbers.filter((n) => n.organizationId === org.id)
-    const active = own.find((n) => n.status === 'active' && n.isPrimary) ?? own.find((n) => n.status === 'active')
+    const active =
+      own.find((n) => n.status === 'active' && n.isPrimary) ?? own.find((n) => n.status === 'active')
     const current = active ?? own[0]
     return {
       id: org.id,
@@ -51,11 +56,13 @@ export async function organizationViews(db: Tx, rows: { org: OrganizationRow; ro
       lastResetDate: monthStart(now, tz).toISOString(),
       totalConversations: conversationCounts.find((c) => c.organizationId === org.id)?.n ?? 0,
       /** Conversations handed to a human or flagged for the team: the dashboard's badge. */
-      conversationsNeedingAttention: conversationCounts.find((c) => c.organizationId === org.id)?.attention ?? 0,
+      conversationsNeedingAttention:
+        conversationCounts.find((c) => c.organizationId === org.id)?.attention ?? 0,
       welcomeMessage: org.welcomeMessage,
       businessHours: org.businessHours,
       ai: { provider: 'builtin', ...org.ai },
-      isModelTrained: org.trainingStatus === 'trained' || (org.trainedAt !== null && org.knowledgeGeneration > 0),
+      isModelTrained:
+        org.trainingStatus === 'trained' || (org.trainedAt !== null && org.knowledgeGeneration > 0),
       trainingStatus: org.trainingStatus,
       trainingProgress: org.trainingProgress,
       trainingError: org.trainingError,

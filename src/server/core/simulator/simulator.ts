@@ -9,7 +9,6 @@ import { BadRequest, Conflict } from '../errors.js'
 import { SIMULATOR_PARAM } from '../inbound/accept-inbound.js'
 import { authorizeOrganization } from '../members/permissions.js'
 
-
 async function activeNumber(ctx: ActorCtx, organizationId: string) {
   const [number] = await ctx.db
     .select()
@@ -17,13 +16,19 @@ async function activeNumber(ctx: ActorCtx, organizationId: string) {
     .where(and(eq(phoneNumbers.organizationId, organizationId), eq(phoneNumbers.status, 'active')))
     .orderBy(desc(phoneNumbers.isPrimary), desc(phoneNumbers.createdAt))
     .limit(1)
-  if (!number) throw new Conflict('This organization has no active WhatsApp number yet: provision one on the Overview tab first')
+  if (!number)
+    throw new Conflict(
+      'This organization has no active WhatsApp number yet: provision one on the Overview tab first',
+    )
   return number
 }
 
 function checkFrom(from: string) {
   const e164 = from.replace(/^whatsapp:/, '')
-  if (!E164.test(e164)) throw new BadRequest('Invalid input', [{ path: 'from', message: 'must be an E.164 number like +15551234567' }])
+  if (!E164.test(e164))
+    throw new BadRequest('Invalid input', [
+      { path: 'from', message: 'must be an E.164 number like +15551234567' },
+    ])
   return e164
 }
 
@@ -81,25 +86,49 @@ export async function sendAsCustomer({
 }
 
 /** The conversation as the customer `from` sees it: their messages and every reply. */
-export async function customerView({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string; from: string } }) {
+export async function customerView({
+  ctx,
+  input,
+}: {
+  ctx: ActorCtx
+  input: { organizationId: string; from: string }
+}) {
   await authorizeOrganization(ctx, input.organizationId, 'org:read')
   const from = checkFrom(input.from)
   const [contact] = await ctx.db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.organizationId, input.organizationId), eq(contacts.waId, from), eq(contacts.simulated, true)))
+    .where(
+      and(
+        eq(contacts.organizationId, input.organizationId),
+        eq(contacts.waId, from),
+        eq(contacts.simulated, true),
+      ),
+    )
   if (!contact) return []
   const convs = await ctx.db
     .select({ id: conversations.id })
     .from(conversations)
-    .where(and(eq(conversations.organizationId, input.organizationId), eq(conversations.contactId, contact.id)))
+    .where(
+      and(eq(conversations.organizationId, input.organizationId), eq(conversations.contactId, contact.id)),
+    )
   if (convs.length === 0) return []
   const rows = await ctx.db
     .select()
     .from(messages)
-    .where(and(eq(messages.organizationId, input.organizationId), inArray(messages.conversationId, convs.map((c) => c.id))))
+    .where(
+      and(
+        eq(messages.organizationId, input.organizationId),
+        inArray(
+          messages.conversationId,
+          convs.map((c) => c.id),
+        ),
+      ),
+    )
     .orderBy(asc(messages.createdAt))
     .limit(500)
   // The customer sees only what was actually sent to them.
-  return rows.filter((m) => m.direction === 'inbound' || (m.body !== '' && m.status !== 'failed')).map(messageView)
+  return rows
+    .filter((m) => m.direction === 'inbound' || (m.body !== '' && m.status !== 'failed'))
+    .map(messageView)
 }

@@ -3,14 +3,17 @@ import { contacts, conversations, messages, monthlyUsage } from '../../db/schema
 import type { ActorCtx } from '../context.js'
 import { conversationSummaries } from '../conversations/conversations.js'
 import { authorizeOrganization } from '../members/permissions.js'
-import { loadOrganization, monthlyLimitOf } from '../organizations/view.js'
 import { usableTimeZone } from '../organizations/time-zones.js'
+import { loadOrganization, monthlyLimitOf } from '../organizations/view.js'
 import { monthKey, monthStart } from '../usage/month.js'
 
 const DAYS = 30
 
 /** The numbers behind the Analytics tab, in the organization's time zone. */
-export async function getStats({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }, now = new Date()) {
+export async function getStats(
+  { ctx, input }: { ctx: ActorCtx; input: { organizationId: string } },
+  now = new Date(),
+) {
   const orgId = input.organizationId
   await authorizeOrganization(ctx, orgId, 'org:read')
   const org = await loadOrganization(ctx.db, orgId)
@@ -22,8 +25,14 @@ export async function getStats({ ctx, input }: { ctx: ActorCtx; input: { organiz
   const [month] = await ctx.db
     .select({
       inbound: sql<number>`count(*) filter (where ${messages.direction} = 'inbound')`.mapWith(Number),
-      outbound: sql<number>`count(*) filter (where ${messages.direction} = 'outbound' and ${messages.status} not in ('failed', 'undelivered'))`.mapWith(Number),
-      failed: sql<number>`count(*) filter (where ${messages.direction} = 'outbound' and ${messages.status} in ('failed', 'undelivered'))`.mapWith(Number),
+      outbound:
+        sql<number>`count(*) filter (where ${messages.direction} = 'outbound' and ${messages.status} not in ('failed', 'undelivered'))`.mapWith(
+          Number,
+        ),
+      failed:
+        sql<number>`count(*) filter (where ${messages.direction} = 'outbound' and ${messages.status} in ('failed', 'undelivered'))`.mapWith(
+          Number,
+        ),
     })
     .from(messages)
     .where(and(eq(messages.organizationId, orgId), gte(messages.createdAt, since)))
@@ -33,14 +42,24 @@ export async function getStats({ ctx, input }: { ctx: ActorCtx; input: { organiz
     .select({
       date: day,
       inbound: sql<number>`count(*) filter (where ${messages.direction} = 'inbound')`.mapWith(Number),
-      outbound: sql<number>`count(*) filter (where ${messages.direction} = 'outbound' and ${messages.status} not in ('failed', 'undelivered'))`.mapWith(Number),
+      outbound:
+        sql<number>`count(*) filter (where ${messages.direction} = 'outbound' and ${messages.status} not in ('failed', 'undelivered'))`.mapWith(
+          Number,
+        ),
     })
     .from(messages)
-    .where(and(eq(messages.organizationId, orgId), gte(messages.createdAt, new Date(dayFrom.getTime() - 86_400_000))))
+    .where(
+      and(
+        eq(messages.organizationId, orgId),
+        gte(messages.createdAt, new Date(dayFrom.getTime() - 86_400_000)),
+      ),
+    )
     .groupBy(sql`1`)
   const byDate = new Map(perDayRows.map((r) => [r.date, r]))
   const perDay = Array.from({ length: DAYS }, (_, i) => {
-    const date = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(dayFrom.getTime() + i * 86_400_000))
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(
+      new Date(dayFrom.getTime() + i * 86_400_000),
+    )
     const r = byDate.get(date)
     return { date, inbound: r?.inbound ?? 0, outbound: r?.outbound ?? 0 }
   })
@@ -48,7 +67,10 @@ export async function getStats({ ctx, input }: { ctx: ActorCtx; input: { organiz
   const [conv] = await ctx.db
     .select({
       total: count(),
-      thisMonth: sql<number>`count(*) filter (where ${conversations.createdAt} >= ${since.toISOString()})`.mapWith(Number),
+      thisMonth:
+        sql<number>`count(*) filter (where ${conversations.createdAt} >= ${since.toISOString()})`.mapWith(
+          Number,
+        ),
       open: sql<number>`count(*) filter (where ${conversations.status} <> 'closed')`.mapWith(Number),
       withHuman: sql<number>`count(*) filter (where ${conversations.status} = 'human')`.mapWith(Number),
       needsAttention: sql<number>`count(*) filter (where ${conversations.needsAttention})`.mapWith(Number),
@@ -56,7 +78,10 @@ export async function getStats({ ctx, input }: { ctx: ActorCtx; input: { organiz
     .from(conversations)
     .where(eq(conversations.organizationId, orgId))
 
-  const [customers] = await ctx.db.select({ n: count() }).from(contacts).where(eq(contacts.organizationId, orgId))
+  const [customers] = await ctx.db
+    .select({ n: count() })
+    .from(contacts)
+    .where(eq(contacts.organizationId, orgId))
 
   const [usage] = await ctx.db
     .select()
@@ -73,11 +98,29 @@ export async function getStats({ ctx, input }: { ctx: ActorCtx; input: { organiz
   const limit = monthlyLimitOf(org)
   const used = usage?.messageCount ?? 0
   return {
-    month: { key: monthKey(now, tz), since: since.toISOString(), inbound: month.inbound, outbound: month.outbound, failed: month.failed },
+    month: {
+      key: monthKey(now, tz),
+      since: since.toISOString(),
+      inbound: month.inbound,
+      outbound: month.outbound,
+      failed: month.failed,
+    },
     perDay,
-    conversations: { total: conv.total, thisMonth: conv.thisMonth, open: conv.open, withHuman: conv.withHuman, needsAttention: conv.needsAttention },
+    conversations: {
+      total: conv.total,
+      thisMonth: conv.thisMonth,
+      open: conv.open,
+      withHuman: conv.withHuman,
+      needsAttention: conv.needsAttention,
+    },
     uniqueCustomers: customers.n,
-    usage: { used, limit, remaining: Math.max(limit - used, 0), limitReached: used >= limit, limitReachedAt: usage?.limitReachedAt?.toISOString() ?? null },
+    usage: {
+      used,
+      limit,
+      remaining: Math.max(limit - used, 0),
+      limitReached: used >= limit,
+      limitReachedAt: usage?.limitReachedAt?.toISOString() ?? null,
+    },
     averageReplyLatencyMs: avg === null || avg === undefined ? null : Math.round(Number(avg)),
     recent: await conversationSummaries(ctx.db, orgId, { limit: 10 }),
   }

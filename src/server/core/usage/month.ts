@@ -3,7 +3,11 @@
 // Building an Intl.DateTimeFormat is costly (it showed in the reply job's profile): keep one per zone.
 const monthFormats = new Map<string, Intl.DateTimeFormat>()
 const clockFormats = new Map<string, Intl.DateTimeFormat>()
-const cached = (cache: Map<string, Intl.DateTimeFormat>, timezone: string, make: () => Intl.DateTimeFormat) => {
+const cached = (
+  cache: Map<string, Intl.DateTimeFormat>,
+  timezone: string,
+  make: () => Intl.DateTimeFormat,
+) => {
   let f = cache.get(timezone)
   if (!f) {
     f = make()
@@ -13,8 +17,10 @@ const cached = (cache: Map<string, Intl.DateTimeFormat>, timezone: string, make:
 }
 
 export function monthKey(at: Date, timezone: string): string {
-  const parts = cached(monthFormats, timezone, () =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }),
+  const parts = cached(
+    monthFormats,
+    timezone,
+    () => new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }),
   ).formatToParts(at)
   const year = parts.find((p) => p.type === 'year')!.value
   const month = parts.find((p) => p.type === 'month')!.value

@@ -15,7 +15,9 @@ export async function rollOverUsage({ ctx }: { ctx: Ctx }, now = new Date()) {
     .where(eq(organizations.kind, 'business'))
   let opened = 0
   for (let i = 0; i < orgs.length; i += 500) {
-    const values = orgs.slice(i, i + 500).map((o) => ({ organizationId: o.id, month: monthKey(now, o.businessHours.timezone) }))
+    const values = orgs
+      .slice(i, i + 500)
+      .map((o) => ({ organizationId: o.id, month: monthKey(now, o.businessHours.timezone) }))
     const inserted = await ctx.db
       .insert(monthlyUsage)
       .values(values)

@@ -11,7 +11,12 @@ type OrganizationRow = typeof organizations.$inferSelect
  * One conditional UPDATE: concurrent callers serialize on the row, and PostgreSQL re-checks the
  * condition after waiting, so the limit can never be passed.
  */
-export async function reserveUsage(tx: Tx, org: OrganizationRow, n: number, now = new Date()): Promise<boolean> {
+export async function reserveUsage(
+  tx: Tx,
+  org: OrganizationRow,
+  n: number,
+  now = new Date(),
+): Promise<boolean> {
   const month = monthKey(now, org.businessHours.timezone)
   const limit = monthlyLimitOf(org)
   // One statement: the first message of a month creates the row (when it fits), later ones add
@@ -32,7 +37,13 @@ export async function markLimitReached(tx: Tx, org: OrganizationRow, now = new D
   await tx
     .update(monthlyUsage)
     .set({ limitReachedAt: sql`now()` })
-    .where(and(eq(monthlyUsage.organizationId, org.id), eq(monthlyUsage.month, month), isNull(monthlyUsage.limitReachedAt)))
+    .where(
+      and(
+        eq(monthlyUsage.organizationId, org.id),
+        eq(monthlyUsage.month, month),
+        isNull(monthlyUsage.limitReachedAt),
+      ),
+    )
 }
 
 /** Gives back a counted message that was never sent. */

@@ -51,9 +51,7 @@ export const invitations = pgTable(
   },
   (t) => [
     // One open invitation per address and organization: inviting again refreshes it.
-    uniqueIndex('invitations_pending_uq')
-      .on(t.organizationId, t.email)
-      .where(sql`${t.status} = 'pending'`),
+    uniqueIndex('invitations_pending_uq').on(t.organizationId, t.email).where(sql`${t.status} = 'pending'`),
     index('invitations_email_idx').on(t.email),
   ],
 )

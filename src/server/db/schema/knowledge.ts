@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm'
-import { customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
 import { organizations } from './organizations.js'
 
 export const knowledgeSourceKind = pgEnum('knowledge_source_kind', ['profile', 'faq', 'text', 'file'])

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
 import { organizations } from './organizations.js'
 
 export const conversationStatus = pgEnum('conversation_status', ['ai', 'human', 'closed'])
@@ -120,9 +130,7 @@ export const messages = pgTable(
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
     index('messages_org_created_idx').on(t.organizationId, t.createdAt),
     // One message of each kind per customer message, however often the reply job runs.
-    uniqueIndex('messages_reply_source_uq')
-      .on(t.replyToId, t.source)
-      .where(sql`${t.replyToId} is not null`),
+    uniqueIndex('messages_reply_source_uq').on(t.replyToId, t.source).where(sql`${t.replyToId} is not null`),
   ],
 )
 
@@ -141,4 +149,3 @@ export const limitNotices = pgTable(
   },
   (t) => [uniqueIndex('limit_notices_uq').on(t.organizationId, t.contactId, t.month)],
 )
-

@@ -20,7 +20,10 @@ export function csrfGuard(appUrl: string): MiddlewareHandler<AppEnv> {
     if (SAFE_METHODS.has(c.req.method)) return next()
     const origin = c.req.header('origin')
     const fetchSite = c.req.header('sec-fetch-site')
-    if (fetchSite === 'cross-site' || (origin !== undefined && !isSameOrigin(origin, appOrigin, c.req.header('host')))) {
+    if (
+      fetchSite === 'cross-site' ||
+      (origin !== undefined && !isSameOrigin(origin, appOrigin, c.req.header('host')))
+    ) {
       return c.json(
         errorBody(
           'FORBIDDEN',

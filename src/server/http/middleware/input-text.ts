@@ -8,7 +8,9 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Malformed multipart is left to the route's validator, which answers it with a 400. */
 async function parsedForm(headers: Headers, body: ArrayBuffer): Promise<FormData | undefined> {
   try {
-    return await new Response(body, { headers: { 'content-type': headers.get('content-type') ?? '' } }).formData()
+    return await new Response(body, {
+      headers: { 'content-type': headers.get('content-type') ?? '' },
+    }).formData()
   } catch {
     return undefined
   }
@@ -54,8 +56,14 @@ export const inputTextGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
       // Handed to the route's validator, which would otherwise parse the same bytes again.
       c.req.bodyCache.formData = form
       for (const [key, value] of form) {
-        const reason = unsafeTextReason(key) ?? (typeof value === 'string' ? unsafeTextReason(value) : unsafeTextReason(value.name))
-        if (reason) issues.push({ path: key.replaceAll('\u0000', ''), message: typeof value === 'string' ? reason : `file name ${reason}` })
+        const reason =
+          unsafeTextReason(key) ??
+          (typeof value === 'string' ? unsafeTextReason(value) : unsafeTextReason(value.name))
+        if (reason)
+          issues.push({
+            path: key.replaceAll('\u0000', ''),
+            message: typeof value === 'string' ? reason : `file name ${reason}`,
+          })
       }
     }
   }

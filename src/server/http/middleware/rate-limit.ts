@@ -49,7 +49,9 @@ export function rateLimitMiddleware(
     c.header('RateLimit-Limit', String(config.rateLimitPerMinute))
     c.header('RateLimit-Remaining', String(Math.max(0, config.rateLimitPerMinute - general)))
     if (over) {
-      throw new RateLimited(Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_SECONDS * 1000 - now) / 1000)))
+      throw new RateLimited(
+        Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_SECONDS * 1000 - now) / 1000)),
+      )
     }
     if (authAttempt && c.req.path.startsWith('/api/auth/sign-up/')) {
       const wait = await countSignUpAttempt({
@@ -57,7 +59,12 @@ export function rateLimitMiddleware(
         input: { address, perHour: config.signUpsPerHour },
       })
       if (wait !== null) {
-        throw new AppError('RATE_LIMITED', 'Too many sign-ups from your network. Try again later.', undefined, wait)
+        throw new AppError(
+          'RATE_LIMITED',
+          'Too many sign-ups from your network. Try again later.',
+          undefined,
+          wait,
+        )
       }
     }
     await next()

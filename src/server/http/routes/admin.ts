@@ -48,7 +48,8 @@ export function adminRoutes() {
       path: '/api/admin/numbers',
       tags: ['Operator'],
       summary: 'Every number on the platform with its organization (operators, OPERATOR_EMAILS)',
-      description: '`orphans` lists numbers the provider account holds that no live row knows (null if the provider could not be asked).',
+      description:
+        '`orphans` lists numbers the provider account holds that no live row knows (null if the provider could not be asked).',
       responses: {
         200: jsonResponse(
           z.object({
@@ -78,11 +79,18 @@ export function adminRoutes() {
       summary: 'Every organization with its plan, limit, owners and plan history (operators)',
       request: { query: OrganizationsQuery },
       responses: {
-        200: jsonResponse(z.object({ organizations: z.array(OperatorOrganizationSchema) }), 'Organizations, newest first'),
+        200: jsonResponse(
+          z.object({ organizations: z.array(OperatorOrganizationSchema) }),
+          'Organizations, newest first',
+        ),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN'),
       },
     }),
-    async (c) => c.json({ organizations: await listAllOrganizations({ ctx: actorCtx(c), input: c.req.valid('query') }) }, 200),
+    async (c) =>
+      c.json(
+        { organizations: await listAllOrganizations({ ctx: actorCtx(c), input: c.req.valid('query') }) },
+        200,
+      ),
   )
 
   app.openapi(
@@ -92,7 +100,7 @@ export function adminRoutes() {
       tags: ['Operator'],
       summary: "Set an organization's plan and/or monthly message limit (operators)",
       description:
-        '`monthlyMessageLimit: null` goes back to the plan\'s own limit. Each change is recorded with the operator who made it.',
+        "`monthlyMessageLimit: null` goes back to the plan's own limit. Each change is recorded with the operator who made it.",
       request: { params: OrgIdParam, body: jsonBody(SetPlanInput) },
       responses: {
         200: jsonResponse(z.object({ organization: OperatorOrganizationSchema }), 'Changed'),

@@ -52,7 +52,10 @@ export function apiDocsRoutes() {
       content = readFileSync(join(SWAGGER_DIR, file))
       cache.set(file, content)
     }
-    return c.body(new Uint8Array(content), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' })
+    return c.body(new Uint8Array(content), 200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=86400',
+    })
   })
   return app
 }

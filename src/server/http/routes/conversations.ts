@@ -1,5 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { getConversation, handBack, listConversations, replyAsAgent, takeOver } from '../../core/conversations/conversations.js'
+import {
+  getConversation,
+  handBack,
+  listConversations,
+  replyAsAgent,
+  takeOver,
+} from '../../core/conversations/conversations.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
@@ -33,7 +39,9 @@ export const ConversationSummarySchema = z
       waId: z.string(),
       profileName: z.string().nullable(),
       optedOut: z.boolean(),
-      simulated: z.boolean().openapi({ description: "A customer played in the dashboard's simulator: never sent to, not counted" }),
+      simulated: z.boolean().openapi({
+        description: "A customer played in the dashboard's simulator: never sent to, not counted",
+      }),
     }),
   })
   .openapi('ConversationSummary')
@@ -55,7 +63,10 @@ export function conversationRoutes() {
       path: '/api/organizations/{id}/conversations',
       tags,
       summary: 'Conversations, most recent first',
-      request: { params: OrgParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      request: {
+        params: OrgParams,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      },
       responses: {
         200: jsonResponse(z.object({ conversations: z.array(ConversationSummarySchema) }), 'Conversations'),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND'),
@@ -104,7 +115,8 @@ export function conversationRoutes() {
           ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
         },
       }),
-      async (c) => c.json({ conversation: await fn({ ctx: actorCtx(c), input: input(c.req.valid('param')) }) }, 200),
+      async (c) =>
+        c.json({ conversation: await fn({ ctx: actorCtx(c), input: input(c.req.valid('param')) }) }, 200),
     )
   }
 

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto'
 import { createRoute, z } from '@hono/zod-openapi'
+import { Unauthorized } from '../../core/errors.js'
 import { rollOverUsage } from '../../core/usage/roll-over.js'
 import { systemCtx } from '../context.js'
-import { Unauthorized } from '../../core/errors.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonResponse } from '../router.js'
 
@@ -23,7 +23,10 @@ export function cronRoutes() {
       description:
         'Needs `Authorization: Bearer <CRON_SECRET>`. The built-in scheduler already runs this at 00:00 on the 1st; this is for an outside cron or a manual run.',
       responses: {
-        200: jsonResponse(z.object({ organizations: z.number(), opened: z.number(), at: z.string() }), 'Rolled over'),
+        200: jsonResponse(
+          z.object({ organizations: z.number(), opened: z.number(), at: z.string() }),
+          'Rolled over',
+        ),
         ...errorResponses('UNAUTHORIZED'),
       },
     }),
@@ -32,7 +35,9 @@ export function cronRoutes() {
       const header = c.req.header('authorization') ?? ''
       const token = header.startsWith('Bearer ') ? header.slice(7) : ''
       if (!secret || !token || !sameSecret(token, secret)) {
-        throw new Unauthorized(secret ? 'Wrong or missing bearer token' : 'CRON_SECRET is not configured on this server')
+        throw new Unauthorized(
+          secret ? 'Wrong or missing bearer token' : 'CRON_SECRET is not configured on this server',
+        )
       }
       return c.json(await rollOverUsage({ ctx: systemCtx(c) }), 200)
     },

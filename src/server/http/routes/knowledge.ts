@@ -23,13 +23,16 @@ export const SourceSchema = z
       description: 'The text; in the knowledge list only its first 1,000 characters (see contentTruncated)',
     }),
     contentLength: z.number().openapi({ description: 'Characters of the whole text' }),
-    contentTruncated: z.boolean().openapi({ description: 'content is a preview: GET …/knowledge/{sourceId} has it whole' }),
+    contentTruncated: z
+      .boolean()
+      .openapi({ description: 'content is a preview: GET …/knowledge/{sourceId} has it whole' }),
     fields: z.record(z.string(), z.string()).nullable(),
     fileName: z.string().nullable(),
     mimeType: z.string().nullable(),
     sizeBytes: z.number().nullable(),
     status: z.enum(['processing', 'ready', 'failed']).openapi({
-      description: 'An uploaded file is processing until its text is read, then ready, or failed with the reason in error',
+      description:
+        'An uploaded file is processing until its text is read, then ready, or failed with the reason in error',
     }),
     progress: z.number().openapi({ description: 'How far reading the file has got, 0–100' }),
     error: z.string().nullable(),
@@ -76,7 +79,9 @@ export function knowledgeRoutes() {
           z.object({
             sources: z.array(SourceSchema),
             training: TrainingSchema.extend({
-              changedSinceTraining: z.boolean().openapi({ description: 'Sources were added or edited after the last training' }),
+              changedSinceTraining: z
+                .boolean()
+                .openapi({ description: 'Sources were added or edited after the last training' }),
             }),
           }),
           'Sources',
@@ -84,7 +89,11 @@ export function knowledgeRoutes() {
         ...errorResponses('UNAUTHORIZED', 'NOT_FOUND'),
       },
     }),
-    async (c) => c.json(await listKnowledge({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }), 200),
+    async (c) =>
+      c.json(
+        await listKnowledge({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }),
+        200,
+      ),
   )
 
   app.openapi(
@@ -115,13 +124,16 @@ export function knowledgeRoutes() {
       tags,
       summary: 'Upload a PDF, DOCX, TXT, Markdown or CSV file, up to 10 MB (owner/admin)',
       description:
-        'What can be checked at once is (type, size, signature, encoding, a DOCX archive\'s declared sizes, a CSV\'s rows): a file that fails is refused with a 400 saying why (`details[0].limit` names a limit it is over) and nothing is stored. Otherwise the answer is 202 with the source `processing`; a job reads its text off the event loop, within the extraction limits, and the source becomes `ready`, or `failed` with the reason in `error`.',
+        "What can be checked at once is (type, size, signature, encoding, a DOCX archive's declared sizes, a CSV's rows): a file that fails is refused with a 400 saying why (`details[0].limit` names a limit it is over) and nothing is stored. Otherwise the answer is 202 with the source `processing`; a job reads its text off the event loop, within the extraction limits, and the source becomes `ready`, or `failed` with the reason in `error`.",
       request: {
         params: OrgParam,
         body: { content: { 'multipart/form-data': { schema: FileUpload } }, required: true },
       },
       responses: {
-        202: jsonResponse(z.object({ source: SourceSchema }), 'Accepted: its text is being read (status processing)'),
+        202: jsonResponse(
+          z.object({ source: SourceSchema }),
+          'Accepted: its text is being read (status processing)',
+        ),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
       },
     }),
@@ -206,7 +218,10 @@ export function knowledgeRoutes() {
     }),
     async (c) => {
       const { id, sourceId } = c.req.valid('param')
-      return c.json({ source: await getSource({ ctx: actorCtx(c), input: { organizationId: id, sourceId } }) }, 200)
+      return c.json(
+        { source: await getSource({ ctx: actorCtx(c), input: { organizationId: id, sourceId } }) },
+        200,
+      )
     },
   )
 
@@ -263,7 +278,10 @@ export function knowledgeRoutes() {
       },
     }),
     async (c) => {
-      const { training } = await startTraining({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } })
+      const { training } = await startTraining({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id },
+      })
       return c.json({ training }, 202)
     },
   )

@@ -20,7 +20,9 @@ const AccountSchema = z
     emailVerified: z.boolean(),
     phone: z.string().nullable(),
     isOperator: z.boolean(),
-    sharedNumber: z.string().nullable().openapi({ description: "The platform's shared WhatsApp number; null when phone linking is unavailable" }),
+    sharedNumber: z.string().nullable().openapi({
+      description: "The platform's shared WhatsApp number; null when phone linking is unavailable",
+    }),
   })
   .openapi('Account')
 
@@ -32,10 +34,9 @@ const PhoneCodeSentSchema = z
     from: z.string(),
     expiresAt: z.string(),
     resendAfterSeconds: z.number(),
-    sandboxMessage: z
-      .string()
-      .optional()
-      .openapi({ description: 'Sandbox mode only (nothing is sent): the message the phone would have received' }),
+    sandboxMessage: z.string().optional().openapi({
+      description: 'Sandbox mode only (nothing is sent): the message the phone would have received',
+    }),
   })
   .openapi('PhoneCodeSent')
 
@@ -61,7 +62,10 @@ export function meRoutes() {
       path: '/api/me',
       tags: ['Account'],
       summary: 'The signed-in account',
-      responses: { 200: jsonResponse(z.object({ account: AccountSchema }), 'Account'), ...errorResponses('UNAUTHORIZED') },
+      responses: {
+        200: jsonResponse(z.object({ account: AccountSchema }), 'Account'),
+        ...errorResponses('UNAUTHORIZED'),
+      },
     }),
     async (c) => c.json({ account: await getAccount({ ctx: actorCtx(c) }) }, 200),
   )
@@ -70,7 +74,8 @@ export function meRoutes() {
       method: 'patch',
       path: '/api/me',
       tags: ['Account'],
-      summary: 'Retired for phone numbers: link one with POST /api/me/phone/verification and POST /api/me/phone/verify',
+      summary:
+        'Retired for phone numbers: link one with POST /api/me/phone/verification and POST /api/me/phone/verify',
       request: { body: jsonBody(z.object({ phone: z.unknown().optional() }).strict()) },
       responses: { ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED') },
     }),
@@ -87,7 +92,8 @@ export function meRoutes() {
       method: 'post',
       path: '/api/me/phone/verification',
       tags: ['Account'],
-      summary: "Send a one-time code by WhatsApp (from the platform's shared number) to the number you want to link",
+      summary:
+        "Send a one-time code by WhatsApp (from the platform's shared number) to the number you want to link",
       description:
         'The code has 6 digits, works for 10 minutes and for 5 tries. One code a minute, 5 an hour per account and per number (429 with Retry-After beyond).',
       request: { body: jsonBody(z.object({ phone: Phone }).strict()) },
@@ -97,23 +103,30 @@ export function meRoutes() {
       },
     }),
     async (c) =>
-      c.json({ verification: await requestPhoneVerification({ ctx: actorCtx(c), input: c.req.valid('json') }) }, 202),
+      c.json(
+        { verification: await requestPhoneVerification({ ctx: actorCtx(c), input: c.req.valid('json') }) },
+        202,
+      ),
   )
   app.openapi(
     createRoute({
       method: 'post',
       path: '/api/me/phone/verify',
       tags: ['Account'],
-      summary: 'Link the number with the code it received (messages from it to the shared number then use your personal knowledge base)',
+      summary:
+        'Link the number with the code it received (messages from it to the shared number then use your personal knowledge base)',
       request: {
-        body: jsonBody(z.object({ phone: Phone, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }).strict()),
+        body: jsonBody(
+          z.object({ phone: Phone, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }).strict(),
+        ),
       },
       responses: {
         200: jsonResponse(z.object({ account: AccountSchema }), 'Linked'),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'CONFLICT'),
       },
     }),
-    async (c) => c.json({ account: await verifyPhone({ ctx: actorCtx(c), input: c.req.valid('json') }) }, 200),
+    async (c) =>
+      c.json({ account: await verifyPhone({ ctx: actorCtx(c), input: c.req.valid('json') }) }, 200),
   )
   app.openapi(
     createRoute({
@@ -121,7 +134,10 @@ export function meRoutes() {
       path: '/api/me/phone',
       tags: ['Account'],
       summary: 'Unlink your WhatsApp number',
-      responses: { 200: jsonResponse(z.object({ account: AccountSchema }), 'Unlinked'), ...errorResponses('UNAUTHORIZED') },
+      responses: {
+        200: jsonResponse(z.object({ account: AccountSchema }), 'Unlinked'),
+        ...errorResponses('UNAUTHORIZED'),
+      },
     }),
     async (c) => c.json({ account: await unlinkPhone({ ctx: actorCtx(c) }) }, 200),
   )
@@ -147,14 +163,27 @@ export function meRoutes() {
       request: { params: InvitationParam },
       responses: {
         200: jsonResponse(
-          z.object({ membership: z.object({ organizationId: z.string(), role: z.enum(['owner', 'admin', 'agent', 'viewer']) }) }),
+          z.object({
+            membership: z.object({
+              organizationId: z.string(),
+              role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+            }),
+          }),
           'Joined',
         ),
         ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
       },
     }),
     async (c) =>
-      c.json({ membership: await acceptInvitation({ ctx: actorCtx(c), input: { invitationId: c.req.valid('param').invitationId } }) }, 200),
+      c.json(
+        {
+          membership: await acceptInvitation({
+            ctx: actorCtx(c),
+            input: { invitationId: c.req.valid('param').invitationId },
+          }),
+        },
+        200,
+      ),
   )
   app.openapi(
     createRoute({
@@ -169,7 +198,10 @@ export function meRoutes() {
       },
     }),
     async (c) => {
-      await declineInvitation({ ctx: actorCtx(c), input: { invitationId: c.req.valid('param').invitationId } })
+      await declineInvitation({
+        ctx: actorCtx(c),
+        input: { invitationId: c.req.valid('param').invitationId },
+      })
       return c.json({ declined: true as const }, 200)
     },
   )

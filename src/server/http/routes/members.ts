@@ -52,7 +52,15 @@ export function memberRoutes() {
       },
     }),
     async (c) =>
-      c.json({ members: await listMembers({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }) }, 200),
+      c.json(
+        {
+          members: await listMembers({
+            ctx: actorCtx(c),
+            input: { organizationId: c.req.valid('param').id },
+          }),
+        },
+        200,
+      ),
   )
 
   app.openapi(
@@ -91,7 +99,15 @@ export function memberRoutes() {
       },
     }),
     async (c) =>
-      c.json({ invitations: await listInvitations({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }) }, 200),
+      c.json(
+        {
+          invitations: await listInvitations({
+            ctx: actorCtx(c),
+            input: { organizationId: c.req.valid('param').id },
+          }),
+        },
+        200,
+      ),
   )
 
   app.openapi(

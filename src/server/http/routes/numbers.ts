@@ -67,7 +67,8 @@ export function numberRoutes() {
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'PROVIDER_FAILED'),
       },
     }),
-    async (c) => c.json({ numbers: await searchNumbers({ ctx: actorCtx(c), input: c.req.valid('query') }) }, 200),
+    async (c) =>
+      c.json({ numbers: await searchNumbers({ ctx: actorCtx(c), input: c.req.valid('query') }) }, 200),
   )
 
   app.openapi(
@@ -83,7 +84,15 @@ export function numberRoutes() {
       },
     }),
     async (c) =>
-      c.json({ numbers: await listNumbers({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }) }, 200),
+      c.json(
+        {
+          numbers: await listNumbers({
+            ctx: actorCtx(c),
+            input: { organizationId: c.req.valid('param').id },
+          }),
+        },
+        200,
+      ),
   )
 
   app.openapi(
@@ -97,11 +106,20 @@ export function numberRoutes() {
         'The number is `registering` until the sender is online (then `active`) or `failed` with the reason.',
       request: {
         params: OrgIdParam,
-        body: jsonBody(z.object({ phoneNumber: z.string().min(1).openapi({ example: '+14155550123' }) }).strict()),
+        body: jsonBody(
+          z.object({ phoneNumber: z.string().min(1).openapi({ example: '+14155550123' }) }).strict(),
+        ),
       },
       responses: {
         202: jsonResponse(z.object({ number: PhoneNumberSchema }), 'Bought; registration under way or done'),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PROVIDER_FAILED'),
+        ...errorResponses(
+          'BAD_REQUEST',
+          'UNAUTHORIZED',
+          'FORBIDDEN',
+          'NOT_FOUND',
+          'CONFLICT',
+          'PROVIDER_FAILED',
+        ),
       },
     }),
     async (c) => {
@@ -126,7 +144,10 @@ export function numberRoutes() {
       },
     }),
     async (c) => {
-      const number = await releaseNumber({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } })
+      const number = await releaseNumber({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id },
+      })
       return c.json({ number }, 200)
     },
   )

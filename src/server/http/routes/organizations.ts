@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { createOrganization } from '../../core/organizations/create-organization.js'
+import { deleteOrganization } from '../../core/organizations/delete-organization.js'
+import { getOrganization } from '../../core/organizations/get-organization.js'
+import { listOrganizations } from '../../core/organizations/list-organizations.js'
 import {
   BusinessHoursSchema,
   CreateOrganizationInput,
   UpdateOrganizationInput,
 } from '../../core/organizations/schemas.js'
-import { createOrganization } from '../../core/organizations/create-organization.js'
-import { deleteOrganization } from '../../core/organizations/delete-organization.js'
-import { getOrganization } from '../../core/organizations/get-organization.js'
-import { listOrganizations } from '../../core/organizations/list-organizations.js'
 import { updateOrganization } from '../../core/organizations/update-organization.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
@@ -63,7 +63,10 @@ export function organizationRoutes() {
       tags,
       summary: 'List my organizations',
       responses: {
-        200: jsonResponse(z.object({ organizations: z.array(OrganizationSchema) }), 'Organizations I belong to'),
+        200: jsonResponse(
+          z.object({ organizations: z.array(OrganizationSchema) }),
+          'Organizations I belong to',
+        ),
         ...errorResponses('UNAUTHORIZED'),
       },
     }),
@@ -104,7 +107,10 @@ export function organizationRoutes() {
       },
     }),
     async (c) => {
-      const organization = await getOrganization({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } })
+      const organization = await getOrganization({
+        ctx: actorCtx(c),
+        input: { organizationId: c.req.valid('param').id },
+      })
       return c.json({ organization }, 200)
     },
   )

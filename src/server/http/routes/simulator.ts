@@ -23,11 +23,20 @@ export function simulatorRoutes() {
       request: {
         params: OrgIdParam,
         body: jsonBody(
-          z.object({ from: From, body: z.string().min(1).max(4096), profileName: z.string().max(100).optional() }).strict(),
+          z
+            .object({
+              from: From,
+              body: z.string().min(1).max(4096),
+              profileName: z.string().max(100).optional(),
+            })
+            .strict(),
         ),
       },
       responses: {
-        202: jsonResponse(z.object({ messageSid: z.string(), to: z.string() }), 'Accepted by the webhook; the reply follows'),
+        202: jsonResponse(
+          z.object({ messageSid: z.string(), to: z.string() }),
+          'Accepted by the webhook; the reply follows',
+        ),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
       },
     }),

@@ -8,7 +8,13 @@ import { OrgIdParam } from './organizations.js'
 
 const StatsSchema = z
   .object({
-    month: z.object({ key: z.string(), since: z.string(), inbound: z.number(), outbound: z.number(), failed: z.number() }),
+    month: z.object({
+      key: z.string(),
+      since: z.string(),
+      inbound: z.number(),
+      outbound: z.number(),
+      failed: z.number(),
+    }),
     perDay: z.array(z.object({ date: z.string(), inbound: z.number(), outbound: z.number() })),
     conversations: z.object({
       total: z.number(),
@@ -44,7 +50,8 @@ export function statsRoutes() {
         ...errorResponses('UNAUTHORIZED', 'NOT_FOUND'),
       },
     }),
-    async (c) => c.json(await getStats({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }), 200),
+    async (c) =>
+      c.json(await getStats({ ctx: actorCtx(c), input: { organizationId: c.req.valid('param').id } }), 200),
   )
   return app
 }

@@ -21,7 +21,10 @@ export function trainingRoutes() {
         headers: z.object({ 'x-organization-id': z.string().trim().min(1).optional() }),
       },
       responses: {
-        202: jsonResponse(z.object({ organizationId: z.string(), training: TrainingSchema }), 'Training started'),
+        202: jsonResponse(
+          z.object({ organizationId: z.string(), training: TrainingSchema }),
+          'Training started',
+        ),
         ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
       },
     }),
@@ -41,7 +44,10 @@ export function trainingRoutes() {
         200: jsonResponse(
           z.object({
             providers: z.array(
-              z.object({ id: z.enum(['builtin', 'deepseek', 'openai', 'anthropic', 'compatible']), models: z.array(z.string()) }),
+              z.object({
+                id: z.enum(['builtin', 'deepseek', 'openai', 'anthropic', 'compatible']),
+                models: z.array(z.string()),
+              }),
             ),
           }),
           'Providers',

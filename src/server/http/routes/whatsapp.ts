@@ -11,7 +11,10 @@ import { createRouter } from '../router.js'
 import { checkTwilioWebhook, EMPTY_TWIML } from '../twilio-webhook.js'
 
 /** Reads the posted form (its size capped by the app's body limit) and checks it (twilio-webhook.ts). */
-async function verifiedParams(c: Context<AppEnv>, refusals: WebhookRefusals): Promise<{ params: TwilioParams } | { refusal: Response }> {
+async function verifiedParams(
+  c: Context<AppEnv>,
+  refusals: WebhookRefusals,
+): Promise<{ params: TwilioParams } | { refusal: Response }> {
   const form = await c.req.parseBody({ all: false })
   const fields = Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string')
   const url = new URL(c.req.url)
@@ -48,10 +51,14 @@ export function whatsappRoutes() {
       path: '/api/whatsapp/webhook',
       tags: ['WhatsApp'],
       summary: "Twilio's inbound message webhook (signed)",
-      description: 'Writes the message to the inbox (one row) and answers an empty TwiML `<Response/>` at once; workers store and answer it.',
+      description:
+        'Writes the message to the inbox (one row) and answers an empty TwiML `<Response/>` at once; workers store and answer it.',
       request: twilioRequest,
       responses: {
-        200: { description: 'Accepted (also for a repeated MessageSid)', content: { 'text/xml': { schema: z.string() } } },
+        200: {
+          description: 'Accepted (also for a repeated MessageSid)',
+          content: { 'text/xml': { schema: z.string() } },
+        },
         ...webhookRefusals,
         403: { description: 'Missing or invalid signature; nothing stored' },
       },
@@ -74,7 +81,10 @@ export function whatsappRoutes() {
       summary: "Twilio's message status callback (signed)",
       request: twilioRequest,
       responses: {
-        200: { description: 'Applied, or ignored when older than what we know', content: { 'text/xml': { schema: z.string() } } },
+        200: {
+          description: 'Applied, or ignored when older than what we know',
+          content: { 'text/xml': { schema: z.string() } },
+        },
         ...webhookRefusals,
         403: { description: 'Missing or invalid signature' },
       },

@@ -1,5 +1,7 @@
 import type { z } from 'zod'
-export { type JobDefinition, defineJob } from './define.js'
+
+export { defineJob, type JobDefinition } from './define.js'
+
 import { inboundJobs } from './inbound.js'
 import { knowledgeJobs } from './knowledge.js'
 import { numberJobs } from './numbers.js'

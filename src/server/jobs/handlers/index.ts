@@ -13,7 +13,11 @@ export interface JobMeta {
   isLastAttempt: boolean
 }
 
-export type JobHandler<N extends JobName> = (payload: JobPayload<N>, services: Services, meta: JobMeta) => Promise<void>
+export type JobHandler<N extends JobName> = (
+  payload: JobPayload<N>,
+  services: Services,
+  meta: JobMeta,
+) => Promise<void>
 export type JobHandlers = { [N in JobName]?: JobHandler<N> }
 
 export const jobHandlers: JobHandlers = {

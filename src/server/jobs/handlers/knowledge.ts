@@ -10,10 +10,16 @@ export const knowledgeHandlers: JobHandlers = {
       await trainKnowledge({ ctx, input: { organizationId: payload.organizationId } })
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
-      ctx.log.warn({ err, organizationId: payload.organizationId, attempt: meta.retryCount }, 'training failed')
+      ctx.log.warn(
+        { err, organizationId: payload.organizationId, attempt: meta.retryCount },
+        'training failed',
+      )
       // The previous generation keeps answering; only the last attempt reports the failure.
       if (meta.isLastAttempt) {
-        await markTrainingFailed({ ctx, input: { organizationId: payload.organizationId, reason: `Training failed: ${reason}` } })
+        await markTrainingFailed({
+          ctx,
+          input: { organizationId: payload.organizationId, reason: `Training failed: ${reason}` },
+        })
       }
       throw err
     }
@@ -26,7 +32,10 @@ export const knowledgeHandlers: JobHandlers = {
     } catch (err) {
       if (meta.isLastAttempt) {
         const reason = err instanceof Error ? err.message : String(err)
-        await markExtractionFailed({ ctx, input: { ...payload, reason: `The file could not be read: ${reason}` } })
+        await markExtractionFailed({
+          ctx,
+          input: { ...payload, reason: `The file could not be read: ${reason}` },
+        })
       }
       throw err
     }

@@ -60,6 +60,8 @@ function toProviderFailed(err: unknown): ProviderFailed {
   const message = last instanceof Error ? last.message : String(last)
   const timedOut = last instanceof Error && (last.name === 'AbortError' || last.name === 'TimeoutError')
   return new ProviderFailed(
-    timedOut ? 'The model provider did not answer in time' : `The model provider failed: ${message}`.slice(0, 500),
+    timedOut
+      ? 'The model provider did not answer in time'
+      : `The model provider failed: ${message}`.slice(0, 500),
   )
 }

@@ -29,7 +29,11 @@ export function availableProviders(config: Config): { id: ProviderId; models: st
   const withDefault = (id: 'deepseek' | 'openai' | 'anthropic') => {
     const models = [...PROVIDER_MODELS[id]]
     // AI_MODEL applies to the platform's default provider (DeepSeek, else the first configured).
-    if (config.ai.defaultModel && !models.includes(config.ai.defaultModel) && id === defaultProvider(config)) {
+    if (
+      config.ai.defaultModel &&
+      !models.includes(config.ai.defaultModel) &&
+      id === defaultProvider(config)
+    ) {
       models.unshift(config.ai.defaultModel)
     }
     return models
@@ -76,12 +80,19 @@ export function chooseModel(config: Config, ai: { provider?: string; model?: str
   }
   if (provider === 'builtin') return { provider, modelId: 'builtin', label: 'builtin' }
   if (!modelId && provider === defaultProvider(config)) modelId = config.ai.defaultModel
-  modelId ??= provider === 'compatible' ? (config.ai.compatible?.models[0] ?? DEFAULT_MODELS.compatible) : DEFAULT_MODELS[provider]
+  modelId ??=
+    provider === 'compatible'
+      ? (config.ai.compatible?.models[0] ?? DEFAULT_MODELS.compatible)
+      : DEFAULT_MODELS[provider]
   return { provider, modelId, label: `${provider}:${modelId}` }
 }
 
 /** The AI SDK model for a non-builtin choice; base URLs come from config so tests can use a local server. */
-export function languageModelFor(config: Config, choice: ModelChoice, compatible?: CompatibleEndpoint): LanguageModel {
+export function languageModelFor(
+  config: Config,
+  choice: ModelChoice,
+  compatible?: CompatibleEndpoint,
+): LanguageModel {
   switch (choice.provider) {
     case 'deepseek': {
       const c = requireKey(config.ai.deepseek, 'deepseek')
@@ -98,7 +109,8 @@ export function languageModelFor(config: Config, choice: ModelChoice, compatible
     }
     case 'compatible': {
       const endpoint = compatible ?? config.ai.compatible
-      if (!endpoint) throw new Error('an OpenAI-compatible endpoint needs a base URL (AI_COMPATIBLE_BASE_URL)')
+      if (!endpoint)
+        throw new Error('an OpenAI-compatible endpoint needs a base URL (AI_COMPATIBLE_BASE_URL)')
       return createOpenAICompatible({
         name: compatible?.name ?? 'compatible',
         baseURL: endpoint.baseURL,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../../logger.js'
-import type { MailMessage, Mailer } from './types.js'
+import type { Mailer, MailMessage } from './types.js'
 
 const KEEP = 50
 let sequence = 0
@@ -37,14 +37,19 @@ export class LogMailer implements Mailer {
     sequence = (sequence + 1) % 1_000_000
     const name = `${Date.now().toString().padStart(15, '0')}-${sequence.toString().padStart(6, '0')}-${randomBytes(4).toString('hex')}.json`
     await writeFile(join(dir, name), JSON.stringify(entry, null, 2), { mode: 0o600 })
-    this.log.info({ mail: { to: message.to, subject: message.subject, text: message.text } }, 'email (log transport: not sent, kept in DATA_DIR/mail-outbox)')
+    this.log.info(
+      { mail: { to: message.to, subject: message.subject, text: message.text } },
+      'email (log transport: not sent, kept in DATA_DIR/mail-outbox)',
+    )
     await prune(dir)
   }
 }
 
 async function prune(dir: string) {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort()
-  await Promise.all(files.slice(0, Math.max(0, files.length - KEEP)).map((f) => rm(join(dir, f), { force: true })))
+  await Promise.all(
+    files.slice(0, Math.max(0, files.length - KEEP)).map((f) => rm(join(dir, f), { force: true })),
+  )
 }
 
 /** The messages in the outbox, oldest first. */
@@ -56,6 +61,12 @@ export async function readOutbox(dataDir: string): Promise<OutboxEntry[]> {
   } catch {
     return []
   }
-  const entries = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8').then((t) => JSON.parse(t) as OutboxEntry).catch(() => null)))
+  const entries = await Promise.all(
+    files.map((f) =>
+      readFile(join(dir, f), 'utf8')
+        .then((t) => JSON.parse(t) as OutboxEntry)
+        .catch(() => null),
+    ),
+  )
   return entries.filter((e): e is OutboxEntry => e !== null)
 }

@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer'
 import type { MailConfig } from '../../config.js'
-import { MailError, type MailMessage, type Mailer } from './types.js'
+import { MailError, type Mailer, type MailMessage } from './types.js'
 
 type SmtpConfig = Extract<MailConfig, { transport: 'smtp' }>
 
@@ -23,10 +23,17 @@ export class SmtpMailer implements Mailer {
 
   async send(message: MailMessage): Promise<void> {
     try {
-      await this.transport.sendMail({ from: this.config.from, to: message.to, subject: message.subject, text: message.text })
+      await this.transport.sendMail({
+        from: this.config.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+      })
     } catch (err) {
       // nodemailer's message never carries the password; the cause keeps the SMTP reply for the log.
-      throw new MailError(`The mail server refused or could not be reached: ${(err as Error).message}`, { cause: err })
+      throw new MailError(`The mail server refused or could not be reached: ${(err as Error).message}`, {
+        cause: err,
+      })
     }
   }
 }

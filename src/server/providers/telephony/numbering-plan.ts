@@ -274,10 +274,13 @@ export function plannedNumbers(q: {
   const out: PlannedNumber[] = []
   for (let i = 0; out.length < q.count && i < q.count * 20; i++) {
     const { block, offset } = placements[i % placements.length]
-    const next = digitStream(`${q.salt ?? ''}|${iso}|${q.type}|${block.prefix}|${offset}|${q.contains ?? ''}|${i}`)
+    const next = digitStream(
+      `${q.salt ?? ''}|${iso}|${q.type}|${block.prefix}|${offset}|${q.contains ?? ''}|${i}`,
+    )
     const digits = block.prefix.split('')
     while (digits.length < block.length) {
-      if (digits.length === block.prefix.length && block.next) digits.push(block.next[next() % block.next.length])
+      if (digits.length === block.prefix.length && block.next)
+        digits.push(block.next[next() % block.next.length])
       else digits.push(String(next() % 10))
     }
     if (pattern && offset >= 0) {

@@ -6,14 +6,14 @@ import { phoneNumbers } from '../../db/schema/index.js'
 import { classifyNumber, friendlyName, planFor, plannedNumbers } from './numbering-plan.js'
 import {
   type AvailableNumber,
+  E164,
   type NumberType,
   type OutboundMessage,
   type ProvisionedNumber,
-  type SentMessage,
   type Sender,
+  type SentMessage,
   type Telephony,
   TelephonyError,
-  E164,
 } from './types.js'
 
 /** E.164, optionally with Twilio's `whatsapp:` channel prefix. */
@@ -45,7 +45,12 @@ export class SandboxTelephony implements Telephony {
     this.webhookAuthToken = config.sandboxToken
   }
 
-  async searchNumbers(q: { country: string; type: NumberType; contains?: string; limit?: number }): Promise<AvailableNumber[]> {
+  async searchNumbers(q: {
+    country: string
+    type: NumberType
+    contains?: string
+    limit?: number
+  }): Promise<AvailableNumber[]> {
     if (!/^[A-Za-z]{2}$/.test(q.country) || !planFor(q.country)) {
       throw new TelephonyError('invalid', `Unknown country code "${q.country}"`, undefined, 400)
     }
@@ -54,7 +59,12 @@ export class SandboxTelephony implements Telephony {
     }
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 20), 1), MAX_LIMIT)
     // Ask for more than needed so that numbers already on the platform can be left out.
-    const candidates = plannedNumbers({ country: q.country, type: q.type, contains: q.contains, count: limit * 2 + 10 })
+    const candidates = plannedNumbers({
+      country: q.country,
+      type: q.type,
+      contains: q.contains,
+      count: limit * 2 + 10,
+    })
     const taken = new Set<string>()
     if (candidates.length > 0) {
       const rows = await this.db
@@ -138,15 +148,18 @@ export class SandboxTelephony implements Telephony {
   }
 
   async getSender(sid: string): Promise<Sender> {
-    if (!/^XE[0-9a-f]{32}$/.test(sid)) throw new TelephonyError('not_found', `No sender with sid ${sid}`, 20404, 404)
+    if (!/^XE[0-9a-f]{32}$/.test(sid))
+      throw new TelephonyError('not_found', `No sender with sid ${sid}`, 20404, 404)
     return { sid, status: 'ONLINE' }
   }
 
   async deleteSender(_sid: string): Promise<void> {}
 
   async sendMessage(msg: OutboundMessage): Promise<SentMessage> {
-    if (!isAddress(msg.to)) throw new TelephonyError('invalid', `${msg.to} is not an E.164 number`, 21211, 400)
-    if (!isAddress(msg.from)) throw new TelephonyError('invalid', `${msg.from} is not an E.164 number`, 21212, 400)
+    if (!isAddress(msg.to))
+      throw new TelephonyError('invalid', `${msg.to} is not an E.164 number`, 21211, 400)
+    if (!isAddress(msg.from))
+      throw new TelephonyError('invalid', `${msg.from} is not an E.164 number`, 21212, 400)
     return { sid: `SM${randomBytes(16).toString('hex')}`, status: 'sent' }
   }
 }

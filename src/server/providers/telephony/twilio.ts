@@ -6,8 +6,8 @@ import {
   type NumberType,
   type OutboundMessage,
   type ProvisionedNumber,
-  type SentMessage,
   type Sender,
+  type SentMessage,
   type Telephony,
   TelephonyError,
 } from './types.js'
@@ -84,10 +84,18 @@ export class TwilioTelephony implements Telephony {
     })
   }
 
-  async searchNumbers(q: { country: string; type: NumberType; contains?: string; limit?: number }): Promise<AvailableNumber[]> {
+  async searchNumbers(q: {
+    country: string
+    type: NumberType
+    contains?: string
+    limit?: number
+  }): Promise<AvailableNumber[]> {
     const country = q.country.toUpperCase()
-    if (!/^[A-Z]{2}$/.test(country)) throw new TelephonyError('invalid', `Unknown country code "${q.country}"`, undefined, 400)
-    const params: { pageSize: number; contains?: string } = { pageSize: Math.min(Math.max(Math.trunc(q.limit ?? 20), 1), 100) }
+    if (!/^[A-Z]{2}$/.test(country))
+      throw new TelephonyError('invalid', `Unknown country code "${q.country}"`, undefined, 400)
+    const params: { pageSize: number; contains?: string } = {
+      pageSize: Math.min(Math.max(Math.trunc(q.limit ?? 20), 1), 100),
+    }
     if (q.contains) params.contains = q.contains
     const list = this.client.availablePhoneNumbers(country)
     const page = await this.call('search numbers', async () => {
@@ -97,7 +105,12 @@ export class TwilioTelephony implements Telephony {
     }).catch((err: unknown) => {
       // Twilio answers 404 for a country (or type) it has no inventory for.
       if (err instanceof TelephonyError && err.kind === 'not_found') {
-        throw new TelephonyError('invalid', `No ${q.type} numbers are offered in country "${country}"`, err.providerCode, 400)
+        throw new TelephonyError(
+          'invalid',
+          `No ${q.type} numbers are offered in country "${country}"`,
+          err.providerCode,
+          400,
+        )
       }
       throw err
     })
@@ -150,8 +163,15 @@ export class TwilioTelephony implements Telephony {
   }
 
   async listNumbers(): Promise<ProvisionedNumber[]> {
-    const list = await this.call('list numbers', () => this.client.incomingPhoneNumbers.list({ pageSize: 1000 }))
-    return list.map((n) => ({ sid: n.sid, phoneNumber: n.phoneNumber, smsUrl: n.smsUrl, statusCallback: n.statusCallback }))
+    const list = await this.call('list numbers', () =>
+      this.client.incomingPhoneNumbers.list({ pageSize: 1000 }),
+    )
+    return list.map((n) => ({
+      sid: n.sid,
+      phoneNumber: n.phoneNumber,
+      smsUrl: n.smsUrl,
+      statusCallback: n.statusCallback,
+    }))
   }
 
   async releaseNumber(sid: string): Promise<void> {
@@ -204,7 +224,12 @@ export class TwilioTelephony implements Telephony {
     return { sid: m.sid, status: m.status }
   }
 
-  private async raw(what: string, method: 'get' | 'post' | 'delete', path: string, data?: object): Promise<unknown> {
+  private async raw(
+    what: string,
+    method: 'get' | 'post' | 'delete',
+    path: string,
+    data?: object,
+  ): Promise<unknown> {
     return this.call(what, async () => {
       const res = (await this.client.request({
         method,
@@ -258,7 +283,11 @@ function toSender(r: SenderResource): Sender {
   }
 }
 
-export function toTelephonyError(what: string, err: unknown, ctx: { sending?: boolean } = {}): TelephonyError {
+export function toTelephonyError(
+  what: string,
+  err: unknown,
+  ctx: { sending?: boolean } = {},
+): TelephonyError {
   if (err instanceof TelephonyError) return err
   const e = (err ?? {}) as ErrorLike
   const status = typeof e.status === 'number' ? e.status : undefined
@@ -266,9 +295,11 @@ export function toTelephonyError(what: string, err: unknown, ctx: { sending?: bo
   const providerCode = Number.isFinite(code) ? code : undefined
   const text = e.message || e.detail || 'no details'
   const message = `Twilio ${what} failed: ${text}`
-  if (status === undefined) return new TelephonyError('unavailable', `Twilio ${what} failed: ${text}`, undefined, undefined)
+  if (status === undefined)
+    return new TelephonyError('unavailable', `Twilio ${what} failed: ${text}`, undefined, undefined)
   if (status === 429) return new TelephonyError('rate_limited', message, providerCode, status)
-  if (status === 401 || status === 403 || providerCode === 20003) return new TelephonyError('auth', message, providerCode, status)
+  if (status === 401 || status === 403 || providerCode === 20003)
+    return new TelephonyError('auth', message, providerCode, status)
   if (status >= 500) return new TelephonyError('unavailable', message, providerCode, status)
   if (ctx.sending && providerCode !== undefined && REJECTED_CODES.has(providerCode)) {
     return new TelephonyError('rejected', message, providerCode, status)
@@ -276,7 +307,9 @@ export function toTelephonyError(what: string, err: unknown, ctx: { sending?: bo
   if ((providerCode !== undefined && NOT_AVAILABLE_CODES.has(providerCode)) || /not available/i.test(text)) {
     return new TelephonyError('not_available', message, providerCode, status)
   }
-  if (status === 404 || providerCode === 20404) return new TelephonyError('not_found', message, providerCode, status)
-  if (providerCode !== undefined && INVALID_CODES.has(providerCode)) return new TelephonyError('invalid', message, providerCode, status)
+  if (status === 404 || providerCode === 20404)
+    return new TelephonyError('not_found', message, providerCode, status)
+  if (providerCode !== undefined && INVALID_CODES.has(providerCode))
+    return new TelephonyError('invalid', message, providerCode, status)
   return new TelephonyError('invalid', message, providerCode, status)
 }

@@ -22,7 +22,16 @@ export interface ProvisionedNumber {
   statusCallback?: string
 }
 
-export type SenderStatus = 'CREATING' | 'ONLINE' | 'OFFLINE' | 'PENDING_VERIFICATION' | 'VERIFYING' | 'TWILIO_REVIEW' | 'DRAFT' | 'STUBBED' | string
+export type SenderStatus =
+  | 'CREATING'
+  | 'ONLINE'
+  | 'OFFLINE'
+  | 'PENDING_VERIFICATION'
+  | 'VERIFYING'
+  | 'TWILIO_REVIEW'
+  | 'DRAFT'
+  | 'STUBBED'
+  | string
 
 export interface Sender {
   sid: string
@@ -75,7 +84,12 @@ export interface Telephony {
   readonly kind: 'twilio' | 'sandbox'
   /** The token webhooks are signed with (Twilio auth token, or the sandbox token). */
   readonly webhookAuthToken: string
-  searchNumbers(q: { country: string; type: NumberType; contains?: string; limit?: number }): Promise<AvailableNumber[]>
+  searchNumbers(q: {
+    country: string
+    type: NumberType
+    contains?: string
+    limit?: number
+  }): Promise<AvailableNumber[]>
   purchaseNumber(input: {
     phoneNumber: string
     smsUrl: string

@@ -1,6 +1,13 @@
 import { useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
-import { useConversation, useConversations, useHandBack, useReply, useStats, useTakeOver } from '../../api/conversations'
+import {
+  useConversation,
+  useConversations,
+  useHandBack,
+  useReply,
+  useStats,
+  useTakeOver,
+} from '../../api/conversations'
 import { atLeast, type ConversationSummary, type Organization } from '../../api/types'
 import { Badge, MessageStatusBadge } from '../../components/Badges'
 import { Button, focusRing } from '../../components/Button'
@@ -29,9 +36,19 @@ const statusBadge = (c: ConversationSummary) => (
   </>
 )
 
-function ConversationList({ conversations, onOpen }: { conversations: ConversationSummary[]; onOpen: (id: string) => void }) {
+function ConversationList({
+  conversations,
+  onOpen,
+}: {
+  conversations: ConversationSummary[]
+  onOpen: (id: string) => void
+}) {
   if (conversations.length === 0) {
-    return <EmptyState title="No conversations yet">Write to the number from the simulator to start one.</EmptyState>
+    return (
+      <EmptyState title="No conversations yet">
+        Write to the number from the simulator to start one.
+      </EmptyState>
+    )
   }
   return (
     <ul className="divide-y divide-slate-200" aria-label="Recent conversations">
@@ -91,10 +108,18 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
               {statusBadge(c)}
             </span>
           </div>
-          <ol className="max-h-[28rem] space-y-2 overflow-y-auto rounded-lg bg-[#efeae2] p-3" aria-label="Transcript" data-testid="transcript">
+          <ol
+            className="max-h-[28rem] space-y-2 overflow-y-auto rounded-lg bg-[#efeae2] p-3"
+            aria-label="Transcript"
+            data-testid="transcript"
+          >
             {conv.data.messages.length === 0 && <li className="text-sm text-slate-600">No messages.</li>}
             {conv.data.messages.map((m) => (
-              <li key={m.id} className={`flex ${m.direction === 'outbound' ? 'justify-end' : 'justify-start'}`} data-direction={m.direction}>
+              <li
+                key={m.id}
+                className={`flex ${m.direction === 'outbound' ? 'justify-end' : 'justify-start'}`}
+                data-direction={m.direction}
+              >
                 <div
                   className={`max-w-[85%] rounded-lg px-3 py-2 text-sm shadow ${
                     m.direction === 'outbound' ? 'bg-[#d9fdd3]' : 'bg-white'
@@ -102,12 +127,20 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
                 >
                   <p className="whitespace-pre-wrap">{m.body}</p>
                   {m.media.map((media) => (
-                    <a key={media.url} href={media.url} className="block text-xs text-sky-700 underline" target="_blank" rel="noreferrer">
+                    <a
+                      key={media.url}
+                      href={media.url}
+                      className="block text-xs text-sky-700 underline"
+                      target="_blank"
+                      rel="noreferrer"
+                    >
                       {media.contentType}
                     </a>
                   ))}
                   <div className="mt-1 flex flex-wrap items-center justify-end gap-2 text-[11px] text-slate-500">
-                    {m.direction === 'outbound' && <span>{m.source === 'agent' ? 'Agent' : m.source === 'ai' ? 'AI' : m.source}</span>}
+                    {m.direction === 'outbound' && (
+                      <span>{m.source === 'agent' ? 'Agent' : m.source === 'ai' ? 'AI' : m.source}</span>
+                    )}
                     <span>{formatDateTime(m.createdAt)}</span>
                     <MessageStatusBadge status={m.status} errorMessage={m.errorMessage} />
                   </div>
@@ -121,7 +154,9 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
               </li>
             ))}
           </ol>
-          {!canAct && <ReadOnlyNote>Viewers can read conversations; agents and above can answer them.</ReadOnlyNote>}
+          {!canAct && (
+            <ReadOnlyNote>Viewers can read conversations; agents and above can answer them.</ReadOnlyNote>
+          )}
           {canAct && (
             <div className="space-y-3">
               <div className="flex flex-wrap gap-2">
@@ -131,7 +166,11 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
                   </Button>
                 )}
                 {c.status === 'human' && (
-                  <Button variant="secondary" onClick={() => handBack.mutate(undefined)} busy={handBack.isPending}>
+                  <Button
+                    variant="secondary"
+                    onClick={() => handBack.mutate(undefined)}
+                    busy={handBack.isPending}
+                  >
                     Hand back to AI
                   </Button>
                 )}
@@ -147,7 +186,12 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
                     if (text.trim()) reply.mutate(text, { onSuccess: () => setText('') })
                   }}
                 >
-                  <TextAreaField id="agent-reply" label="Reply as an agent" value={text} onChange={(e) => setText(e.target.value)} />
+                  <TextAreaField
+                    id="agent-reply"
+                    label="Reply as an agent"
+                    value={text}
+                    onChange={(e) => setText(e.target.value)}
+                  />
                   {reply.isError && <ErrorNotice error={reply.error} title="Reply not sent" showFields />}
                   <Button type="submit" busy={reply.isPending} disabled={!text.trim()}>
                     Send reply
@@ -183,15 +227,28 @@ export function AnalyticsTab({ org }: { org: Organization }) {
       {s && (
         <>
           <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-            <Stat label="Messages this month" value={s.month.inbound + s.month.outbound} testId="stat-messages" />
+            <Stat
+              label="Messages this month"
+              value={s.month.inbound + s.month.outbound}
+              testId="stat-messages"
+            />
             <Stat label="Conversations" value={s.conversations.total} testId="stat-conversations" />
             <Stat label="Unique customers" value={s.uniqueCustomers} testId="stat-customers" />
-            <Stat label="Average reply time" value={formatDuration(s.averageReplyLatencyMs)} testId="stat-latency" />
+            <Stat
+              label="Average reply time"
+              value={formatDuration(s.averageReplyLatencyMs)}
+              testId="stat-latency"
+            />
           </dl>
           <Card title="Messages per day">
-            {s.perDay.length === 0 ? <EmptyState title="No messages yet" /> : <MessagesChart data={s.perDay} />}
+            {s.perDay.length === 0 ? (
+              <EmptyState title="No messages yet" />
+            ) : (
+              <MessagesChart data={s.perDay} />
+            )}
             <p className="mt-2 text-xs text-slate-500">
-              This month: {s.month.inbound} received, {s.month.outbound} sent · usage {s.usage.used} / {s.usage.limit}
+              This month: {s.month.inbound} received, {s.month.outbound} sent · usage {s.usage.used} /{' '}
+              {s.usage.limit}
               {s.usage.limitReachedAt ? ` · limit reached ${formatDateTime(s.usage.limitReachedAt)}` : ''}
             </p>
           </Card>
@@ -205,7 +262,9 @@ export function AnalyticsTab({ org }: { org: Organization }) {
             <span>Needs attention: {s.conversations.needsAttention}</span>
           </div>
         )}
-        {conversations.isError && !list && <ErrorNotice error={conversations.error} title="Could not load the conversations" />}
+        {conversations.isError && !list && (
+          <ErrorNotice error={conversations.error} title="Could not load the conversations" />
+        )}
         {!list && conversations.isPending && <LoadingBlock label="Loading conversations…" />}
         {list && <ConversationList conversations={list} onOpen={setOpen} />}
       </Card>

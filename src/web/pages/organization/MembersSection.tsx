@@ -5,8 +5,15 @@ import { useInviteMember, useOrgInvitations, useRevokeInvitation } from '../../a
 import { useMembers, useRemoveMember, useUpdateMemberRole } from '../../api/members'
 import { atLeast, type Organization, type Role } from '../../api/types'
 import { Button } from '../../components/Button'
-import { Card, EmptyState, ErrorNotice, LoadingBlock, ReadOnlyNote, SuccessNotice } from '../../components/Feedback'
-import { SelectField, TextField, inlineInputClass } from '../../components/Field'
+import {
+  Card,
+  EmptyState,
+  ErrorNotice,
+  LoadingBlock,
+  ReadOnlyNote,
+  SuccessNotice,
+} from '../../components/Feedback'
+import { inlineInputClass, SelectField, TextField } from '../../components/Field'
 import { formatDate } from '../../components/format'
 import { ConfirmDialog } from '../../components/Modal'
 
@@ -45,7 +52,12 @@ function InviteForm({ org, assignable }: { org: Organization; assignable: Role[]
         error={err?.fieldError('email')}
         hint="We email them an invitation; they join when they accept it from an account with this verified address."
       />
-      <SelectField id="member-role" label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+      <SelectField
+        id="member-role"
+        label="Role"
+        value={role}
+        onChange={(e) => setRole(e.target.value as Role)}
+      >
         {assignable.map((r) => (
           <option key={r} value={r}>
             {r}
@@ -73,23 +85,38 @@ function PendingInvitations({ org }: { org: Organization }) {
   const invitations = useOrgInvitations(org.id, true)
   const revoke = useRevokeInvitation(org.id)
   if (invitations.isPending) return <LoadingBlock label="Loading invitations…" lines={1} />
-  if (invitations.isError) return <ErrorNotice error={invitations.error} title="Could not load the invitations" />
+  if (invitations.isError)
+    return <ErrorNotice error={invitations.error} title="Could not load the invitations" />
   if (invitations.data.length === 0) return null
   return (
     <div className="space-y-2 border-t border-slate-200 pt-4">
       <h3 className="text-sm font-semibold text-slate-800">Pending invitations</h3>
       <ul className="divide-y divide-slate-200" aria-label="Pending invitations">
         {invitations.data.map((inv) => (
-          <li key={inv.id} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="invitation-row">
+          <li
+            key={inv.id}
+            className="flex flex-wrap items-center justify-between gap-2 py-2"
+            data-testid="invitation-row"
+          >
             <div className="min-w-0">
               <p className="truncate text-sm font-medium">{inv.email}</p>
               <p className="text-xs text-slate-500">
-                {inv.role} · {inv.expired ? <span className="text-red-700">expired — invite again to renew</span> : `expires ${formatDate(inv.expiresAt)}`}
+                {inv.role} ·{' '}
+                {inv.expired ? (
+                  <span className="text-red-700">expired — invite again to renew</span>
+                ) : (
+                  `expires ${formatDate(inv.expiresAt)}`
+                )}
                 {inv.invitedBy ? ` · invited by ${inv.invitedBy}` : ''}
               </p>
             </div>
             {(org.role === 'owner' || inv.role !== 'owner') && (
-              <Button variant="ghost" className="text-red-700" busy={revoke.isPending && revoke.variables === inv.id} onClick={() => revoke.mutate(inv.id)}>
+              <Button
+                variant="ghost"
+                className="text-red-700"
+                busy={revoke.isPending && revoke.variables === inv.id}
+                onClick={() => revoke.mutate(inv.id)}
+              >
                 Revoke<span className="sr-only"> the invitation of {inv.email}</span>
               </Button>
             )}
@@ -124,7 +151,11 @@ export function MembersSection({ org }: { org: Organization }) {
               const self = m.userId === session.data?.user.id
               const editable = canManage && (org.role === 'owner' || m.role !== 'owner')
               return (
-                <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="member-row">
+                <li
+                  key={m.userId}
+                  className="flex flex-wrap items-center justify-between gap-2 py-2"
+                  data-testid="member-row"
+                >
                   <div className="min-w-0">
                     <p className="truncate text-sm font-medium">
                       {m.name} {self && <span className="text-xs text-slate-500">(you)</span>}
@@ -149,7 +180,11 @@ export function MembersSection({ org }: { org: Organization }) {
                       ))}
                     </select>
                     {editable && (
-                      <Button variant="ghost" className="text-red-700" onClick={() => setRemoving({ userId: m.userId, name: m.name })}>
+                      <Button
+                        variant="ghost"
+                        className="text-red-700"
+                        onClick={() => setRemoving({ userId: m.userId, name: m.name })}
+                      >
                         {self ? 'Leave' : 'Remove'}
                       </Button>
                     )}
@@ -172,7 +207,9 @@ export function MembersSection({ org }: { org: Organization }) {
         onClose={() => setRemoving(null)}
         onConfirm={() => removing && remove.mutate(removing.userId, { onSettled: () => setRemoving(null) })}
       >
-        <p className="text-sm text-slate-600">{removing?.name} will lose access to {org.name}.</p>
+        <p className="text-sm text-slate-600">
+          {removing?.name} will lose access to {org.name}.
+        </p>
       </ConfirmDialog>
     </Card>
   )

@@ -1,6 +1,12 @@
 import { type FormEvent, useState } from 'react'
 import { Link } from 'react-router-dom'
-import { type NumberSearch, useNumberSearch, useOrgNumbers, useProvisionNumber, useReleaseNumber } from '../../api/numbers'
+import {
+  type NumberSearch,
+  useNumberSearch,
+  useOrgNumbers,
+  useProvisionNumber,
+  useReleaseNumber,
+} from '../../api/numbers'
 import { atLeast, type Organization } from '../../api/types'
 import { NumberStatusBadge, TrainingBadge } from '../../components/Badges'
 import { Button, focusRing } from '../../components/Button'
@@ -48,7 +54,12 @@ function NumberPicker({ org }: { org: Organization }) {
   return (
     <div className="space-y-4">
       <form onSubmit={onSearch} className="grid gap-3 sm:grid-cols-4 sm:items-end">
-        <SelectField id="number-country" label="Country" value={country} onChange={(e) => setCountry(e.target.value)}>
+        <SelectField
+          id="number-country"
+          label="Country"
+          value={country}
+          onChange={(e) => setCountry(e.target.value)}
+        >
           {COUNTRIES.map(([code, name]) => (
             <option key={code} value={code}>
               {name}
@@ -120,7 +131,9 @@ function NumberPicker({ org }: { org: Organization }) {
           >
             {picked ? `Provision ${picked}` : 'Provision the picked number'}
           </Button>
-          {provision.isError && <ErrorNotice error={provision.error} title="Provisioning failed" showFields />}
+          {provision.isError && (
+            <ErrorNotice error={provision.error} title="Provisioning failed" showFields />
+          )}
         </fieldset>
       )}
     </div>
@@ -133,7 +146,8 @@ function NumberCard({ org }: { org: Organization }) {
   const numbers = useOrgNumbers(org.id, inFlight)
   const release = useReleaseNumber(org.id)
   const [confirming, setConfirming] = useState(false)
-  const current = numbers.data?.find((n) => n.isPrimary && !n.releasedAt) ?? numbers.data?.find((n) => !n.releasedAt)
+  const current =
+    numbers.data?.find((n) => n.isPrimary && !n.releasedAt) ?? numbers.data?.find((n) => !n.releasedAt)
   const hasNumber = !!org.whatsappNumber && !['none', 'released'].includes(org.numberStatus)
   const needsNumber = !hasNumber || org.numberStatus === 'failed'
 
@@ -154,7 +168,10 @@ function NumberCard({ org }: { org: Organization }) {
           )}
         </div>
         {org.numberStatus === 'failed' && (
-          <ErrorNotice error={new Error(org.numberFailureReason ?? 'The number could not be set up.')} title="Number setup failed" />
+          <ErrorNotice
+            error={new Error(org.numberFailureReason ?? 'The number could not be set up.')}
+            title="Number setup failed"
+          />
         )}
         {hasNumber && org.whatsappNumber && org.numberStatus === 'active' && (
           <div className="flex flex-wrap gap-2">
@@ -194,8 +211,8 @@ function NumberCard({ org }: { org: Organization }) {
         onConfirm={() => release.mutate(undefined, { onSettled: () => setConfirming(false) })}
       >
         <p className="text-sm text-slate-600">
-          Customers will no longer reach <span className="font-mono">{org.whatsappNumber}</span>. The number goes back
-          to the provider and may not be available again.
+          Customers will no longer reach <span className="font-mono">{org.whatsappNumber}</span>. The number
+          goes back to the provider and may not be available again.
         </p>
       </ConfirmDialog>
     </Card>
@@ -212,8 +229,8 @@ export function OverviewTab({ org }: { org: Organization }) {
         <div className="space-y-2">
           <UsageBar id="overview-usage" used={org.monthlyMessageCount} limit={org.monthlyMessageLimit} />
           <p className="text-xs text-slate-500">
-            Plan: <span className="capitalize">{org.planType}</span> · counting since {formatDate(org.lastResetDate)} ·{' '}
-            {org.totalConversations} conversations in total
+            Plan: <span className="capitalize">{org.planType}</span> · counting since{' '}
+            {formatDate(org.lastResetDate)} · {org.totalConversations} conversations in total
           </p>
         </div>
       </Card>

@@ -29,7 +29,9 @@ export function PlanSection({ org }: { org: Organization }) {
             <dt className="text-slate-500">Messages a month</dt>
             <dd className="font-medium" data-testid="plan-limit">
               {org.monthlyMessageLimit.toLocaleString()}
-              {custom && <span className="ml-1 text-xs font-normal text-slate-500">(set for this organization)</span>}
+              {custom && (
+                <span className="ml-1 text-xs font-normal text-slate-500">(set for this organization)</span>
+              )}
             </dd>
           </div>
           <div>
@@ -39,13 +41,19 @@ export function PlanSection({ org }: { org: Organization }) {
         </dl>
         {account.data?.isOperator ? (
           <div className="space-y-3 border-t border-slate-200 pt-4">
-            <p className="text-sm text-slate-600">You are a platform operator: the change is recorded with your name.</p>
-            <OperatorPlanForm orgId={org.id} planType={org.planType} monthlyMessageLimit={org.monthlyMessageLimit} />
+            <p className="text-sm text-slate-600">
+              You are a platform operator: the change is recorded with your name.
+            </p>
+            <OperatorPlanForm
+              orgId={org.id}
+              planType={org.planType}
+              monthlyMessageLimit={org.monthlyMessageLimit}
+            />
           </div>
         ) : (
           <p className="text-sm text-slate-600">
-            Plans and limits are changed by the platform operator: contact us to move to another plan or to raise the
-            limit.
+            Plans and limits are changed by the platform operator: contact us to move to another plan or to
+            raise the limit.
           </p>
         )}
       </div>

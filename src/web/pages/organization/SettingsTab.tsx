@@ -14,7 +14,7 @@ import {
 } from '../../api/types'
 import { Button } from '../../components/Button'
 import { Card, ErrorNotice, ReadOnlyNote, SuccessNotice } from '../../components/Feedback'
-import { SelectField, TextAreaField, TextField, inlineInputClass } from '../../components/Field'
+import { inlineInputClass, SelectField, TextAreaField, TextField } from '../../components/Field'
 import { ConfirmDialog } from '../../components/Modal'
 import { MembersSection } from './MembersSection'
 import { PlanSection } from './PlanSection'
@@ -91,7 +91,13 @@ function GeneralSection({ org, canEdit }: { org: Organization; canEdit: boolean 
       }
     >
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField id="settings-name" label="Name" value={name} onChange={(e) => setName(e.target.value)} error={fieldErr(update, 'name')} />
+        <TextField
+          id="settings-name"
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fieldErr(update, 'name')}
+        />
         <TextField
           id="settings-industry"
           label="Industry"
@@ -244,7 +250,12 @@ function BusinessHoursSection({ org, canEdit }: { org: Organization; canEdit: bo
                   aria-label={`Add interval on ${DAY_LABEL[day]}`}
                   disabled={intervals.length >= 6}
                   onClick={() =>
-                    setDay(day, [...intervals, intervals.length ? { open: '13:00', close: '17:00' } : { open: '09:00', close: '17:00' }])
+                    setDay(day, [
+                      ...intervals,
+                      intervals.length
+                        ? { open: '13:00', close: '17:00' }
+                        : { open: '09:00', close: '17:00' },
+                    ])
                   }
                 >
                   + Add interval
@@ -285,7 +296,12 @@ function BusinessHoursSection({ org, canEdit }: { org: Organization; canEdit: bo
                             variant="ghost"
                             className="text-red-700"
                             aria-label={`Remove ${DAY_LABEL[day]} interval ${i + 1}`}
-                            onClick={() => setDay(day, intervals.filter((_, j) => j !== i))}
+                            onClick={() =>
+                              setDay(
+                                day,
+                                intervals.filter((_, j) => j !== i),
+                              )
+                            }
                           >
                             Remove
                           </Button>
@@ -300,11 +316,12 @@ function BusinessHoursSection({ org, canEdit }: { org: Organization; canEdit: bo
                   })}
                 </ul>
               )}
-              {dayError && !intervals.some((_, i) => fieldErr(update, `businessHours.schedule.${day}.${i}`)) && (
-                <p role="alert" className="mt-1 text-xs text-red-600">
-                  {dayError}
-                </p>
-              )}
+              {dayError &&
+                !intervals.some((_, i) => fieldErr(update, `businessHours.schedule.${day}.${i}`)) && (
+                  <p role="alert" className="mt-1 text-xs text-red-600">
+                    {dayError}
+                  </p>
+                )}
             </div>
           )
         })}
@@ -315,7 +332,10 @@ function BusinessHoursSection({ org, canEdit }: { org: Organization; canEdit: bo
               setHours((h) => ({
                 ...h,
                 schedule: Object.fromEntries(
-                  WEEKDAYS.map((d) => [d, d === 'saturday' || d === 'sunday' ? [] : [{ open: '09:00', close: '17:00' }]]),
+                  WEEKDAYS.map((d) => [
+                    d,
+                    d === 'saturday' || d === 'sunday' ? [] : [{ open: '09:00', close: '17:00' }],
+                  ]),
                 ),
               }))
             }
@@ -324,7 +344,9 @@ function BusinessHoursSection({ org, canEdit }: { org: Organization; canEdit: bo
           </Button>
           <Button
             variant="secondary"
-            onClick={() => setHours((h) => ({ ...h, schedule: Object.fromEntries(WEEKDAYS.map((d) => [d, []])) }))}
+            onClick={() =>
+              setHours((h) => ({ ...h, schedule: Object.fromEntries(WEEKDAYS.map((d) => [d, []])) }))
+            }
           >
             Clear the week
           </Button>
@@ -371,7 +393,13 @@ function AiSection({ org, canEdit }: { org: Organization; canEdit: boolean }) {
       }
     >
       <div className="grid gap-4 sm:grid-cols-2">
-        <SelectField id="ai-tone" label="Tone" value={tone} onChange={(e) => setTone(e.target.value)} error={fieldErr(update, 'ai.tone')}>
+        <SelectField
+          id="ai-tone"
+          label="Tone"
+          value={tone}
+          onChange={(e) => setTone(e.target.value)}
+          error={fieldErr(update, 'ai.tone')}
+        >
           {TONES.map((t) => (
             <option key={t} value={t}>
               {t[0].toUpperCase() + t.slice(1)}
@@ -403,7 +431,13 @@ function AiSection({ org, canEdit }: { org: Organization; canEdit: boolean }) {
             </option>
           ))}
         </SelectField>
-        <SelectField id="ai-model" label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={fieldErr(update, 'ai.model')}>
+        <SelectField
+          id="ai-model"
+          label="Model"
+          value={model}
+          onChange={(e) => setModel(e.target.value)}
+          error={fieldErr(update, 'ai.model')}
+        >
           <option value="">Default</option>
           {models.map((m) => (
             <option key={m} value={m}>
@@ -434,7 +468,8 @@ function DangerZone({ org }: { org: Organization }) {
     <section className="rounded-lg border border-red-300 bg-white p-4 sm:p-5">
       <h2 className="text-base font-semibold text-red-800">Danger zone</h2>
       <p className="mt-1 text-sm text-slate-600">
-        Deleting the organization releases its number and removes its knowledge and conversations. This cannot be undone.
+        Deleting the organization releases its number and removes its knowledge and conversations. This cannot
+        be undone.
       </p>
       <Button variant="danger" className="mt-3" onClick={() => setOpen(true)}>
         Delete organization
@@ -474,8 +509,8 @@ export function SettingsTab({ org }: { org: Organization }) {
     <div className="space-y-4">
       {!canEdit && (
         <ReadOnlyNote>
-          You are {org.role === 'agent' ? 'an agent' : 'a viewer'} here: settings are read-only. Ask an owner or admin to
-          change them.
+          You are {org.role === 'agent' ? 'an agent' : 'a viewer'} here: settings are read-only. Ask an owner
+          or admin to change them.
         </ReadOnlyNote>
       )}
       <GeneralSection org={org} canEdit={canEdit} />

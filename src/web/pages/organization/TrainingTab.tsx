@@ -15,12 +15,24 @@ import {
 import { atLeast, type Organization, type ProfileFields, type Source } from '../../api/types'
 import { TrainingBadge } from '../../components/Badges'
 import { Button, focusRing } from '../../components/Button'
-import { Card, EmptyState, ErrorNotice, LoadingBlock, ReadOnlyNote, SuccessNotice } from '../../components/Feedback'
+import {
+  Card,
+  EmptyState,
+  ErrorNotice,
+  LoadingBlock,
+  ReadOnlyNote,
+  SuccessNotice,
+} from '../../components/Feedback'
 import { TextAreaField, TextField } from '../../components/Field'
 import { formatDateTime } from '../../components/format'
 import { ProgressBar } from '../../components/UsageBar'
 
-const PROFILE_FIELDS: { key: keyof ProfileFields; label: string; multiline?: boolean; placeholder?: string }[] = [
+const PROFILE_FIELDS: {
+  key: keyof ProfileFields
+  label: string
+  multiline?: boolean
+  placeholder?: string
+}[] = [
   { key: 'name', label: 'Business name' },
   { key: 'description', label: 'What you do', multiline: true },
   { key: 'location', label: 'Location' },
@@ -63,21 +75,28 @@ function TrainingCard({ org, knowledge }: { org: Organization; knowledge: Knowle
             Your knowledge changed since the last training. Train again so customers get the new answers.
           </p>
         )}
-        {t.status === 'training' && <ProgressBar id="training-progress" label="Training progress" value={t.progress} />}
-        {t.status === 'failed' && t.error && <ErrorNotice error={new Error(t.error)} title="Training failed" />}
+        {t.status === 'training' && (
+          <ProgressBar id="training-progress" label="Training progress" value={t.progress} />
+        )}
+        {t.status === 'failed' && t.error && (
+          <ErrorNotice error={new Error(t.error)} title="Training failed" />
+        )}
         {reading > 0 && (
           <p className="text-slate-600" data-testid="files-reading-notice">
-            {reading === 1 ? 'One file is' : `${reading} files are`} still being read. Training uses a file once it is ready.
+            {reading === 1 ? 'One file is' : `${reading} files are`} still being read. Training uses a file
+            once it is ready.
           </p>
         )}
         {unreadable > 0 && (
           <p className="text-slate-600">
-            {unreadable === 1 ? 'One file' : `${unreadable} files`} could not be read and {unreadable === 1 ? 'is' : 'are'} left out
-            of training (see Files below).
+            {unreadable === 1 ? 'One file' : `${unreadable} files`} could not be read and{' '}
+            {unreadable === 1 ? 'is' : 'are'} left out of training (see Files below).
           </p>
         )}
         {knowledge.sources.length === 0 && (
-          <p className="text-slate-500">Add a profile, FAQs, texts or files below, then train the assistant.</p>
+          <p className="text-slate-500">
+            Add a profile, FAQs, texts or files below, then train the assistant.
+          </p>
         )}
         {train.isError && <ErrorNotice error={train.error} title="Training did not start" />}
       </div>
@@ -91,7 +110,9 @@ function ProfileForm({ org, profile, canEdit }: { org: Organization; profile?: S
   const err = save.error instanceof ApiError ? save.error : null
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
-    const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === 'string' && v.trim() !== ''))
+    const clean = Object.fromEntries(
+      Object.entries(fields).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
+    )
     save.mutate(clean)
   }
   return (
@@ -123,7 +144,9 @@ function ProfileForm({ org, profile, canEdit }: { org: Organization; profile?: S
             ),
           )}
         </fieldset>
-        {save.isError && <ErrorNotice error={save.error} title="Profile not saved" showFields={!err?.fieldErrors.length} />}
+        {save.isError && (
+          <ErrorNotice error={save.error} title="Profile not saved" showFields={!err?.fieldErrors.length} />
+        )}
         {canEdit && (
           <div className="flex items-center gap-3">
             <Button type="submit" busy={save.isPending}>
@@ -141,26 +164,55 @@ function ProfileForm({ org, profile, canEdit }: { org: Organization; profile?: S
  * Edits one FAQ or text in place. The knowledge list carries a preview of long texts, so the
  * whole text is fetched before the form opens.
  */
-function EditSourceItem({ org, source, isFaq, onDone }: { org: Organization; source: Source; isFaq: boolean; onDone: () => void }) {
+function EditSourceItem({
+  org,
+  source,
+  isFaq,
+  onDone,
+}: {
+  org: Organization
+  source: Source
+  isFaq: boolean
+  onDone: () => void
+}) {
   const whole = useSource(org.id, source.contentTruncated ? source.id : undefined)
   if (source.contentTruncated && !whole.data) {
     return (
       <li className="py-3">
-        {whole.isError ? <ErrorNotice error={whole.error} title="Could not load the whole text" /> : <LoadingBlock label="Loading the text…" lines={3} />}
+        {whole.isError ? (
+          <ErrorNotice error={whole.error} title="Could not load the whole text" />
+        ) : (
+          <LoadingBlock label="Loading the text…" lines={3} />
+        )}
       </li>
     )
   }
   return <EditSourceForm org={org} source={whole.data ?? source} isFaq={isFaq} onDone={onDone} />
 }
 
-function EditSourceForm({ org, source, isFaq, onDone }: { org: Organization; source: Source; isFaq: boolean; onDone: () => void }) {
+function EditSourceForm({
+  org,
+  source,
+  isFaq,
+  onDone,
+}: {
+  org: Organization
+  source: Source
+  isFaq: boolean
+  onDone: () => void
+}) {
   const update = useUpdateSource(org.id)
   const [head, setHead] = useState((isFaq ? source.question : source.title) ?? '')
   const [content, setContent] = useState(source.content)
   const headKey = isFaq ? 'question' : 'title'
   return (
     <li className="space-y-2 py-3">
-      <TextField id={`edit-${source.id}-head`} label={isFaq ? 'Question' : 'Title'} value={head} onChange={(e) => setHead(e.target.value)} />
+      <TextField
+        id={`edit-${source.id}-head`}
+        label={isFaq ? 'Question' : 'Title'}
+        value={head}
+        onChange={(e) => setHead(e.target.value)}
+      />
       <TextAreaField
         id={`edit-${source.id}-content`}
         label={isFaq ? 'Answer' : 'Text'}
@@ -169,7 +221,10 @@ function EditSourceForm({ org, source, isFaq, onDone }: { org: Organization; sou
       />
       {update.isError && <ErrorNotice error={update.error} title="Not saved" showFields />}
       <div className="flex gap-2">
-        <Button busy={update.isPending} onClick={() => update.mutate({ id: source.id, [headKey]: head, content }, { onSuccess: onDone })}>
+        <Button
+          busy={update.isPending}
+          onClick={() => update.mutate({ id: source.id, [headKey]: head, content }, { onSuccess: onDone })}
+        >
           Save
         </Button>
         <Button variant="secondary" onClick={onDone}>
@@ -203,7 +258,9 @@ function SourceEditor({
 
   const onAdd = (e: FormEvent) => {
     e.preventDefault()
-    const input = isFaq ? { kind: 'faq' as const, question: head, content } : { kind: 'text' as const, title: head, content }
+    const input = isFaq
+      ? { kind: 'faq' as const, question: head, content }
+      : { kind: 'text' as const, title: head, content }
     add.mutate(input, {
       onSuccess: () => {
         setHead('')
@@ -217,16 +274,28 @@ function SourceEditor({
       <div className="space-y-4">
         {sources.length === 0 && (
           <EmptyState title={isFaq ? 'No FAQs yet' : 'No texts yet'}>
-            {isFaq ? 'Questions customers ask, with the answer you want them to get.' : 'Menus, price lists, policies: any text the assistant should know.'}
+            {isFaq
+              ? 'Questions customers ask, with the answer you want them to get.'
+              : 'Menus, price lists, policies: any text the assistant should know.'}
           </EmptyState>
         )}
         {sources.length > 0 && (
           <ul className="divide-y divide-slate-200" aria-label={isFaq ? 'FAQs' : 'Texts'}>
             {sources.map((s) =>
               editing === s.id ? (
-                <EditSourceItem key={s.id} org={org} source={s} isFaq={isFaq} onDone={() => setEditing(null)} />
+                <EditSourceItem
+                  key={s.id}
+                  org={org}
+                  source={s}
+                  isFaq={isFaq}
+                  onDone={() => setEditing(null)}
+                />
               ) : (
-                <li key={s.id} className="flex flex-wrap items-start justify-between gap-2 py-3" data-testid={`${kind}-item`}>
+                <li
+                  key={s.id}
+                  className="flex flex-wrap items-start justify-between gap-2 py-3"
+                  data-testid={`${kind}-item`}
+                >
                   <div className="min-w-0 flex-1">
                     <p className="text-sm font-medium">{isFaq ? s.question : s.title}</p>
                     <p className="line-clamp-3 whitespace-pre-wrap text-sm text-slate-600">
@@ -261,7 +330,12 @@ function SourceEditor({
         )}
         {del.isError && <ErrorNotice error={del.error} title="Not deleted" />}
         {canEdit && (
-          <form onSubmit={onAdd} noValidate className="space-y-3 border-t border-slate-200 pt-4" data-testid={`add-${kind}`}>
+          <form
+            onSubmit={onAdd}
+            noValidate
+            className="space-y-3 border-t border-slate-200 pt-4"
+            data-testid={`add-${kind}`}
+          >
             <TextField
               id={`new-${kind}-head`}
               label={isFaq ? 'New question' : 'New text title'}
@@ -277,7 +351,9 @@ function SourceEditor({
               onChange={(e) => setContent(e.target.value)}
               error={addErr?.fieldError('content')}
             />
-            {add.isError && !addErr?.fieldErrors.length && <ErrorNotice error={add.error} title="Not added" />}
+            {add.isError && !addErr?.fieldErrors.length && (
+              <ErrorNotice error={add.error} title="Not added" />
+            )}
             <Button type="submit" busy={add.isPending}>
               {isFaq ? 'Add FAQ' : 'Add text'}
             </Button>
@@ -289,10 +365,26 @@ function SourceEditor({
 }
 
 const formatSize = (bytes: number | null) =>
-  bytes === null ? '' : bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  bytes === null
+    ? ''
+    : bytes < 1024
+      ? `${bytes} B`
+      : bytes < 1024 * 1024
+        ? `${(bytes / 1024).toFixed(1)} KB`
+        : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 /** One uploaded file: its text being read (with progress), ready (its size and length), or failed with the reason. */
-function FileItem({ file, canEdit, onDelete, deleting }: { file: Source; canEdit: boolean; onDelete: () => void; deleting: boolean }) {
+function FileItem({
+  file,
+  canEdit,
+  onDelete,
+  deleting,
+}: {
+  file: Source
+  canEdit: boolean
+  onDelete: () => void
+  deleting: boolean
+}) {
   const name = file.fileName ?? file.title
   return (
     <li className="space-y-2 py-2 text-sm" data-testid="file-item" data-status={file.status}>
@@ -305,16 +397,24 @@ function FileItem({ file, canEdit, onDelete, deleting }: { file: Source; canEdit
           </span>
         </span>
         {canEdit && (
-          <Button variant="ghost" className="text-red-700" aria-label={`Delete ${name}`} busy={deleting} onClick={onDelete}>
+          <Button
+            variant="ghost"
+            className="text-red-700"
+            aria-label={`Delete ${name}`}
+            busy={deleting}
+            onClick={onDelete}
+          >
             Delete
           </Button>
         )}
       </div>
-      {file.status === 'processing' && <ProgressBar id={`file-${file.id}-progress`} label="Reading its text…" value={file.progress} />}
+      {file.status === 'processing' && (
+        <ProgressBar id={`file-${file.id}-progress`} label="Reading its text…" value={file.progress} />
+      )}
       {file.status === 'failed' && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800" data-testid="file-error">
-          <span className="font-medium">Could not be read.</span> {file.error ?? 'Unknown reason.'} This file is left out of training:
-          delete it and upload one that can be read.
+          <span className="font-medium">Could not be read.</span> {file.error ?? 'Unknown reason.'} This file
+          is left out of training: delete it and upload one that can be read.
         </p>
       )}
     </li>
@@ -330,7 +430,9 @@ function FilesCard({ org, files, canEdit }: { org: Organization; files: Source[]
     <Card title="Files">
       <div className="space-y-4">
         {files.length === 0 && (
-          <EmptyState title="No files yet">PDF, Word (DOCX), CSV, Markdown or text files, up to 10 MB each.</EmptyState>
+          <EmptyState title="No files yet">
+            PDF, Word (DOCX), CSV, Markdown or text files, up to 10 MB each.
+          </EmptyState>
         )}
         {files.length > 0 && (
           <ul className="divide-y divide-slate-200" aria-label="Files">
@@ -370,11 +472,17 @@ function FilesCard({ org, files, canEdit }: { org: Organization; files: Source[]
               }}
             />
             <p id="knowledge-file-limits" className="text-xs text-slate-500">
-              Up to 10 MB; at most 2,000 PDF pages, 100,000 CSV rows and 10 million characters of text per file.
+              Up to 10 MB; at most 2,000 PDF pages, 100,000 CSV rows and 10 million characters of text per
+              file.
             </p>
-            {upload.isPending && progress !== null && <ProgressBar id="upload-progress" label="Uploading" value={progress * 100} />}
+            {upload.isPending && progress !== null && (
+              <ProgressBar id="upload-progress" label="Uploading" value={progress * 100} />
+            )}
             {upload.isSuccess && (
-              <SuccessNotice>Uploaded {upload.data.source.fileName}. Its text is being read; you can train once it is ready.</SuccessNotice>
+              <SuccessNotice>
+                Uploaded {upload.data.source.fileName}. Its text is being read; you can train once it is
+                ready.
+              </SuccessNotice>
             )}
             {upload.isError && <ErrorNotice error={upload.error} title="Upload failed" />}
           </div>
@@ -418,7 +526,8 @@ function TryBox({ org }: { org: Organization }) {
             <div className="rounded-lg bg-emerald-50 p-3" data-testid="try-answer">
               <p className="whitespace-pre-wrap text-sm">{ask.data.answer}</p>
               <p className="mt-2 text-xs text-slate-500">
-                {ask.data.model} · {ask.data.latencyMs} ms{ask.data.escalate ? ' · would hand over to a person' : ''}
+                {ask.data.model} · {ask.data.latencyMs} ms
+                {ask.data.escalate ? ' · would hand over to a person' : ''}
               </p>
             </div>
             {ask.data.passages.length > 0 ? (
@@ -429,7 +538,8 @@ function TryBox({ org }: { org: Organization }) {
                     // biome-ignore lint/suspicious/noArrayIndexKey: a source can give several passages
                     <li key={`${p.sourceId}-${i}`} className="rounded-md border border-slate-200 p-2 text-sm">
                       <p className="font-medium">
-                        {p.title} <span className="text-xs font-normal text-slate-500">score {p.score.toFixed(2)}</span>
+                        {p.title}{' '}
+                        <span className="text-xs font-normal text-slate-500">score {p.score.toFixed(2)}</span>
                       </p>
                       <p className="line-clamp-4 whitespace-pre-wrap text-slate-600">{p.content}</p>
                     </li>
@@ -450,17 +560,30 @@ export function TrainingTab({ org }: { org: Organization }) {
   const knowledge = useKnowledge(org.id)
   const canEdit = atLeast(org.role, 'admin')
   if (knowledge.isPending) return <LoadingBlock label="Loading knowledge…" lines={6} />
-  if (knowledge.isError) return <ErrorNotice error={knowledge.error} title="Could not load the knowledge base" />
+  if (knowledge.isError)
+    return <ErrorNotice error={knowledge.error} title="Could not load the knowledge base" />
   const { sources } = knowledge.data
   const profile = sources.find((s) => s.kind === 'profile')
   return (
     <div className="space-y-4">
-      {!canEdit && <ReadOnlyNote>Only owners and admins change the knowledge and train the assistant.</ReadOnlyNote>}
+      {!canEdit && (
+        <ReadOnlyNote>Only owners and admins change the knowledge and train the assistant.</ReadOnlyNote>
+      )}
       <TrainingCard org={org} knowledge={knowledge.data} />
       <TryBox org={org} />
       <ProfileForm org={org} profile={profile} canEdit={canEdit} />
-      <SourceEditor org={org} kind="faq" sources={sources.filter((s) => s.kind === 'faq')} canEdit={canEdit} />
-      <SourceEditor org={org} kind="text" sources={sources.filter((s) => s.kind === 'text')} canEdit={canEdit} />
+      <SourceEditor
+        org={org}
+        kind="faq"
+        sources={sources.filter((s) => s.kind === 'faq')}
+        canEdit={canEdit}
+      />
+      <SourceEditor
+        org={org}
+        kind="text"
+        sources={sources.filter((s) => s.kind === 'text')}
+        canEdit={canEdit}
+      />
       <FilesCard org={org} files={sources.filter((s) => s.kind === 'file')} canEdit={canEdit} />
     </div>
   )
