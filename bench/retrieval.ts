@@ -6,7 +6,7 @@ import { cpus, loadavg } from 'node:os'
 import type { Ctx } from '../src/server/core/context.js'
 import { explainRetrieval, retrievePassages } from '../src/server/core/knowledge/retrieve-passages.js'
 import { trainKnowledge } from '../src/server/core/knowledge/train-knowledge.js'
-import { type Database, openPglite, openPostgres } from '../src/server/db/client.js'
+import { type Database, oneRow, openPglite, openPostgres } from '../src/server/db/client.js'
 import { createLogger } from '../src/server/logger.js'
 import { createScratchDatabase } from './scratch-database.js'
 
@@ -51,6 +51,12 @@ const filler =
   'the you your we our can will is are to of and for in on with a please if it this that be have after before when'.split(
     ' ',
   )
+/** `list[index]` for an index the caller computed in range; a failure names the list if it is not. */
+function at<T>(list: readonly T[], index: number, what: string): T {
+  const item = list[index]
+  if (item === undefined) throw new Error(`${what}: no item ${index} of ${list.length}`)
+  return item
+}
 function rng(seed: number) {
   let s = seed >>> 0
   return () => {
@@ -59,16 +65,18 @@ function rng(seed: number) {
   }
 }
 const zipf = (random: () => number) =>
-  vocabulary[
-    Math.min(vocabulary.length - 1, Math.floor(Math.exp(random() * Math.log(vocabulary.length + 1))) - 1)
-  ]
+  at(
+    vocabulary,
+    Math.min(vocabulary.length - 1, Math.floor(Math.exp(random() * Math.log(vocabulary.length + 1))) - 1),
+    'vocabulary',
+  )
 function helpCentre(n: number, seed = 1) {
   const random = rng(seed)
   const articles: string[] = []
   for (let i = 0; i < n; i++) {
     const words: string[] = [`topic${i}`]
     for (let w = 0; w < 90; w++)
-      words.push(random() < 0.45 ? filler[Math.floor(random() * filler.length)] : zipf(random))
+      words.push(random() < 0.45 ? at(filler, Math.floor(random() * filler.length), 'filler') : zipf(random))
     articles.push(`# Article ${i}: ${zipf(random)} ${zipf(random)} topic${i}\n\n${words.join(' ')}.`)
   }
   return articles.join('\n\n')
@@ -87,7 +95,7 @@ async function createOrganization(database: Database, name: string, language: st
       JSON.stringify({ tone: 'friendly', language }),
     ],
   )
-  return String(r.rows[0].id)
+  return String(oneRow(r.rows, 'organization').id)
 }
 
 async function addSource(
@@ -105,11 +113,11 @@ async function generationOf(database: Database, organizationId: string) {
   const r = await database.sql.executeSql('select knowledge_generation from organizations where id = $1', [
     organizationId,
   ])
-  return Number(r.rows[0].knowledge_generation)
+  return Number(oneRow(r.rows, 'organization').knowledge_generation)
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+  at(sorted, Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length)), 'timings')
 
 interface Measured {
   dataset: string
@@ -243,7 +251,7 @@ export async function benchRetrieval(opts: { explain?: boolean; pglite?: boolean
     }
   }
   return [
-    `Retrieval over ${PASSAGES.toLocaleString('en')} passages of one organization (+ ${(OTHER_ORGANIZATIONS * OTHER_PASSAGES).toLocaleString('en')} of others), ${RUNS} questions each, ${cpus().length} cores (load average ${loadavg()[0].toFixed(1)} at the end):`,
+    `Retrieval over ${PASSAGES.toLocaleString('en')} passages of one organization (+ ${(OTHER_ORGANIZATIONS * OTHER_PASSAGES).toLocaleString('en')} of others), ${RUNS} questions each, ${cpus().length} cores (load average ${at(loadavg(), 0, 'load average').toFixed(1)} at the end):`,
     '',
     '| database | knowledge base | p50 ms | p95 ms | expected passage first |',
     '|---|---|---|---|---|',

@@ -63,6 +63,8 @@ async function startApp(
       AUTH_SECRET,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // The pipeline's own speed: a quiet period would merge a customer's messages and add its wait.
+      REPLY_QUIET_PERIOD_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -151,9 +153,10 @@ let sidSeq = 0
 function signedWebhook(appUrl: string, to: string, token: string, customers: number) {
   const n = sidSeq++
   const from = `+1555${String(1_000_000 + (n % customers)).slice(1)}`
+  const sid = `SM${randomBytes(16).toString('hex')}`
   const params: Record<string, string> = {
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-    SmsMessageSid: '',
+    MessageSid: sid,
+    SmsMessageSid: sid,
     AccountSid: 'AC00000000000000000000000000000000',
     From: `whatsapp:${from}`,
     To: `whatsapp:${to}`,
@@ -165,7 +168,6 @@ function signedWebhook(appUrl: string, to: string, token: string, customers: num
     SmsStatus: 'received',
     ApiVersion: '2010-04-01',
   }
-  params.SmsMessageSid = params.MessageSid
   const url = `${appUrl}/api/whatsapp/webhook`
   const signature = twilio.getExpectedTwilioSignature(token, url, params)
   return {

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectAccessible } from './support/axe'
 import { launchBrowser } from './support/browser'
 import { type RunningServer, signUpViaApi, startServer, uniqueUser } from './support/server'
 
@@ -86,6 +87,7 @@ describe('behind a trusted proxy, and the sign-up and sign-in forms', () => {
     await expect
       .poll(() => page.locator('#password-error').textContent())
       .toBe('Use more than a few different characters.')
+    await expectAccessible(page, 'the sign-up page with a refused password')
     // Passes the form's own checks; the server refuses it as common and the form says so.
     await page.getByLabel('Password').fill('password1234')
     await page.getByRole('button', { name: 'Sign up' }).click()
@@ -110,6 +112,7 @@ describe('behind a trusted proxy, and the sign-up and sign-in forms', () => {
     await page.getByLabel('Password').fill('another-good-pass-3')
     await page.getByRole('button', { name: 'Sign up' }).click()
     await page.getByRole('status').filter({ hasText: 'If you already have one, sign in instead' }).waitFor()
+    await expectAccessible(page, 'the sign-up page saying to sign in instead')
     expect(new URL(page.url()).pathname).toBe('/sign-up')
     const session = await page.evaluate(async () => (await fetch('/api/auth/get-session')).json())
     expect(session).toBeNull()
@@ -130,6 +133,7 @@ describe('behind a trusted proxy, and the sign-up and sign-in forms', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toMatch(/Too many failed sign-ins for this account\. Wait \d+ seconds?/)
+    await expectAccessible(page, 'the sign-in page with an error')
     await page.context().close()
   })
 })

@@ -1,17 +1,16 @@
-import { mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import type { Page } from 'playwright-core'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { newPage, signInInBrowser, signUpInBrowser } from './support/browser'
+import { describe, expect, it } from 'vitest'
+import { waitFor } from '../test/support/wait'
+import { expectAccessible } from './support/axe'
+import { newPage, signInInBrowser } from './support/browser'
 import { setPlanViaApi, signUpOperator } from './support/operator'
+import { docScreenshot } from './support/screenshots'
 import { addMemberViaApi, type RunningServer, signUpViaApi, uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
 
 const OPERATOR = uniqueUser('operator')
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots')
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+const shot = docScreenshot
 
 interface Org {
   id: string
@@ -48,23 +47,30 @@ async function provisionViaApi(server: RunningServer, cookie: string, orgId: str
     cookie,
     '/api/organizations/search-numbers?country=US&type=local&limit=5',
   )
-  expect(numbers.length).toBeGreaterThan(0)
+  const first = numbers.at(0)
+  if (!first) throw new Error('the number search found nothing to provision')
   await apiJson(server, cookie, `/api/organizations/${orgId}/provision-number`, 'POST', {
-    phoneNumber: numbers[0].phoneNumber,
+    phoneNumber: first.phoneNumber,
   })
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const { organization } = await apiJson<{ organization: Org }>(
-      server,
-      cookie,
-      `/api/organizations/${orgId}`,
-    )
-    if (organization.numberStatus === 'active') return organization
-    if (organization.numberStatus === 'failed' || Date.now() > deadline) {
-      throw new Error(`number did not become active: ${organization.numberStatus}`)
-    }
-    await new Promise((r) => setTimeout(r, 300))
-  }
+  return waitFor(
+    async () => {
+      const { organization } = await apiJson<{ organization: Org }>(
+        server,
+        cookie,
+        `/api/organizations/${orgId}`,
+      )
+      if (organization.numberStatus === 'failed') throw new Error('the number failed to provision')
+      return organization.numberStatus === 'active' ? organization : null
+    },
+    { timeoutMs: 30_000, intervalMs: 300, what: 'the number active' },
+  )
+}
+
+/** How the dashboard shows an organization's own number: national format, e.g. (415) 250-7095. */
+function nationalNumber(e164: string) {
+  const parsed = parsePhoneNumberFromString(e164)
+  if (!parsed) throw new Error(`not a phone number: ${e164}`)
+  return parsed.formatNational()
 }
 
 /** Sends one message from the simulator panel. */
@@ -84,7 +90,6 @@ async function sendFromSimulator(page: Page, text: string) {
 }
 
 describe('dashboard in a real browser', () => {
-  beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }))
   const suite = browserSuite({ OPERATOR_EMAILS: OPERATOR.email })
 
   it('walks a new user from sign-up to answering a customer as an agent', { timeout: 240_000 }, async () => {
@@ -92,53 +97,106 @@ describe('dashboard in a real browser', () => {
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))
     const owner = uniqueUser('owner')
-    await signUpInBrowser(page, owner)
+    // The way a person arrives: the address alone, then "Create an account" on the sign-in page.
+    await page.goto('/')
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await expectAccessible(page, 'the sign-in page')
+    await page.getByRole('link', { name: 'Create an account' }).click()
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor()
+    await expectAccessible(page, 'the sign-up page')
+    await page.getByLabel('Name').fill(owner.name)
+    await page.getByLabel('Email').fill(owner.email)
+    await page.getByLabel('Password').fill(owner.password)
+    await page.getByRole('button', { name: 'Sign up' }).click()
+    await page.getByRole('heading', { name: 'WhatsApp Organizations' }).waitFor()
+    expect(new URL(page.url()).pathname).toBe('/Dashboard/organizations')
     await expect(page.getByTestId('current-user').textContent()).resolves.toBe(owner.name)
     await page.getByText('No organizations yet').waitFor()
+    await expectAccessible(page, 'the empty organizations page')
+    const help = page.getByRole('link', { name: /^Help/ })
+    expect(await help.getAttribute('href')).toBe('/help/organizations')
+    expect(await help.getAttribute('target')).toBe('_blank')
+    // It opens the owner's guide for this page in a new tab, leaving the dashboard where it was.
+    const [guide] = await Promise.all([context.waitForEvent('page'), help.click()])
+    await guide.getByRole('heading', { level: 1 }).first().waitFor()
+    expect(new URL(guide.url()).pathname).toBe('/help/organizations')
+    await expectAccessible(guide, 'the help page for organizations')
+    await guide.close()
 
+    // The walkthrough's words lead to the controls: the sidebar entry and "Create Organization".
+    expect(await page.getByRole('navigation', { name: 'Main' }).textContent()).toContain(
+      '📱 WhatsApp Organizations',
+    )
     // A bad submission shows the API's field error next to the field, and creates nothing.
-    await page.getByRole('button', { name: 'Create organization' }).click()
-    const dialog = page.getByRole('dialog', { name: 'Create organization' })
+    await page.getByRole('button', { name: 'Create Organization', exact: true }).click()
+    const dialog = page.getByRole('dialog', { name: 'Create Organization' })
+    await expectAccessible(page, 'the create-organization dialog')
     await dialog.getByRole('button', { name: 'Create', exact: true }).click()
     const nameError = dialog.locator('#org-name-error')
     await nameError.waitFor()
+    await expectAccessible(page, 'the create-organization dialog with an error')
     expect(await nameError.textContent()).toMatch(/required/i)
     expect(await dialog.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe('true')
 
     await dialog.getByLabel('Name', { exact: true }).fill('Sunrise Bakery')
+    await dialog.getByLabel('Description').fill('A neighbourhood bakery with sourdough bread and pastries.')
     await dialog.getByLabel('Industry').fill('Bakery')
     await dialog.getByRole('button', { name: 'Create', exact: true }).click()
     await page.getByRole('heading', { name: 'Sunrise Bakery', level: 1 }).waitFor()
     const orgUrl = new URL(page.url())
-    const orgId = orgUrl.pathname.split('/').pop()!
+    const orgId = orgUrl.pathname.split('/').pop() ?? ''
     expect(orgUrl.pathname).toBe(`/Dashboard/organizations/${orgId}`)
+    await expectAccessible(page, 'the Overview tab')
+    expect(await page.getByRole('link', { name: /^Help/ }).getAttribute('href')).toBe('/help/overview')
 
     // Overview: search, pick and provision a number; its status updates live until active.
+    await page.getByRole('heading', { name: 'Provision a Number' }).waitFor()
     await page.getByLabel('Country').selectOption('US')
     await page.getByLabel('Type', { exact: true }).selectOption('local')
     await page.getByRole('button', { name: 'Search numbers' }).click()
     const firstNumber = page.getByRole('radio').first()
     await firstNumber.waitFor()
-    const picked = await firstNumber.getAttribute('value')
+    const picked = (await firstNumber.getAttribute('value')) ?? ''
+    const pickedShown = nationalNumber(picked)
+    // One format for a number everywhere: the search shows it as the organization will.
+    const pickedLabel = page.locator('label').filter({ has: page.locator(`input[value="${picked}"]`) })
+    expect(await pickedLabel.textContent()).toContain(pickedShown)
     await firstNumber.check()
-    await page.getByRole('button', { name: `Provision ${picked}` }).click()
+    await expectAccessible(page, 'the number search results')
+    await page.getByRole('button', { name: `Provision ${pickedShown}` }).click()
     await page.getByTestId('number-status').getByText('Active', { exact: true }).waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('org-number').textContent()).toBe(picked)
+    expect(await page.getByTestId('org-number').textContent()).toBe(pickedShown)
+    expect(await page.getByTestId('org-number').locator('data').getAttribute('value')).toBe(picked)
     expect(await page.getByRole('link', { name: 'Open in WhatsApp' }).getAttribute('href')).toBe(
-      `https://wa.me/${picked!.replace(/\D/g, '')}`,
+      `https://wa.me/${picked.replace(/\D/g, '')}`,
     )
+    await page.getByTestId('last-inbound').getByText('none yet', { exact: false }).waitFor()
+    // Usage counts only the replies the platform sends, with its own name, in the organization's zone.
+    expect(await page.getByTestId('usage-period').textContent()).toMatch(/counting since .+ \(UTC\)/)
+    await expectAccessible(page, 'the Overview tab with an active number')
     await shot(page, 'overview')
 
-    // AI Training: profile, two FAQs, train, try a question.
-    await page.getByRole('tab', { name: 'AI Training' }).click()
+    // AI Training (the walkthrough's "Train Your AI"): profile, two FAQs, train, try a question.
+    await page.getByRole('link', { name: 'Train Your AI' }).click()
+    await page.getByRole('tab', { name: 'AI Training', selected: true }).waitFor()
     expect(new URL(page.url()).searchParams.get('tab')).toBe('training')
-    await page.locator('#profile-name').fill('Sunrise Bakery')
-    await page
-      .locator('#profile-description')
-      .fill('A neighbourhood bakery with sourdough bread and pastries.')
+    expect(await page.getByRole('link', { name: /^Help/ }).getAttribute('href')).toBe('/help/training')
+    await expectAccessible(page, 'the AI Training tab')
     await page.locator('#profile-openingHours').fill('Tuesday to Sunday, 7:00 to 15:00')
     await page.getByRole('button', { name: 'Save profile' }).click()
     await page.getByText('Profile saved.').waitFor()
+    // Name, description and language are asked once, in Settings: the profile shows them from there.
+    expect(await page.getByTestId('profile-from-settings').textContent()).toContain('Sunrise Bakery')
+    expect(await page.locator('#profile-name, #profile-description, #profile-language').count()).toBe(0)
+    // The order follows the work: knowledge first, then Train, then the try box.
+    const order = await page.evaluate(() => {
+      const top = (text: string) =>
+        [...document.querySelectorAll('button, h2')]
+          .find((e) => e.textContent?.trim() === text)
+          ?.getBoundingClientRect().top ?? Number.NaN
+      return [top('Add FAQ'), top('Train'), top('Ask')]
+    })
+    expect(order).toEqual([...order].sort((a, b) => a - b))
 
     const faqs = [
       {
@@ -191,11 +249,28 @@ describe('dashboard in a real browser', () => {
     const answer = page.getByTestId('try-answer')
     await answer.waitFor({ timeout: 60_000 })
     expect((await answer.textContent())?.toLowerCase()).toContain('sunday')
+    // The model, timing and passage scores are internals: behind Details.
+    expect(await page.getByTestId('try-passages').count()).toBe(0)
+    expect(await answer.textContent()).not.toMatch(/ ms|score/)
+    await page.getByRole('button', { name: 'Details' }).click()
     expect(await page.getByTestId('try-passages').textContent()).toContain('deliver')
+    await expectAccessible(page, 'the AI Training tab, trained, with an answer')
     await shot(page, 'ai-training')
 
     await page.getByRole('tab', { name: 'Settings' }).click()
     await page.getByTestId('settings-general').waitFor()
+    expect(await page.getByRole('link', { name: /^Help/ }).getAttribute('href')).toBe('/help/settings')
+    await page.getByRole('button', { name: 'Save general settings' }).waitFor()
+    // What answers is shown as it is (no AI keys in this test: the built-in responder).
+    expect(await page.getByTestId('ai-effective').textContent()).toContain('Built-in')
+    expect(await page.locator('#ai-language').evaluate((e) => e.tagName)).toBe('SELECT')
+    // The welcome section states the rule the inbound path applies.
+    expect(await page.getByTestId('welcome-rule').textContent()).toContain('never counted')
+    // The only owner is not offered to leave.
+    const me = page.getByTestId('member-row').filter({ hasText: owner.email })
+    await me.getByTestId('sole-owner-note').waitFor()
+    expect(await me.getByRole('button', { name: 'Leave' }).count()).toBe(0)
+    await expectAccessible(page, 'the Settings tab')
     await shot(page, 'settings')
 
     // Simulator: write as a customer, the assistant answers from the FAQ.
@@ -208,15 +283,25 @@ describe('dashboard in a real browser', () => {
       .first()
     await reply.waitFor({ timeout: 60_000 })
     expect((await reply.textContent())?.toLowerCase()).toContain('sunday')
+    // A new contact gets the welcome first, labelled in words rather than the API's `welcome`.
+    const welcome = page.locator('[data-testid="sim-message"][data-source="welcome"]')
+    expect(await welcome.textContent()).toContain('Welcome message')
+    expect(await page.getByRole('link', { name: /^Help/ }).getAttribute('href')).toBe('/help/simulator')
+    await expectAccessible(page, 'the simulator with a conversation')
     await shot(page, 'simulator')
 
     // Analytics: the conversation is there; open it, take over, reply as an agent.
     await page.goto(`/Dashboard/organizations/${orgId}?tab=analytics`)
-    const row = page.getByTestId('conversation-row').filter({ hasText: '15557654321' })
+    // A customer's number keeps its country code: they may write from anywhere.
+    const row = page.getByTestId('conversation-row').filter({ hasText: '+1 555 765 4321' })
     await row.waitFor({ timeout: 30_000 })
+    expect(await page.getByRole('link', { name: /^Help/ }).getAttribute('href')).toBe('/help/analytics')
+    await expectAccessible(page, 'the Analytics tab')
     await row.click()
     const transcript = page.getByTestId('transcript')
     await transcript.getByText('Hello! Do you deliver on Sundays?').waitFor()
+    await transcript.getByTestId('message-source').getByText('Welcome message', { exact: true }).waitFor()
+    await expectAccessible(page, 'a conversation transcript')
     await page.getByRole('button', { name: 'Take over' }).click()
     await page.getByRole('button', { name: 'Hand back to AI' }).waitFor()
     expect(await page.getByTestId('conversation-status').getAttribute('data-status')).toBe('human')
@@ -228,7 +313,8 @@ describe('dashboard in a real browser', () => {
     const agentReply = transcript.locator('[data-direction="outbound"]', {
       hasText: 'Hi, this is Ana from the bakery',
     })
-    expect(await agentReply.textContent()).toMatch(/queued|sent|delivered|read/)
+    expect(await agentReply.textContent()).toMatch(/Queued|Sent|Delivered|Read/)
+    await expectAccessible(page, 'a transcript taken over by an agent')
     await page.getByRole('button', { name: 'Hand back to AI' }).click()
     await page.getByRole('button', { name: 'Take over' }).waitFor()
     expect(await page.getByTestId('conversation-status').getAttribute('data-status')).toBe('ai')
@@ -239,29 +325,88 @@ describe('dashboard in a real browser', () => {
     expect(Number(await page.getByTestId('stat-conversations').textContent())).toBeGreaterThanOrEqual(1)
     expect(Number(await page.getByTestId('stat-customers').textContent())).toBeGreaterThanOrEqual(1)
     expect(Number(await page.getByTestId('stat-messages').textContent())).toBeGreaterThanOrEqual(3)
+    // Two figures, two names: all messages here, the answers counted against the limit in usage.
+    await page.getByText('All messages this month', { exact: true }).waitFor()
+    expect(await page.getByTestId('stats-usage').textContent()).toMatch(
+      /Answers counted this month: \d+ \/ 500/,
+    )
     await shot(page, 'analytics')
+
+    // At phone width the chart keeps readable, non-overlapping day labels.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.waitForFunction(() => {
+      const svg = document.querySelector('[data-testid="messages-chart"]')
+      return svg !== null && svg.getBoundingClientRect().width < 390
+    })
+    const dayLabels = await page
+      .getByTestId('messages-chart')
+      .locator('text[data-axis="x"]')
+      .evaluateAll((nodes) =>
+        nodes.map((n) => {
+          const r = n.getBoundingClientRect()
+          return { left: r.left, right: r.right, height: r.height }
+        }),
+      )
+    expect(dayLabels.length).toBeGreaterThan(1)
+    let previousRight = Number.NEGATIVE_INFINITY
+    for (const label of dayLabels) {
+      expect(label.height).toBeGreaterThanOrEqual(11)
+      expect(label.left).toBeGreaterThan(previousRight)
+      previousRight = label.right
+    }
+    await expectAccessible(page, 'the Analytics tab at phone width')
+    await page.setViewportSize({ width: 1280, height: 800 })
 
     // The grid, on a desktop and at phone width (the sidebar becomes a top bar).
     await page.goto('/Dashboard/organizations')
     const card = page.getByTestId('organization-card').filter({ hasText: 'Sunrise Bakery' })
     await card.waitFor()
-    expect(await card.textContent()).toContain(picked!)
+    expect(await card.textContent()).toContain(pickedShown)
+    expect(await card.getByRole('progressbar').getAttribute('aria-valuetext')).toMatch(
+      /of 500 counted answers/,
+    )
+    await card.getByText('Answers counted this month').waitFor()
+    await expectAccessible(page, 'the organizations grid')
     await shot(page, 'organizations')
     await page.setViewportSize({ width: 390, height: 844 })
     await page.getByRole('button', { name: 'Menu' }).waitFor()
     expect(await page.getByRole('link', { name: 'WhatsApp Organizations' }).isVisible()).toBe(false)
+    await expectAccessible(page, 'the organizations grid at phone width')
     await shot(page, 'organizations-phone')
     await page.getByRole('button', { name: 'Menu' }).click()
     await page.getByRole('link', { name: 'WhatsApp Organizations' }).waitFor()
+    await expectAccessible(page, 'the phone menu')
 
-    // Deep link on reload, then sign out.
     await page.setViewportSize({ width: 1280, height: 800 })
-    await page.goto(`/Dashboard/organizations/${orgId}?tab=settings`)
-    await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor()
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click()
+    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor()
+    await expectAccessible(page, 'the account page')
+
+    // Not found: a heading and one message, for an unknown page and an unknown organization.
+    await page.goto('/Dashboard/nowhere')
+    await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor()
+    await expectAccessible(page, 'the not-found page')
+    await page.goto('/Dashboard/organizations/00000000-0000-4000-8000-000000000000')
+    await page.getByRole('heading', { name: 'Organization not found', level: 1 }).waitFor()
+    expect(await page.getByText('Organization not found').count()).toBe(1)
+    expect(await page.getByRole('alert').count()).toBe(0)
+    await expectAccessible(page, 'an unknown organization')
+
+    // Sign out, open a deep link: sign in there and land on that page, not on the sign-in page.
+    const deepLink = `/Dashboard/organizations/${orgId}?tab=settings`
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     await page.goto('/Dashboard/organizations')
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await page.goto(deepLink)
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    expect(new URL(page.url()).searchParams.get('next')).toBe(deepLink)
+    await page.getByLabel('Email').fill(owner.email)
+    await page.getByLabel('Password').fill(owner.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor()
+    const landed = new URL(page.url())
+    expect(landed.pathname + landed.search).toBe(deepLink)
     expect(pageErrors).toEqual([])
     await context.close()
   })
@@ -290,6 +435,7 @@ describe('dashboard in a real browser', () => {
     expect(new URL(page.url()).searchParams.get('tab')).toBe('settings')
     await page.getByTestId('settings-general').waitFor()
     await page.getByText('settings are read-only').waitFor()
+    await expectAccessible(page, "a viewer's read-only Settings tab")
     for (const id of [
       '#settings-name',
       '#settings-welcome',
@@ -305,6 +451,7 @@ describe('dashboard in a real browser', () => {
     // The viewer cannot provision either.
     await page.getByRole('tab', { name: 'Overview' }).click()
     await page.getByText('Only owners and admins can provision').waitFor()
+    await expectAccessible(page, "a viewer's Overview tab")
     expect(await page.getByRole('button', { name: 'Search numbers' }).count()).toBe(0)
     // And the organization is unchanged.
     const after = await apiJson<{ organization: { name: string } }>(
@@ -331,6 +478,7 @@ describe('dashboard in a real browser', () => {
     await card.waitFor()
     expect(await card.getByRole('progressbar').getAttribute('data-level')).toBe('full')
     await card.getByText('Monthly limit reached').waitFor()
+    await expectAccessible(page, 'an organization over its limit')
 
     await provisionViaApi(suite.server, cookie, org.id)
     await page.goto(`/Dashboard/organizations/${org.id}/simulator`)
@@ -340,12 +488,16 @@ describe('dashboard in a real browser', () => {
       '[data-testid="sim-message"][data-direction="outbound"][data-source="limit_notice"]',
     )
     await notice.waitFor({ timeout: 45_000 })
+    expect(await notice.textContent()).toContain('Monthly limit notice')
     expect(await page.locator('[data-testid="sim-message"][data-source="ai"]').count()).toBe(0)
+    await expectAccessible(page, 'the simulator over the limit')
 
     // Releasing the number asks for confirmation, then the picker comes back.
     await page.goto(`/Dashboard/organizations/${org.id}`)
     await page.getByRole('button', { name: 'Release number' }).click()
     const confirm = page.getByRole('dialog', { name: 'Release this number?' })
+    await confirm.waitFor()
+    await expectAccessible(page, 'the release confirmation')
     await confirm.getByRole('button', { name: 'Release', exact: true }).click()
     await page.getByRole('button', { name: 'Search numbers' }).waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('number-status').textContent()).toMatch(/Released|No number/)
@@ -370,7 +522,10 @@ describe('dashboard in a real browser', () => {
     const closedMessage = 'We are closed this week, back soon!'
     await hours.getByLabel('Out-of-hours message').fill(closedMessage)
     await hours.getByRole('button', { name: 'Save business hours' }).click()
-    await hours.getByText('Saved.').waitFor()
+    // A confirmation, not a note that stays: the toast goes away on its own.
+    const savedToast = page.getByTestId('toasts').getByText('Business hours saved.')
+    await savedToast.waitFor()
+    await savedToast.waitFor({ state: 'detached', timeout: 15_000 })
     const saved = await apiJson<{ organization: { businessHours: { enabled: boolean; timezone: string } } }>(
       suite.server,
       cookie,
@@ -393,6 +548,19 @@ describe('dashboard in a real browser', () => {
     )
     await reply.waitFor({ timeout: 45_000 })
     expect(await reply.textContent()).toContain(closedMessage)
+    expect(await reply.textContent()).toContain('Out-of-hours message')
+
+    // The organization's dates are in its time zone, and say so.
+    await page.goto(`/Dashboard/organizations/${org.id}`)
+    expect(await page.getByTestId('usage-period').textContent()).toMatch(
+      /counting since .+ \(Europe\/Berlin\)/,
+    )
+    await page.goto(`/Dashboard/organizations/${org.id}?tab=analytics`)
+    await page.getByTestId('conversation-row').first().click()
+    const transcript = page.getByTestId('transcript')
+    await transcript.getByText(closedMessage).waitFor()
+    await transcript.getByText('Out-of-hours message', { exact: true }).waitFor()
+    expect(await transcript.getByText('out_of_hours').count()).toBe(0)
     await context.close()
   })
 })

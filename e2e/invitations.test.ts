@@ -1,19 +1,16 @@
-import { mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readOutbox } from '../src/server/providers/mail/log-outbox'
+import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser, signUpInBrowser } from './support/browser'
+import { docScreenshot } from './support/screenshots'
 import { signUpViaApi, uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
 
 // Proofs of identity in the dashboard: the verify-email banner, an invitation sent from the team
 // settings and accepted by the invitee, and a WhatsApp number linked with a code (sandbox).
 const SHARED = '+14155238886'
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots')
 
 describe('invitations and account verification in a real browser', () => {
-  beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }))
   const suite = browserSuite({ TWILIO_PHONE_NUMBER: `whatsapp:${SHARED}` })
 
   const lastLink = async (email: string) => {
@@ -47,6 +44,7 @@ describe('invitations and account verification in a real browser', () => {
     await banner.getByText('Verify your email.').waitFor()
     await banner.getByRole('button', { name: 'Resend the link' }).click()
     await banner.getByText('Sent — check your inbox.').waitFor()
+    await expectAccessible(b.page, 'the organizations page with the verify-email banner')
 
     // The owner invites the address from the Settings tab's team section.
     const a = await newPage(suite.browser, suite.server.url)
@@ -58,8 +56,9 @@ describe('invitations and account verification in a real browser', () => {
     await a.page.getByText(`Invitation sent to ${invitee.email}.`).waitFor()
     const pendingRow = a.page.getByTestId('invitation-row').filter({ hasText: invitee.email })
     await pendingRow.getByText(/agent · expires/).waitFor()
+    await expectAccessible(a.page, 'the team section with a pending invitation')
     await a.page.getByRole('heading', { name: 'Team' }).scrollIntoViewIfNeeded()
-    await a.page.screenshot({ path: join(SCREENSHOTS, 'team.png') })
+    await docScreenshot(a.page, 'team')
     const invitationMail = (await readOutbox(suite.server.dataDir)).find(
       (m) => m.to === invitee.email && m.subject.includes('Invite Cafe'),
     )
@@ -69,11 +68,13 @@ describe('invitations and account verification in a real browser', () => {
     await b.page.goto(await lastLink(invitee.email))
     await b.page.getByRole('heading', { name: 'Account' }).waitFor()
     await b.page.getByText('Thank you: your email address is verified.').waitFor()
+    await expectAccessible(b.page, 'the account page after verifying')
     expect(await b.page.getByTestId('verify-email-banner').count()).toBe(0)
     await b.page.getByRole('link', { name: 'WhatsApp Organizations' }).click()
     const invitation = b.page.getByTestId('my-invitation').filter({ hasText: 'Invite Cafe' })
     await invitation.getByText(`${owner.name} invited you to Invite Cafe as agent.`).waitFor()
-    await b.page.screenshot({ path: join(SCREENSHOTS, 'invitations.png') })
+    await expectAccessible(b.page, 'an invitation on the organizations page')
+    await docScreenshot(b.page, 'invitations')
     await invitation.getByRole('button', { name: 'Accept the invitation to Invite Cafe' }).click()
     await b.page.getByTestId('organization-card').filter({ hasText: 'Invite Cafe' }).waitFor()
     // Answered: it leaves the list (its refetch may land just after the organization's card).
@@ -92,7 +93,8 @@ describe('invitations and account verification in a real browser', () => {
     await b.page.getByRole('button', { name: 'Send code' }).click()
     const sandbox = b.page.getByTestId('sandbox-code')
     await sandbox.waitFor()
-    await b.page.screenshot({ path: join(SCREENSHOTS, 'account.png') })
+    await expectAccessible(b.page, 'the account page with a code sent')
+    await docScreenshot(b.page, 'account')
     const code = /(\d{6}) is your/.exec((await sandbox.textContent()) ?? '')?.[1] as string
     expect(code).toMatch(/^\d{6}$/)
     await b.page.getByLabel('Code').fill(code === '000000' ? '111111' : '000000')

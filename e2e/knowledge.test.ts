@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { docx } from '../test/support/bombs'
+import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser } from './support/browser'
 import { signUpViaApi, uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
@@ -59,6 +60,7 @@ describe('AI Training files in a real browser', () => {
       /Could not be read\..*expands beyond the 4,096 bytes/,
     )
     await page.getByText('One file could not be read and is left out of training').waitFor()
+    await expectAccessible(page, 'the AI Training tab with a ready and a failed file')
 
     await page.getByRole('button', { name: 'Delete manual.docx' }).click()
     await manual.waitFor({ state: 'detached' })
@@ -73,6 +75,7 @@ describe('AI Training files in a real browser', () => {
     await page.locator('#try-question').fill('How long can I borrow a tool?')
     await page.getByRole('button', { name: 'Ask', exact: true }).click()
     await page.getByTestId('try-answer').waitFor({ timeout: 60_000 })
+    await page.getByRole('button', { name: 'Details' }).click()
     expect(await page.getByTestId('try-passages').textContent()).toContain('one week')
     expect(pageErrors).toEqual([])
     await context.close()

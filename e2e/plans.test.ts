@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
+import { expectAccessible } from './support/axe'
 import { launchBrowser, newPage, signInInBrowser, signUpInBrowser } from './support/browser'
 import { signUpOperator } from './support/operator'
 import { type RunningServer, startServer, uniqueUser } from './support/server'
@@ -31,8 +32,8 @@ describe('plans in a real browser', () => {
   it('shows a member the plan and the limit, read-only, from creation on', async () => {
     const { context, page } = await newPage(browser, server.url)
     await signUpInBrowser(page, owner)
-    await page.getByRole('button', { name: 'Create organization' }).click()
-    const dialog = page.getByRole('dialog', { name: 'Create organization' })
+    await page.getByRole('button', { name: 'Create Organization' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Create Organization' })
     await dialog.getByText('New organizations start on the Starter plan').waitFor()
     expect(await dialog.getByLabel('Plan').count()).toBe(0)
     await dialog.getByLabel('Name', { exact: true }).fill('Plan Street Bakery')
@@ -45,10 +46,12 @@ describe('plans in a real browser', () => {
     await plan.getByText('changed by the platform operator').waitFor()
     expect(await plan.getByTestId('plan-name').textContent()).toBe('Starter')
     expect(await plan.getByTestId('plan-limit').textContent()).toBe('500')
+    await expectAccessible(page, "a member's plan in Settings")
     expect(await page.getByTestId('operator-plan-form').count()).toBe(0)
     expect(await page.getByRole('link', { name: 'Plans (operator)' }).count()).toBe(0)
     await page.goto('/Dashboard/operator')
     await page.getByText('Operators only').waitFor()
+    await expectAccessible(page, 'the operator page for a non-operator')
     await context.close()
   })
 
@@ -77,11 +80,14 @@ describe('plans in a real browser', () => {
     await card.getByText('Plan changed.').waitFor()
     await card.getByText('Business · 1,234 messages a month (own limit)').waitFor()
     await card.getByText(`Last change by ${operator.email}`).waitFor()
+    await expectAccessible(page, 'the operator page after a plan change')
     await context.close()
 
     const member = await newPage(browser, server.url)
     await signInInBrowser(member.page, owner)
     await member.page.goto(`/Dashboard/organizations/${orgId}`)
+    // The usage figure with the thousands separator the rest of the dashboard uses.
+    await member.page.getByTestId('overview-usage-figure').getByText('0 / 1,234', { exact: true }).waitFor()
     await member.page.getByRole('tab', { name: 'Settings' }).click()
     const plan = member.page.getByTestId('settings-plan')
     await plan.getByTestId('plan-name').getByText('Business').waitFor()

@@ -64,7 +64,8 @@ describe('Content-Security-Policy in a real browser', () => {
       await dialog.getByLabel('Name', { exact: true }).fill('Policy Bakery')
       await dialog.getByRole('button', { name: 'Create', exact: true }).click()
       await page.getByRole('heading', { name: 'Policy Bakery', level: 1 }).waitFor()
-      const orgId = new URL(page.url()).pathname.split('/').pop()!
+      const orgId = new URL(page.url()).pathname.split('/').pop() ?? ''
+      expect(orgId).toBeTruthy()
 
       for (const tab of ['Settings', 'AI Training', 'Analytics', 'Overview']) {
         await page.getByRole('tab', { name: tab }).click()

@@ -30,11 +30,16 @@ describe('configuration', () => {
     expect(b.authSecret).toBe(a.authSecret)
   })
 
+  it('reads a variable set to nothing as unset, numbers included', () => {
+    const config = parseConfig({ DATA_DIR: dataDir(), PORT: '', SMTP_PORT: ' ', RATE_LIMIT_PER_MINUTE: '' })
+    expect(config.port).toBe(3000)
+  })
+
   it('names the variable that is wrong', () => {
     expect(issuesOf({ DATA_DIR: dataDir(), PORT: 'eighty' })).toMatch(/PORT/)
     expect(issuesOf({ DATA_DIR: dataDir(), DATABASE_URL: 'mysql://x' })).toMatch(/DATABASE_URL/)
     expect(issuesOf({ DATA_DIR: dataDir(), APP_URL: 'not a url' })).toMatch(/APP_URL/)
-    expect(issuesOf({ DATA_DIR: dataDir(), TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32) })).toMatch(
+    expect(issuesOf({ DATA_DIR: dataDir(), TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` })).toMatch(
       /TWILIO_AUTH_TOKEN/,
     )
     expect(issuesOf({ DATA_DIR: dataDir(), TWILIO_ACCOUNT_SID: 'nope', TWILIO_AUTH_TOKEN: 't' })).toMatch(
@@ -72,5 +77,18 @@ describe('configuration', () => {
     expect(parseRole([])).toBe('all')
     expect(parseRole(['--role=worker'])).toBe('worker')
     expect(() => parseRole(['--role=cook'])).toThrow(/role/)
+  })
+
+  it('.env.example lists every variable the server reads, and its values parse', () => {
+    const source = readFileSync(new URL('../src/server/config.ts', import.meta.url), 'utf8')
+    const read = [...source.matchAll(/^ {4}([A-Z][A-Z0-9_]+): /gm)].map(([, name = '']) => name)
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+    const listed = new Map(
+      [...example.matchAll(/^# ([A-Z][A-Z0-9_]+)=(.*)$/gm)].map(([, name = '', value = '']) => [name, value]),
+    )
+    expect(read.length).toBeGreaterThan(30)
+    expect(read.filter((name) => !listed.has(name))).toEqual([])
+    // Uncommenting the example as it is must not stop the server (empty means unset).
+    expect(() => parseConfig({ ...Object.fromEntries(listed), DATA_DIR: dataDir() })).not.toThrow()
   })
 })

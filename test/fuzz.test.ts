@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../src/server/db/client.js'
+import { nth } from './support/defined.js'
 import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
@@ -25,7 +27,12 @@ function rng(seed: number) {
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    pick: <T>(items: readonly T[]): T => {
+      // `null` is a legitimate item to pick (junk values include it): only an index past the end fails.
+      const index = Math.floor(next() * items.length)
+      if (index >= items.length) throw new Error('a pick from an empty list')
+      return items[index] as T
+    },
   }
 }
 type Rng = ReturnType<typeof rng>
@@ -186,7 +193,7 @@ function jsonAttempts(op: Operation, path: string, r: Rng, count: number): Attem
       return json('deep nesting', { [typed.length ? r.pick(typed)[0] : 'x']: deep })
     },
     // Over the 1 MB body limit.
-    () => json('over 1 MB', { [typed.length ? typed[0][0] : 'x']: 'z'.repeat(1024 * 1024 + 10) }),
+    () => json('over 1 MB', { [typed[0]?.[0] ?? 'x']: 'z'.repeat(1024 * 1024 + 10) }),
     // Not JSON, or not declared as JSON.
     (r) => ({
       label: 'malformed JSON',
@@ -203,7 +210,7 @@ function jsonAttempts(op: Operation, path: string, r: Rng, count: number): Attem
       body: r.pick(['name=x', '<a/>', JSON.stringify({ name: 'x' })]),
     }),
   ]
-  return Array.from({ length: count }, (_, i) => strategies[i % strategies.length](r))
+  return Array.from({ length: count }, (_, i) => nth(strategies, i % strategies.length)(r))
 }
 
 function multipartAttempts(path: string, r: Rng, count: number): Attempt[] {
@@ -274,34 +281,35 @@ let ids: Record<string, string>
 
 /** Every row of the organization and of its owner, in every table that has either column. */
 async function snapshot() {
-  const tables = await rt.services.db.execute(sql`
+  const tables = await queryRows<{ table_name: string; by_org: boolean; by_user: boolean }>(
+    rt.services.db,
+    sql`
     select table_name, bool_or(column_name = 'organization_id') as by_org, bool_or(column_name = 'user_id') as by_user
     from information_schema.columns
     where table_schema = 'public' and column_name in ('organization_id', 'user_id')
       and table_name not in ('sessions', 'session', 'rate_limits')
-    group by table_name order by table_name`)
+    group by table_name order by table_name`,
+  )
   const out: Record<string, unknown> = {}
-  for (const t of (tables as unknown as { rows: { table_name: string; by_org: boolean; by_user: boolean }[] })
-    .rows) {
+  for (const t of tables) {
     const where = [
       t.by_org ? sql`organization_id::text = ${orgId}` : undefined,
       t.by_user ? sql`user_id::text = ${owner.id}` : undefined,
     ].filter(Boolean)
-    const rows = await rt.services.db.execute(
+    const rows = await queryRows<{ row: unknown }>(
+      rt.services.db,
       sql`select to_jsonb(t) as row from ${sql.identifier(t.table_name)} t where ${sql.join(where as ReturnType<typeof sql>[], sql` or `)}`,
     )
-    out[t.table_name] = (rows as unknown as { rows: { row: unknown }[] }).rows
-      .map((x) => JSON.stringify(x.row))
-      .sort()
+    out[t.table_name] = rows.map((x) => JSON.stringify(x.row)).sort()
   }
-  const org = await rt.services.db.execute(
+  out.organizations = await queryRows(
+    rt.services.db,
     sql`select to_jsonb(o) as row from organizations o where id::text = ${orgId}`,
   )
-  out.organizations = (org as unknown as { rows: unknown[] }).rows
-  const user = await rt.services.db.execute(
+  out.users = await queryRows(
+    rt.services.db,
     sql`select to_jsonb(u) as row from users u where id::text = ${owner.id}`,
   )
-  out.users = (user as unknown as { rows: unknown[] }).rows
   return out
 }
 
@@ -352,18 +360,15 @@ describe('fuzzing every write route', () => {
       for (const [method, op] of Object.entries(item)) {
         if (!['post', 'put', 'patch', 'delete'].includes(method)) continue
         const content = op.requestBody?.content ?? {}
-        const bodyType = content['application/json']
-          ? 'json'
-          : content['multipart/form-data']
-            ? 'multipart'
-            : null
+        const jsonBody = content['application/json']
+        const bodyType = jsonBody ? 'json' : content['multipart/form-data'] ? 'multipart' : null
         // No body and no parameter (DELETE /api/me/phone): there is no input to fuzz.
         if (bodyType === null && (op.parameters ?? []).length === 0) continue
         operations.push({
           method: method.toUpperCase(),
           path,
           bodyType,
-          schema: bodyType === 'json' ? resolveRef(doc, content['application/json'].schema) : undefined,
+          schema: jsonBody ? resolveRef(doc, jsonBody.schema) : undefined,
           params: op.parameters ?? [],
         })
       }

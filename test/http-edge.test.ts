@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contacts, messages, organizations } from '../src/server/db/schema/index.js'
 import { WebhookRefusals } from '../src/server/http/middleware/webhook-refusals.js'
 import { createLogger, withoutUserData } from '../src/server/logger.js'
+import { first, nth } from './support/defined.js'
 import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
@@ -143,10 +144,12 @@ describe('cross-site requests (CSRF)', () => {
     expect(list.body.organizations.map((o: { name: string }) => o.name)).toEqual(['Before'])
     const knowledge = await api(rt, owner, 'GET', `/api/organizations/${org.id}/knowledge`)
     expect(knowledge.body.sources.filter((s: { kind: string }) => s.kind !== 'profile')).toEqual([])
-    const [{ n }] = await rt.services.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(messages)
-      .where(eq(messages.organizationId, org.id))
+    const { n } = first(
+      await rt.services.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(messages)
+        .where(eq(messages.organizationId, org.id)),
+    )
     expect(n).toBe(0)
   })
 
@@ -387,12 +390,13 @@ describe('NUL bytes and unpaired surrogates', () => {
       { what: 'a reply to the NUL message' },
     )
     expect(replies.length).toBeGreaterThan(0)
-    const [stored] = await rt.services.db
-      .select()
-      .from(messages)
-      .where(eq(messages.providerMessageId, params.MessageSid))
+    const stored = first(
+      await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, params.MessageSid)),
+    )
     expect(stored.body).toBe('Hello are you open?')
-    const [contact] = await rt.services.db.select().from(contacts).where(eq(contacts.organizationId, org.id))
+    const contact = first(
+      await rt.services.db.select().from(contacts).where(eq(contacts.organizationId, org.id)),
+    )
     expect(contact.profileName).toBe('AnaLu')
   })
 })
@@ -466,11 +470,11 @@ describe('forged webhooks', () => {
     try {
       for (let i = 0; i < 500; i++) refusals.refuse(`10.0.0.${i % 7}`, log)
       expect(lines).toHaveLength(1)
-      expect(lines[0].refused).toBe(1)
+      expect(nth(lines, 0).refused).toBe(1)
       now += 61_000
       refusals.refuse('10.0.0.1', log)
       expect(lines).toHaveLength(2)
-      expect(lines[1].refused).toBe(500)
+      expect(nth(lines, 1).refused).toBe(500)
       expect(lines.every((l) => l.level === 40)).toBe(true)
     } finally {
       refusals.close()
@@ -536,6 +540,16 @@ describe('framework errors', () => {
     expect(deep.body.error.details[0].message).toContain('nested deeper')
     expect((await api(rt, owner, 'GET', '/api/organizations')).body.organizations).toEqual([])
   })
+
+  it('a body over the limit is a 413 PAYLOAD_TOO_LARGE, stores nothing, and the docs say so', async () => {
+    const owner = await signUp(rt)
+    const huge = await send(owner, 'POST', '/api/organizations', { name: 'x'.repeat(1024 * 1024 + 10) })
+    expectError(huge, 413, 'PAYLOAD_TOO_LARGE')
+    expect(huge.body.error.message).toContain('larger than 1 MB')
+    expect((await api(rt, owner, 'GET', '/api/organizations')).body.organizations).toEqual([])
+    const docs = await send(undefined, 'GET', '/api/openapi.json')
+    expect(Object.keys(docs.body.paths['/api/organizations'].post.responses)).toContain('413')
+  })
 })
 
 describe('error logs', () => {
@@ -564,7 +578,7 @@ describe('error logs', () => {
     const text = out.join('\n')
     expect(text).not.toContain(secret)
     expect(text).not.toContain('4242')
-    const entry = JSON.parse(out[0])
+    const entry = JSON.parse(first(out, 'a log line'))
     expect(entry.err.query).toContain('::uuid')
     expect(entry.err.message).toContain('Failed query')
     expect(entry.err.cause.code).toBe('22P02')

@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import twilio from 'twilio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverReplies, withMediaNote } from '../src/server/core/inbound/deliver-replies.js'
+import { queryRows } from '../src/server/db/client.js'
 import {
   contacts,
   conversations,
@@ -13,6 +14,7 @@ import {
   user,
 } from '../src/server/db/schema/index.js'
 import { inboundWebhookListener } from '../src/server/http/twilio-webhook.js'
+import { defined, first, nth } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
@@ -55,10 +57,13 @@ async function customerSays(to: string, from: string, body: string, extra?: Reco
   return params.MessageSid
 }
 const sentTo = (customer: string) => fake.state.messages.filter((m) => m.to === `whatsapp:${customer}`)
+/** Waits for at least `count` (≥ 1) replies to `sid`, each sent or failed; returns them all, oldest first. */
 async function settledReplies(sid: string, count: number) {
   return waitFor(
     async () => {
-      const replies = await repliesTo(rt, sid)
+      const [head, ...rest] = await repliesTo(rt, sid)
+      if (!head) return null
+      const replies: [typeof head, ...(typeof head)[]] = [head, ...rest]
       return replies.length >= count && replies.every((r) => r.providerMessageId || r.status === 'failed')
         ? replies
         : null
@@ -126,24 +131,29 @@ describe('webhook', () => {
     })
 
     const replies = await settledReplies(params.MessageSid, 2)
-    const [contact] = await rt.services.db
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.organizationId, org.id), eq(contacts.waId, from)))
+    const contact = first(
+      await rt.services.db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.organizationId, org.id), eq(contacts.waId, from))),
+      'the contact',
+    )
     expect(contact.profileName).toBe('Amina')
     expect(replies.map((r) => r.source)).toEqual(['welcome', 'ai'])
     expect(replies[0].body).toBe('Welcome to Test Shop!')
-    expect(replies[1].body.length).toBeGreaterThan(0)
+    const answer = nth(replies, 1, 'the answer after the welcome')
+    expect(answer.body.length).toBeGreaterThan(0)
     for (const r of replies) {
       expect(r.providerMessageId).toMatch(/^SM/)
       expect(r.status).toBe('queued') // Twilio's answer to the create call; callbacks move it on
     }
     const out = sentTo(from)
     expect(out.map((m) => m.body)).toEqual(replies.map((r) => r.body))
-    expect(out[0].from).toBe(`whatsapp:${number}`)
-    expect(out[0].status_callback).toBe(`${rt.config.appUrl}/api/whatsapp/status`)
-    expect(replies[1].latencyMs).not.toBeNull()
-    expect(replies[1].model).toBeTruthy()
+    const firstSent = first(out, 'a message sent to Twilio')
+    expect(firstSent.from).toBe(`whatsapp:${number}`)
+    expect(firstSent.status_callback).toBe(`${rt.config.appUrl}/api/whatsapp/status`)
+    expect(answer.latencyMs).not.toBeNull()
+    expect(answer.model).toBeTruthy()
 
     // The second message gets no second welcome.
     const second = await customerSays(number, from, 'And tomorrow?')
@@ -181,7 +191,10 @@ describe('webhook', () => {
     const inbound = detail.body.messages.find((m: { direction: string }) => m.direction === 'inbound')
     expect(inbound.media).toEqual([{ url: expect.stringContaining('/Media/ME1'), contentType: 'image/jpeg' }])
     // What the reply job gives the assistant for this stored message: its text and a note of the media.
-    const [stored] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
+    const stored = first(
+      await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid)),
+      'the stored message',
+    )
     const forAssistant = withMediaNote(stored)
     expect(forAssistant).toContain('Is this in stock?')
     expect(forAssistant).toMatch(/1 attachment \(image\/jpeg\)/)
@@ -198,8 +211,8 @@ describe('webhook', () => {
 
     const sid = await customerSays(SHARED, from, 'What is this service?')
     const replies = await settledReplies(sid, 1)
-    expect(replies.at(-1)!.source).toBe('ai')
-    expect(sentTo(from).at(-1)!.from).toBe(`whatsapp:${SHARED}`)
+    expect(nth(replies, -1).source).toBe('ai')
+    expect(nth(sentTo(from), -1).from).toBe(`whatsapp:${SHARED}`)
   })
 
   it('routes the shared number to the personal knowledge base of a linked account', async () => {
@@ -208,11 +221,15 @@ describe('webhook', () => {
     await rt.services.db.update(user).set({ phone }).where(eq(user.id, person.id))
     const sid = await customerSays(SHARED, phone, 'hello me')
     await settledReplies(sid, 1)
-    const [inbound] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
-    const org = await rt.services.db.execute(
+    const inbound = first(
+      await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid)),
+      'the stored message',
+    )
+    const org = await queryRows(
+      rt.services.db,
       sql`select kind, personal_owner_id from organizations where id = ${inbound.organizationId}`,
     )
-    expect((org as unknown as { rows: { kind: string; personal_owner_id: string }[] }).rows[0]).toEqual({
+    expect(org[0]).toEqual({
       kind: 'personal',
       personal_owner_id: person.id,
     })
@@ -234,13 +251,15 @@ describe('the inbox', () => {
       .orderBy(asc(messages.createdAt))
     expect(inbound).toHaveLength(5)
     // Each message is stored only once the one before it was answered: never two at once.
-    for (let i = 1; i < inbound.length; i++) {
+    for (const [i, next] of inbound.entries()) {
+      if (i === 0) continue
+      const previous = nth(inbound, i - 1)
       const [previousReply] = await rt.services.db
         .select()
         .from(messages)
-        .where(eq(messages.replyToId, inbound[i - 1]!.id))
-      expect(previousReply?.sentAt).toBeTruthy()
-      expect(previousReply!.sentAt!.getTime()).toBeLessThanOrEqual(inbound[i]!.createdAt.getTime())
+        .where(eq(messages.replyToId, previous.id))
+      const sentAt = defined(previousReply?.sentAt, `the sent reply to ${previous.body}`)
+      expect(sentAt.getTime()).toBeLessThanOrEqual(next.createdAt.getTime())
     }
     // And the customer got the answers in the order of their questions' arrival in the inbox.
     const arrived = await rt.services.db
@@ -307,15 +326,16 @@ describe('status callbacks', () => {
     const from = uniquePhone()
     const sid = await customerSays(number, from, 'status please')
     const [reply] = await settledReplies(sid, 1)
+    const replySid = defined(reply.providerMessageId, 'the reply sid')
     const status = (s: string, extra: Record<string, string> = {}) =>
       postTwilio(rt, '/api/whatsapp/status', {
-        MessageSid: reply.providerMessageId!,
+        MessageSid: replySid,
         MessageStatus: s,
         AccountSid: fake.accountSid,
         ...extra,
       })
     const current = async () =>
-      (await rt.services.db.select().from(messages).where(eq(messages.id, reply.id)))[0]
+      first(await rt.services.db.select().from(messages).where(eq(messages.id, reply.id)), 'the reply')
     expect((await status('sent')).status).toBe(200)
     expect((await current()).status).toBe('sent')
     await status('read')
@@ -327,7 +347,7 @@ describe('status callbacks', () => {
         await postTwilio(
           rt,
           '/api/whatsapp/status',
-          { MessageSid: reply.providerMessageId!, MessageStatus: 'queued' },
+          { MessageSid: replySid, MessageStatus: 'queued' },
           { signature: 'bad' },
         )
       ).status,
@@ -336,11 +356,14 @@ describe('status callbacks', () => {
     const sid2 = await customerSays(number, from, 'another')
     const [reply2] = await settledReplies(sid2, 1)
     await postTwilio(rt, '/api/whatsapp/status', {
-      MessageSid: reply2.providerMessageId!,
+      MessageSid: defined(reply2.providerMessageId, 'the second reply sid'),
       MessageStatus: 'undelivered',
       ErrorCode: '30008',
     })
-    const [row2] = await rt.services.db.select().from(messages).where(eq(messages.id, reply2.id))
+    const row2 = first(
+      await rt.services.db.select().from(messages).where(eq(messages.id, reply2.id)),
+      'the second reply',
+    )
     expect(row2.status).toBe('undelivered')
     expect(row2.errorCode).toBe('30008')
   })
@@ -440,21 +463,38 @@ describe('the reply job', () => {
     const sources = all.flat().map((r) => r.source)
     expect(sources.filter((s) => s === 'ai')).toHaveLength(1)
     expect(sources.filter((s) => s === 'limit_notice')).toHaveLength(49)
-    const [usage] = await rt.services.db
-      .select()
-      .from(monthlyUsage)
-      .where(eq(monthlyUsage.organizationId, org.id))
+    const usage = first(
+      await rt.services.db.select().from(monthlyUsage).where(eq(monthlyUsage.organizationId, org.id)),
+      'the month usage row',
+    )
     expect(usage.messageCount).toBe(3)
     expect(usage.limitReachedAt).not.toBeNull()
 
     // One notice per contact per month.
-    const noticed = customers[all.findIndex((r) => r[0].source === 'limit_notice')]
+    const noticed = defined(
+      customers.find((_, i) => all[i]?.[0].source === 'limit_notice'),
+      'a customer who got the notice',
+    )
     const again = await customerSays(number, noticed, 'hello?')
     await jobDone(again)
     expect(await repliesTo(rt, again)).toHaveLength(0)
 
     const stats = await api(rt, owner, 'GET', `/api/organizations/${org.id}/stats`)
     expect(stats.body.usage).toMatchObject({ used: 3, limit: 3, limitReached: true })
+  })
+
+  it('a new customer with one message left gets the welcome and the answer; with none left, the notice', async () => {
+    const { owner, org, number } = await setup({ monthlyMessageLimit: 2 })
+    // One answer used (its welcome is free): one message left.
+    await settledReplies(await customerSays(number, uniquePhone(), 'first'), 2)
+    const newcomer = uniquePhone()
+    const replies = await settledReplies(await customerSays(number, newcomer, 'Hello, are you open?'), 2)
+    expect(replies.map((r) => r.source)).toEqual(['welcome', 'ai'])
+    const org2 = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
+    expect(org2.body.organization.monthlyMessageCount).toBe(2)
+    // None left: a third new customer gets the limit notice alone, no welcome.
+    const late = await settledReplies(await customerSays(number, uniquePhone(), 'Hi!'), 1)
+    expect(late.map((r) => r.source)).toEqual(['limit_notice'])
   })
 
   it('outside business hours sends the out-of-hours message once per closed period, no AI', async () => {
@@ -467,8 +507,8 @@ describe('the reply job', () => {
       },
     })
     const from = uniquePhone()
-    const first = await customerSays(number, from, 'anyone there?')
-    const replies = await settledReplies(first, 1)
+    const firstSid = await customerSays(number, from, 'anyone there?')
+    const replies = await settledReplies(firstSid, 1)
     expect(replies.map((r) => r.source)).toEqual(['out_of_hours'])
     expect(replies[0].body).toBe('We are closed, back soon!')
     const second = await customerSays(number, from, 'hello??')
@@ -486,7 +526,10 @@ describe('the reply job', () => {
     expect(reply.providerMessageId).toMatch(/^SM/)
     expect(sentTo(from)).toHaveLength(1)
     // Delivering again (a worker killed after sending) sends nothing new.
-    const [inbound] = await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid))
+    const inbound = first(
+      await rt.services.db.select().from(messages).where(eq(messages.providerMessageId, sid)),
+      'the stored message',
+    )
     await deliverReplies(rt.services, inbound.id, { isLastAttempt: false })
     expect(sentTo(from)).toHaveLength(1)
   }, 60_000)
@@ -534,7 +577,7 @@ describe('the reply job', () => {
     )
     const failed = await waitFor(async () => {
       const [m] = await rt.services.db.select().from(messages).where(eq(messages.id, reply.body.message.id))
-      return m.status === 'failed' ? m : null
+      return m?.status === 'failed' ? m : null
     })
     expect(failed.errorMessage).toMatch(/24-hour window/)
     expect(sentTo(from).length).toBe(before)
@@ -553,16 +596,17 @@ describe('stats and cron', () => {
     expect(res.status).toBe(200)
     expect(res.body.month.inbound).toBe(3)
     expect(res.body.month.outbound).toBe(5)
-    expect(res.body.conversations).toMatchObject({ total: 2, thisMonth: 2, open: 2 })
+    expect(res.body.conversations).toMatchObject({ total: 2, thisMonth: 2 })
     expect(res.body.uniqueCustomers).toBe(2)
-    expect(res.body.usage.used).toBe(5)
+    // Three answers count; the two welcomes ride along with the first answers and do not.
+    expect(res.body.usage.used).toBe(3)
     expect(res.body.averageReplyLatencyMs).toBeGreaterThanOrEqual(0)
     expect(res.body.perDay).toHaveLength(30)
     expect(res.body.perDay.at(-1)).toMatchObject({ inbound: 3, outbound: 5 })
     expect(res.body.recent).toHaveLength(2)
     const org2 = await api(rt, owner, 'GET', `/api/organizations/${org.id}`)
     expect(org2.body.organization.totalConversations).toBe(2)
-    expect(org2.body.organization.monthlyMessageCount).toBe(5)
+    expect(org2.body.organization.monthlyMessageCount).toBe(3)
 
     const stranger: TestUser = await signUp(rt)
     expect((await api(rt, stranger, 'GET', `/api/organizations/${org.id}/stats`)).status).toBe(404)
@@ -592,6 +636,6 @@ describe('stats and cron', () => {
       .from(monthlyUsage)
       .where(eq(monthlyUsage.organizationId, org.id))
     expect(rows).toHaveLength(1)
-    expect(rows[0].messageCount).toBe(0)
+    expect(rows[0]?.messageCount).toBe(0)
   })
 })

@@ -2,8 +2,10 @@ import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow }
 import { PDFDocument, StandardFonts } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { knowledgeHandlers } from '../src/server/jobs/handlers/knowledge.js'
+import { defined, first } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { waitFor } from './support/wait.js'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -56,14 +58,14 @@ async function settled(
   sourceId: string,
   timeoutMs = 30_000,
 ): Promise<SourceBody> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const res = await api(rt, user, 'GET', `${kb(orgId)}/${sourceId}`)
-    if (res.status !== 200) throw new Error(`GET source: ${res.status}`)
-    if (res.body.source.status !== 'processing') return res.body.source
-    if (Date.now() > deadline) throw new Error(`file still processing after ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  return waitFor(
+    async () => {
+      const res = await api(rt, user, 'GET', `${kb(orgId)}/${sourceId}`)
+      if (res.status !== 200) throw new Error(`GET source: ${res.status}`)
+      return res.body.source.status === 'processing' ? null : (res.body.source as SourceBody)
+    },
+    { timeoutMs, what: `source ${sourceId} read or refused` },
+  )
 }
 
 /** Uploads a file, expects 202 processing, and waits for its text. */
@@ -81,14 +83,13 @@ async function uploadRead(
 }
 
 async function waitForTraining(user: TestUser, orgId: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const res = await api(rt, user, 'GET', kb(orgId))
-    const status = res.body.training.status
-    if (status === 'trained' || status === 'failed') return res.body.training
-    if (Date.now() > deadline) throw new Error(`training still ${status} after ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  return waitFor(
+    async () => {
+      const { training } = (await api(rt, user, 'GET', kb(orgId))).body
+      return training.status === 'trained' || training.status === 'failed' ? training : null
+    },
+    { timeoutMs, what: `training of ${orgId} trained or failed` },
+  )
 }
 
 async function pdfWith(lines: string[]) {
@@ -273,9 +274,31 @@ describe('knowledge sources API', () => {
     expect((await api(rt, viewer, 'GET', kb(org.id))).status).toBe(200)
     expect((await api(rt, viewer, 'POST', `${kb(org.id)}/ask`, { question: 'Secret?' })).status).toBe(200)
     expect((await api(rt, undefined, 'POST', '/api/training/train')).status).toBe(401)
+    // Without the header: the stranger's own personal knowledge base, empty, so nothing to train.
     const strangerTrain = await api(rt, stranger, 'POST', '/api/training/train')
-    expect(strangerTrain.status).toBe(202)
-    expect(strangerTrain.body.organizationId).not.toBe(org.id)
+    expect(strangerTrain.status).toBe(400)
+    expect(strangerTrain.body.error.details[0].reason).toBe('NOTHING_TO_TRAIN')
+    const asOrg = (user: TestUser | undefined) => ({
+      ...(user ? { cookie: user.cookie } : {}),
+      'x-organization-id': org.id,
+    })
+    const faqBody = { faqs: [{ question: 'Injected?', answer: 'Yes.' }] }
+    expect((await api(rt, undefined, 'GET', '/api/training/knowledge-base')).status).toBe(401)
+    expect((await api(rt, undefined, 'POST', '/api/training/train', faqBody, asOrg(undefined))).status).toBe(
+      401,
+    )
+    expect(
+      (await api(rt, stranger, 'GET', '/api/training/knowledge-base', undefined, asOrg(stranger))).status,
+    ).toBe(404)
+    expect((await api(rt, stranger, 'POST', '/api/training/train', faqBody, asOrg(stranger))).status).toBe(
+      404,
+    )
+    expect((await api(rt, viewer, 'POST', '/api/training/train', faqBody, asOrg(viewer))).status).toBe(403)
+    expect((await api(rt, agent, 'POST', '/api/training/train', faqBody, asOrg(agent))).status).toBe(403)
+    const viewerKb = await api(rt, viewer, 'GET', '/api/training/knowledge-base', undefined, asOrg(viewer))
+    expect(viewerKb.status).toBe(200)
+    // None of the refused bodies was stored.
+    expect(viewerKb.body).toMatchObject({ organizationId: org.id, counts: { faqs: 1 } })
     const headerTrain = await rt.request('/api/training/train', {
       method: 'POST',
       headers: { cookie: stranger.cookie, 'x-organization-id': org.id },
@@ -367,7 +390,7 @@ describe('file uploads', () => {
       'select count(*)::int as n from knowledge_sources where organization_id = $1 and file_bytes is not null',
       [orgId],
     )
-    expect(bytes.rows[0].n).toBe(0)
+    expect(bytes.rows[0]?.n).toBe(0)
 
     // Trained, each is searchable; the DOCX table row keeps its header, the CSV row stays whole.
     expect((await api(rt, owner, 'POST', `/api/organizations/${orgId}/train`)).status).toBe(202)
@@ -387,10 +410,16 @@ describe('file uploads', () => {
 
   it('refuses bad files with a 400 that says why, storing nothing', async () => {
     const before = (await api(rt, owner, 'GET', kb(orgId))).body.sources.length
-    const refused = async (fileName: string, bytes: Uint8Array | string, message: RegExp, type = '') => {
+    const refused = async (
+      fileName: string,
+      bytes: Uint8Array | string,
+      message: RegExp,
+      type = '',
+      [status, code] = [400, 'BAD_REQUEST'],
+    ) => {
       const res = await upload(owner, orgId, fileName, bytes, type)
-      expect(res.status, fileName).toBe(400)
-      expect(res.body.error.code).toBe('BAD_REQUEST')
+      expect(res.status, fileName).toBe(status)
+      expect(res.body.error.code).toBe(code)
       expect(res.body.error.message, fileName).toMatch(message)
       return res.body.error
     }
@@ -415,7 +444,10 @@ describe('file uploads', () => {
     const tooBig = await refused('big.txt', 'a'.repeat(10 * 1024 * 1024 + 10), /10 MB/)
     expect(tooBig.details[0]).toMatchObject({ path: 'file', limit: 'fileBytes', max: 10 * 1024 * 1024 })
     // Far over: the request body itself is refused before it is read whole.
-    await refused('huge.txt', 'a'.repeat(12 * 1024 * 1024), /larger than \d+ MB/)
+    await refused('huge.txt', 'a'.repeat(12 * 1024 * 1024), /larger than \d+ MB/, '', [
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ])
     const noFile = await rt.request(`${kb(orgId)}/files`, {
       method: 'POST',
       headers: { cookie: owner.cookie },
@@ -443,7 +475,7 @@ describe('file uploads', () => {
       'select file_bytes from knowledge_sources where id = $1',
       [damaged.source.id],
     )
-    expect(stored.rows[0].file_bytes).toBeNull()
+    expect(first(stored.rows, 'the source').file_bytes).toBeNull()
     // Its text cannot be edited; it can be deleted.
     const edit = await api(rt, owner, 'PATCH', `${kb(orgId)}/${damaged.source.id}`, { content: 'typed in' })
     expect(edit.status).toBe(409)
@@ -532,7 +564,7 @@ describe('one source and a file being read: security', () => {
        returning id`,
       [org.id],
     )
-    const sourceId = String(inserted.rows[0].id)
+    const sourceId = String(first(inserted.rows, 'the inserted source').id)
     const edit = await api(rt, owner, 'PATCH', `${kb(org.id)}/${sourceId}`, { content: 'typed in' })
     expect(edit.status).toBe(409)
     expect(edit.body.error.message).toMatch(/still being read/)
@@ -649,7 +681,8 @@ describe('training', () => {
       'select distinct generation from knowledge_chunks where organization_id = $1',
       [org.id],
     )
-    expect(after.rows).toEqual([{ generation: 2 }])
+    // The generation just replaced stays for answers already under way; the next training drops it.
+    expect(after.rows.map((r) => r.generation).sort()).toEqual([1, 2])
     expect(
       (await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'do you sell plants' })).body.answer,
     ).toBe('Yes, house plants from 12 EUR.')
@@ -657,10 +690,17 @@ describe('training', () => {
 
   it('trains the personal knowledge base when no organization header is given', async () => {
     const user = await signUp(rt)
-    const first = await api(rt, user, 'POST', '/api/training/train')
-    expect(first.status).toBe(202)
-    expect(first.body.training.status).toBe('training')
+    // Its id is there before anything is trained.
+    const first = await api(rt, user, 'GET', '/api/training/knowledge-base')
+    expect(first.status).toBe(200)
+    expect(first.body).toMatchObject({
+      kind: 'personal',
+      training: { status: 'untrained', changedSinceTraining: false },
+      counts: { profile: 0, faqs: 0, texts: 0, files: 0, trainedChunks: 0 },
+    })
     const personalId = first.body.organizationId
+    expect((await api(rt, user, 'GET', '/api/training/knowledge-base')).body.organizationId).toBe(personalId)
+    expect((await api(rt, user, 'POST', '/api/training/train')).status).toBe(400)
     // The personal knowledge base is the user's alone and is not an organization in their list.
     expect((await api(rt, user, 'GET', '/api/organizations')).body.organizations).toEqual([])
     const faq = await api(rt, user, 'POST', kb(personalId), {
@@ -680,6 +720,7 @@ describe('training', () => {
 
     // With the header, the organization is trained instead.
     const org = await createOrganization(rt, user)
+    await api(rt, user, 'POST', kb(org.id), { kind: 'text', title: 'Menu', content: 'Pizza and pasta.' })
     const res = await rt.request('/api/training/train', {
       method: 'POST',
       headers: { cookie: user.cookie, 'x-organization-id': org.id },
@@ -687,6 +728,142 @@ describe('training', () => {
     expect(res.status).toBe(202)
     expect(((await res.json()) as { organizationId: string }).organizationId).toBe(org.id)
     expect((await waitForTraining(user, org.id)).status).toBe('trained')
+  })
+
+  it('refuses to train a knowledge base with nothing in it, and changes nothing', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const refused = await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error).toMatchObject({
+      code: 'BAD_REQUEST',
+      details: [{ reason: 'NOTHING_TO_TRAIN' }],
+    })
+    expect(refused.body.error.message).toMatch(/add a business profile, an FAQ/)
+    const viaHeader = await api(rt, owner, 'POST', '/api/training/train', undefined, {
+      'x-organization-id': org.id,
+    })
+    expect(viaHeader.status).toBe(400)
+    // An empty profile is not knowledge either.
+    await api(rt, owner, 'PUT', `${kb(org.id)}/profile`, { fields: { name: '' } })
+    expect((await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)).status).toBe(400)
+    expect((await api(rt, owner, 'GET', kb(org.id))).body.training).toMatchObject({
+      status: 'untrained',
+      trainedAt: null,
+    })
+    expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).body.organization).toMatchObject({
+      trainingStatus: 'untrained',
+      isModelTrained: false,
+    })
+  })
+
+  it('stores the knowledge sent with POST /api/training/train, then trains it', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const headers = { 'x-organization-id': org.id }
+    const res = await api(
+      rt,
+      owner,
+      'POST',
+      '/api/training/train',
+      {
+        businessName: 'Luigi Pizzeria',
+        description: 'Wood-fired pizza in Turin',
+        hours: 'Tuesday to Sunday, 12:00 to 23:00',
+        location: 'Via Roma 1, Turin',
+        contact: '+39 011 555 0101',
+        faqs: [
+          { question: 'Do you deliver?', answer: 'Yes, within 5 km, free over 20 EUR.' },
+          { question: 'Do you have gluten-free pizza?', answer: 'Yes, every day, 2 EUR extra.' },
+        ],
+      },
+      headers,
+    )
+    expect(res.status, JSON.stringify(res.body)).toBe(202)
+    expect(res.body).toMatchObject({
+      organizationId: org.id,
+      training: { status: 'training' },
+      saved: { profile: true, faqsAdded: 2, faqsReplaced: 0 },
+    })
+    expect((await waitForTraining(owner, org.id)).status).toBe('trained')
+    const ask = await api(rt, owner, 'POST', `${kb(org.id)}/ask`, { question: 'do you deliver?' })
+    expect(ask.body.answer).toBe('Yes, within 5 km, free over 20 EUR.')
+
+    // Again: the same question (case and spaces aside) replaces its answer; an empty field removes
+    // it; fields not sent stay.
+    const again = await api(
+      rt,
+      owner,
+      'POST',
+      '/api/training/train',
+      { hours: '', faqs: [{ question: '  do you DELIVER? ', answer: 'Yes, within 8 km now.' }] },
+      headers,
+    )
+    expect(again.status).toBe(202)
+    expect(again.body.saved).toEqual({ profile: true, faqsAdded: 0, faqsReplaced: 1 })
+    expect((await waitForTraining(owner, org.id)).status).toBe('trained')
+    const { sources } = (await api(rt, owner, 'GET', kb(org.id))).body
+    const profile = sources.find((s: { kind: string }) => s.kind === 'profile')
+    expect(profile.fields).toEqual({
+      name: 'Luigi Pizzeria',
+      description: 'Wood-fired pizza in Turin',
+      location: 'Via Roma 1, Turin',
+      contact: '+39 011 555 0101',
+    })
+    const faqs = sources.filter((s: { kind: string }) => s.kind === 'faq')
+    // Sorted: FAQs stored by one request share their creation time, and the list orders those by
+    // id, so their order is not the request's.
+    expect(faqs.map((f: { content: string }) => f.content).sort()).toEqual([
+      'Yes, every day, 2 EUR extra.',
+      'Yes, within 8 km now.',
+    ])
+    const glance = await api(rt, owner, 'GET', '/api/training/knowledge-base', undefined, headers)
+    expect(glance.body).toMatchObject({
+      organizationId: org.id,
+      kind: 'organization',
+      name: org.name,
+      training: { status: 'trained', changedSinceTraining: false },
+      counts: { profile: 1, faqs: 2, texts: 0, files: 0, filesProcessing: 0 },
+    })
+    expect(glance.body.counts.trainedChunks).toBeGreaterThanOrEqual(3)
+
+    // Without the header, the body goes to the personal knowledge base.
+    const personal = await api(rt, owner, 'POST', '/api/training/train', {
+      faqs: [{ question: 'Where is my spare key?', answer: 'Under the blue pot.' }],
+    })
+    expect(personal.status).toBe(202)
+    expect(personal.body.organizationId).not.toBe(org.id)
+    expect((await api(rt, owner, 'GET', '/api/training/knowledge-base')).body.organizationId).toBe(
+      personal.body.organizationId,
+    )
+  })
+
+  it.each([
+    ['an FAQ without an answer', { faqs: [{ question: 'Open?' }] }, 'faqs.0.answer'],
+    ['an unknown field', { openingTimes: '9-5' }, ''],
+    ['a read-only-looking field', { name: 'Luigi' }, ''],
+    [
+      'the same question twice',
+      {
+        faqs: [
+          { question: 'Open?', answer: 'Yes' },
+          { question: 'open? ', answer: 'No' },
+        ],
+      },
+      'faqs.1.question',
+    ],
+    ['a field too long', { businessName: 'x'.repeat(201) }, 'businessName'],
+  ])('refuses a training body with %s (400) and stores nothing', async (_what, body, path) => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const headers = { 'x-organization-id': org.id }
+    const res = await api(rt, owner, 'POST', '/api/training/train', body, headers)
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBe('BAD_REQUEST')
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path)
+    const glance = await api(rt, owner, 'GET', '/api/training/knowledge-base', undefined, headers)
+    expect(glance.body.counts).toMatchObject({ profile: 0, faqs: 0 })
+    expect(glance.body.training.status).toBe('untrained')
   })
 
   it('reports a failure with its reason on the last attempt, keeping the previous knowledge', async () => {
@@ -738,21 +915,24 @@ describe('training', () => {
       '/api/organizations/{id}/knowledge/{sourceId}',
       '/api/organizations/{id}/train',
       '/api/training/train',
+      '/api/training/knowledge-base',
       '/api/ai/providers',
     ]) {
       expect(doc.paths[path], path).toBeDefined()
     }
-    expect(Object.keys(doc.paths['/api/organizations/{id}/knowledge/files'].post as object)).toContain(
-      'requestBody',
-    )
-    const uploadDoc = doc.paths['/api/organizations/{id}/knowledge/files'].post as {
+    const uploadDoc = defined(
+      doc.paths['/api/organizations/{id}/knowledge/files']?.post,
+      'the upload route',
+    ) as {
+      requestBody: unknown
       responses: Record<string, unknown>
     }
+    expect(Object.keys(uploadDoc)).toContain('requestBody')
     expect(Object.keys(uploadDoc.responses)).toEqual(
       expect.arrayContaining(['202', '400', '401', '403', '404']),
     )
     expect(Object.keys(uploadDoc.responses)).not.toContain('201')
-    expect(doc.paths['/api/organizations/{id}/knowledge/{sourceId}'].get).toBeDefined()
+    expect(doc.paths['/api/organizations/{id}/knowledge/{sourceId}']?.get).toBeDefined()
   })
 
   it('lists the providers this deployment can use', async () => {

@@ -8,8 +8,10 @@ import { BadRequest } from '../src/server/core/errors.js'
 import { EXTRACTION_LIMITS } from '../src/server/core/knowledge/schemas.js'
 import { runTextTask } from '../src/server/core/knowledge/text-thread.js'
 import { docx, pdfBomb, zip } from './support/bombs.js'
+import { first } from './support/defined.js'
 import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { waitFor } from './support/wait.js'
 
 let rt: TestRuntime
 let owner: TestUser
@@ -42,13 +44,13 @@ async function upload(fileName: string, bytes: Uint8Array | string, org = orgId)
 }
 
 async function settled(sourceId: string, org = orgId, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const res = await api(rt, owner, 'GET', `${kb(org)}/${sourceId}`)
-    if (res.body.source.status !== 'processing') return res.body.source
-    if (Date.now() > deadline) throw new Error('still processing')
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  return waitFor(
+    async () => {
+      const { source } = (await api(rt, owner, 'GET', `${kb(org)}/${sourceId}`)).body
+      return source.status === 'processing' ? null : source
+    },
+    { timeoutMs, what: `source ${sourceId} read or refused` },
+  )
 }
 
 const sourceCount = async (org = orgId) =>
@@ -98,7 +100,7 @@ describe('decompression bombs and files over the limits', () => {
     const bytes = await rt.database.sql.executeSql('select file_bytes from knowledge_sources where id = $1', [
       source.id,
     ])
-    expect(bytes.rows[0].file_bytes).toBeNull()
+    expect(first(bytes.rows, 'the source').file_bytes).toBeNull()
     // The failed file is listed with its reason and can be deleted.
     expect(await sourceCount()).toBe(before + 1)
     expect((await api(rt, owner, 'DELETE', `${kb(orgId)}/${source.id}`)).status).toBe(200)
@@ -254,21 +256,29 @@ describe('the server keeps answering', () => {
     })
     expect(res.status).toBe(202)
     const sourceId = ((await res.json()) as { source: { id: string } }).source.id
-    const deadline = Date.now() + 120_000
-    let status = 'processing'
-    while (status === 'processing' && Date.now() < deadline) {
-      status = (await api(rt, user, 'GET', `${kb(org.id)}/${sourceId}`)).body.source.status
-      await new Promise((r) => setTimeout(r, 50))
+    const readAndTrain = async () => {
+      const status = await waitFor(
+        async () => {
+          const s = (await api(rt, user, 'GET', `${kb(org.id)}/${sourceId}`)).body.source.status
+          return s === 'processing' ? null : s
+        },
+        { timeoutMs: 120_000, intervalMs: 50, what: 'the catalogue read' },
+      )
+      expect(status).toBe('ready')
+      state.phase = 'training'
+      expect((await api(rt, user, 'POST', `/api/organizations/${org.id}/train`)).status).toBe(202)
+      return waitFor(
+        async () => {
+          const s = (await api(rt, user, 'GET', kb(org.id))).body.training.status
+          return s === 'training' ? null : s
+        },
+        { timeoutMs: 120_000, intervalMs: 50, what: 'the catalogue trained' },
+      )
     }
-    expect(status).toBe('ready')
-    state.phase = 'training'
-    expect((await api(rt, user, 'POST', `/api/organizations/${org.id}/train`)).status).toBe(202)
-    let training = 'training'
-    while (training === 'training' && Date.now() < deadline) {
-      training = (await api(rt, user, 'GET', kb(org.id))).body.training.status
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    state.phase = 'done'
+    // The pinger stops whatever happens, so a failure here does not leave it running.
+    const training = await readAndTrain().finally(() => {
+      state.phase = 'done'
+    })
     await pinging
     delay.disable()
     expect(training).toBe('trained')

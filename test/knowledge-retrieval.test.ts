@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { retrievePassages } from '../src/server/core/knowledge/retrieve-passages.js'
+import { first, nth } from './support/defined.js'
 import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { waitFor } from './support/wait.js'
 
 // A retrieval test set: four organizations whose vocabulary overlaps (two restaurants, a café
 // and a dental clinic; one French), questions worded as customers write them, and for each the
@@ -278,27 +280,30 @@ beforeAll(async () => {
     expect((await api(rt, owner, 'POST', `/api/organizations/${org.id}/train`)).status).toBe(202)
     orgs.push({ fixture, id: org.id, sourceIds })
   }
-  for (const org of orgs) {
-    const deadline = Date.now() + 30_000
-    while (
-      (await api(rt, owner, 'GET', `/api/organizations/${org.id}/knowledge`)).body.training.status !==
-      'trained'
-    ) {
-      if (Date.now() > deadline) throw new Error(`${org.fixture.name} did not train`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  for (const org of orgs) await trained(owner, org.id, org.fixture.name)
 }, 120_000)
 
 afterAll(async () => {
   await rt?.close()
 })
 
+/** Waits for the organization's training to finish; a failed training fails at once. */
+async function trained(user: TestUser, orgId: string, name: string, timeoutMs = 30_000) {
+  await waitFor(
+    async () => {
+      const { training } = (await api(rt, user, 'GET', `/api/organizations/${orgId}/knowledge`)).body
+      if (training.status === 'failed') throw new Error(`${name} failed to train: ${training.error}`)
+      return training.status === 'trained'
+    },
+    { timeoutMs, what: `${name} trained` },
+  )
+}
+
 async function generationOf(orgId: string) {
   const r = await rt.database.sql.executeSql('select knowledge_generation from organizations where id = $1', [
     orgId,
   ])
-  return Number(r.rows[0].knowledge_generation)
+  return Number(first(r.rows, 'the organization').knowledge_generation)
 }
 
 describe('retrieval test set', () => {
@@ -307,9 +312,9 @@ describe('retrieval test set', () => {
       'select organization_id, array_agg(distinct language) as languages from knowledge_chunks group by organization_id',
     )
     const byOrg = new Map(r.rows.map((row) => [row.organization_id, row.languages]))
-    expect(byOrg.get(orgs[0].id)).toEqual(['english'])
-    expect(byOrg.get(orgs[2].id)).toEqual(['english'])
-    expect(byOrg.get(orgs[3].id)).toEqual(['french'])
+    expect(byOrg.get(nth(orgs, 0).id)).toEqual(['english'])
+    expect(byOrg.get(nth(orgs, 2).id)).toEqual(['english'])
+    expect(byOrg.get(nth(orgs, 3).id)).toEqual(['french'])
   })
 
   it('ranks the answering passage in the top 3 for at least 90% of questions, never from another organization', async () => {
@@ -361,14 +366,15 @@ describe('retrieval test set', () => {
   })
 
   it('answers through the API from the right organization only', async () => {
-    const [luigi, green] = orgs
+    const luigi = nth(orgs, 0)
+    const green = nth(orgs, 1)
     const ask = async (orgId: string, question: string) =>
       (await api(rt, owner, 'POST', `/api/organizations/${orgId}/knowledge/ask`, { question })).body
     const luigiParking = await ask(luigi.id, 'Is there parking?')
     expect(luigiParking.answer).toBe('Free parking for customers behind the restaurant, 20 spaces.')
     const greenParking = await ask(green.id, 'Is there parking?')
     expect(greenParking.answer).toContain('Market Square car park')
-    const bistro = await ask(orgs[3].id, 'Vous êtes ouverts le lundi ?')
+    const bistro = await ask(nth(orgs, 3).id, 'Vous êtes ouverts le lundi ?')
     expect(bistro.answer).toMatch(/^Voici ce que je peux vous dire : .*Fermé le dimanche et le lundi/)
   })
 
@@ -393,11 +399,7 @@ describe('retrieval test set', () => {
       content: 'Helmets from 30 GBP.',
     })
     await api(rt, other, 'POST', `/api/organizations/${org.id}/train`)
-    const deadline = Date.now() + 30_000
-    while ((await api(rt, other, 'GET', kb)).body.training.status !== 'trained') {
-      if (Date.now() > deadline) throw new Error('did not train')
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    await trained(other, org.id, 'the other organization')
     const terms = () =>
       rt.database.sql.executeSql(
         'select lexeme, df from knowledge_terms where organization_id = $1 order by lexeme',
@@ -417,7 +419,7 @@ describe('retrieval test set', () => {
     expect((await terms()).rows).toEqual(recorded)
   })
 
-  it('stays fast on a knowledge base of 10,000 chunks', async () => {
+  it('finds the asked item in a catalogue of 10,000 chunks', async () => {
     const big = await createOrganization(rt, owner, { name: 'Big catalogue' })
     const words = ['lamp', 'chair', 'table', 'sofa', 'shelf', 'rug', 'mirror', 'desk', 'bed', 'stool']
     const colours = ['red', 'blue', 'green', 'oak', 'walnut', 'white', 'black', 'grey', 'teal', 'amber']
@@ -436,31 +438,24 @@ describe('retrieval test set', () => {
       body: form,
     })
     expect(up.status).toBe(202)
-    const deadline = Date.now() + 90_000
     // The file's text is read by a job; training takes it once it is ready.
-    for (;;) {
-      const { sources } = (await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body
-      const file = sources.find((s: { kind: string }) => s.kind === 'file')
-      if (file?.status === 'ready') break
-      if (file?.status === 'failed' || Date.now() > deadline)
-        throw new Error(`catalogue not read: ${file?.status}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    await waitFor(
+      async () => {
+        const { sources } = (await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body
+        const file = sources.find((s: { kind: string }) => s.kind === 'file')
+        if (file?.status === 'failed') throw new Error(`catalogue not read: ${file.error}`)
+        return file?.status === 'ready'
+      },
+      { timeoutMs: 90_000, intervalMs: 200, what: 'the catalogue read' },
+    )
     await api(rt, owner, 'POST', `/api/organizations/${big.id}/train`)
-    while (
-      (await api(rt, owner, 'GET', `/api/organizations/${big.id}/knowledge`)).body.training.status !==
-      'trained'
-    ) {
-      if (Date.now() > deadline) throw new Error('big catalogue did not train')
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    await trained(owner, big.id, 'the big catalogue', 90_000)
     const generation = await generationOf(big.id)
     const count = await rt.database.sql.executeSql(
       'select count(*)::int as n from knowledge_chunks where organization_id = $1',
       [big.id],
     )
-    expect(count.rows[0].n).toBeGreaterThanOrEqual(10_000)
-    const started = performance.now()
+    expect(count.rows[0]?.n).toBeGreaterThanOrEqual(10_000)
     const runs = 20
     let found = 0
     for (let i = 0; i < runs; i++) {
@@ -471,21 +466,7 @@ describe('retrieval test set', () => {
       })
       if (passages[0]?.content.includes(`Item: ${item(i * 497 + 3)};`)) found++
     }
-    const perQuery = (performance.now() - started) / runs
-    // Again, with this generation's word statistics cached as they are in a running process.
-    const warmStart = performance.now()
-    for (let i = 0; i < runs; i++) {
-      await retrievePassages(rt.services, {
-        organizationId: big.id,
-        generation,
-        message: `how much is the ${item(i * 497 + 3)}?`,
-      })
-    }
-    const warm = (performance.now() - warmStart) / runs
-    console.info(
-      `retrieval over 10,000 chunks: ${perQuery.toFixed(1)} ms per query (${warm.toFixed(1)} ms warm)`,
-    )
     expect(found).toBeGreaterThanOrEqual(runs * 0.9)
-    // Timing is reported, not asserted (machines differ); see the README's performance section.
+    // How fast this is on a 10,000-passage catalogue is measured by `npm run bench -- retrieval`.
   }, 150_000)
 })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { defined } from './support/defined.js'
 import { addMember, api, createOrganization, setPlan, signUp, verifyEmail } from './support/factories.js'
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
@@ -65,7 +66,10 @@ describe('search', () => {
       expect(n.phoneNumber).toContain('415')
       expect(n.isoCountry).toBe('US')
     }
-    const seen = fake.requests.findLast((r) => r.path.includes('/AvailablePhoneNumbers/'))!
+    const seen = defined(
+      fake.requests.findLast((r) => r.path.includes('/AvailablePhoneNumbers/')),
+      'a number search at Twilio',
+    )
     expect(seen.path).toBe(`/2010-04-01/Accounts/${fake.accountSid}/AvailablePhoneNumbers/US/Local.json`)
     expect(seen.query.Contains).toBe('415')
     expect(seen.query.PageSize).toBe('3')
@@ -80,7 +84,7 @@ describe('search', () => {
       '/api/organizations/search-numbers?country=US&type=tollFree&limit=2',
     )
     expect(tollFree.status).toBe(200)
-    expect(fake.requests.findLast((r) => r.path.includes('/AvailablePhoneNumbers/'))!.path).toMatch(
+    expect(fake.requests.findLast((r) => r.path.includes('/AvailablePhoneNumbers/'))?.path).toMatch(
       /\/US\/TollFree\.json$/,
     )
   })
@@ -123,12 +127,17 @@ describe('provisioning', () => {
     expect(res.body.number.phoneNumber).toBe(phoneNumber)
     expect(['registering', 'active']).toContain(res.body.number.status)
 
-    const bought = [...fake.state.numbers.values()].find((n) => n.phone_number === phoneNumber)!
+    const bought = defined(
+      [...fake.state.numbers.values()].find((n) => n.phone_number === phoneNumber),
+      'the number bought at Twilio',
+    )
     expect(bought.sms_url).toBe(`${APP_URL}/api/whatsapp/webhook`)
     expect(bought.sms_method).toBe('POST')
     expect(bought.status_callback).toBe(`${APP_URL}/api/whatsapp/status`)
-    const sender = [...fake.state.senders.values()].find((s) => s.sender_id === `whatsapp:${phoneNumber}`)!
-    expect(sender).toBeTruthy()
+    const sender = defined(
+      [...fake.state.senders.values()].find((s) => s.sender_id === `whatsapp:${phoneNumber}`),
+      'the sender registered at Twilio',
+    )
     expect(sender.profile.name).toBe('Kigali Bakery')
     expect(sender.webhook.callback_url).toBe(`${APP_URL}/api/whatsapp/webhook`)
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, api, createOrganization, signUp } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { waitFor } from './support/wait.js'
+import { giveActiveNumber, inboundParams, postTwilio, uniquePhone } from './support/whatsapp.js'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -67,6 +69,42 @@ describe('organizations API', () => {
     const del = await api(rt, owner, 'DELETE', `/api/organizations/${org.id}`)
     expect(del.status).toBe(200)
     expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}`)).status).toBe(404)
+  })
+
+  it('shows the model that answers and when the last customer message arrived (simulator excluded)', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner, { welcomeMessage: '' })
+    const path = `/api/organizations/${org.id}`
+    const view = (await api(rt, owner, 'GET', path)).body.organization
+    // No model provider key on this platform: the built-in responder answers, chosen or not.
+    expect(view.aiModel).toEqual({
+      effective: { provider: 'builtin', model: 'builtin' },
+      default: { provider: 'builtin', model: 'builtin' },
+    })
+    expect(view.lastInboundAt).toBeNull()
+
+    const number = await giveActiveNumber(rt, org.id)
+    const from = uniquePhone()
+    const simulated = await api(rt, owner, 'POST', `${path}/simulator/messages`, { from, body: 'Hello' })
+    expect(simulated.status).toBe(202)
+    await waitFor(
+      async () =>
+        (await api(rt, owner, 'GET', `${path}/simulator/messages?from=${encodeURIComponent(from)}`)).body
+          .messages.length >= 2,
+      { what: 'the simulated message answered' },
+    )
+    // Only real messages count: the simulator's is no proof that Twilio reaches the platform.
+    const params = inboundParams({ from: uniquePhone(), to: number, body: 'Hello for real' })
+    const beforeReal = Date.now()
+    expect((await api(rt, owner, 'GET', path)).body.organization.lastInboundAt).toBeNull()
+    expect((await postTwilio(rt, '/api/whatsapp/webhook', params)).status).toBe(200)
+    const seen = await waitFor(
+      async () => (await api(rt, owner, 'GET', path)).body.organization.lastInboundAt ?? null,
+      { what: 'lastInboundAt' },
+    )
+    expect(Date.parse(seen)).toBeGreaterThanOrEqual(beforeReal - 1000)
+    const listed = (await api(rt, owner, 'GET', '/api/organizations')).body.organizations
+    expect(listed.find((o: { id: string }) => o.id === org.id).lastInboundAt).toBe(seen)
   })
 
   it.each([
@@ -141,7 +179,8 @@ describe('organizations API', () => {
       name: 'x',
       description: 'y'.repeat(1024 * 1024 + 10),
     })
-    expect(huge.status).toBe(400)
+    expect(huge.status).toBe(413)
+    expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE')
     expect(huge.body.error.message).toMatch(/larger than 1 MB/)
     const list = await api(rt, owner, 'GET', '/api/organizations')
     expect(list.body.organizations).toEqual([])

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../src/server/config.js'
+import { nth } from './support/defined.js'
 import {
   addMember,
   api,
@@ -163,12 +164,13 @@ describe('plans are set by the operator', () => {
   it('documents the operator routes with their error statuses', async () => {
     const doc = await (await rt.request('/api/openapi.json')).json()
     const plan = doc.paths['/api/admin/organizations/{id}/plan'].patch
-    expect(Object.keys(plan.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429'])
+    expect(Object.keys(plan.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '429'])
     expect(Object.keys(doc.paths['/api/admin/organizations'].get.responses).sort()).toEqual([
       '200',
       '400',
       '401',
       '403',
+      '413',
       '429',
     ])
     expect(Object.keys(doc.paths['/api/organizations'].post.responses)).toContain('409')
@@ -230,7 +232,7 @@ describe('per-account caps', () => {
       ['MAX_ORGANIZATIONS_PER_USER', '0'],
       ['MAX_NUMBERS_PER_USER', '-1'],
       ['PROVISIONING_ATTEMPTS_PER_HOUR', 'lots'],
-    ]) {
+    ] as const) {
       expect(() => parseConfig({ DATA_DIR, [name]: value }), name).toThrow(ConfigError)
       expect(() => parseConfig({ DATA_DIR, [name]: value }), name).toThrow(new RegExp(name))
     }
@@ -282,7 +284,8 @@ describe('per-account caps', () => {
       await createOrganization(rt, owner),
       await createOrganization(rt, owner),
     ]
-    const [n1, n2, n3] = await availableNumbers(owner, 3)
+    const numbers = await availableNumbers(owner, 3)
+    const [n1, n2, n3] = [nth(numbers, 0), nth(numbers, 1), nth(numbers, 2)]
     expect((await provision(owner, a.id, n1)).status).toBe(202)
     expect((await provision(owner, b.id, n2)).status).toBe(202)
 
@@ -315,7 +318,7 @@ describe('per-account caps', () => {
     ]
     const numbers = await availableNumbers(owner, 3)
     const bought = purchases().length
-    const results = await Promise.all(orgs.map((o, i) => provision(owner, o.id, numbers[i])))
+    const results = await Promise.all(orgs.map((o, i) => provision(owner, o.id, nth(numbers, i))))
     expect(results.map((r) => r.status).sort()).toEqual([202, 202, 409])
     expect(purchases().length - bought).toBe(2)
   })
@@ -328,11 +331,11 @@ describe('per-account caps', () => {
       await createOrganization(rt, owner),
     ]
     const numbers = await availableNumbers(owner, 3)
-    expect((await provision(owner, orgs[0].id, numbers[0])).status).toBe(202)
-    expect((await provision(owner, orgs[1].id, numbers[1])).status).toBe(202)
+    expect((await provision(owner, nth(orgs, 0).id, nth(numbers, 0))).status).toBe(202)
+    expect((await provision(owner, nth(orgs, 1).id, nth(numbers, 1))).status).toBe(202)
     const operator = await factoryOperator(rt)
-    await addMember(rt, owner, orgs[2].id, operator, 'admin')
-    expect((await provision(operator, orgs[2].id, numbers[2])).status).toBe(202)
+    await addMember(rt, owner, nth(orgs, 2).id, operator, 'admin')
+    expect((await provision(operator, nth(orgs, 2).id, nth(numbers, 2))).status).toBe(202)
   })
 
   it('throttles purchase attempts to 5 an hour per organization, refused ones included', async () => {
@@ -345,10 +348,10 @@ describe('per-account caps', () => {
       { status: 400, body: { code: 21422, message: 'PhoneNumber is not available' } },
       5,
     )
-    for (let i = 0; i < 5; i++) expect((await provision(owner, org.id, numbers[0])).status).toBe(409)
+    for (let i = 0; i < 5; i++) expect((await provision(owner, org.id, nth(numbers, 0))).status).toBe(409)
 
     const bought = purchases().length
-    const throttled = await provision(owner, org.id, numbers[0])
+    const throttled = await provision(owner, org.id, nth(numbers, 0))
     expect(throttled.status).toBe(429)
     expect(throttled.body.error).toMatchObject({
       code: 'RATE_LIMITED',
@@ -362,9 +365,9 @@ describe('per-account caps', () => {
     expect((await api(rt, owner, 'GET', `/api/organizations/${org.id}/numbers`)).body.numbers).toEqual([])
 
     // Another organization has its own allowance; an operator is not throttled.
-    expect((await provision(owner, other.id, numbers[1])).status).toBe(202)
+    expect((await provision(owner, other.id, nth(numbers, 1))).status).toBe(202)
     const operator = await factoryOperator(rt)
     await addMember(rt, owner, org.id, operator, 'admin')
-    expect((await provision(operator, org.id, numbers[0])).status).toBe(202)
+    expect((await provision(operator, org.id, nth(numbers, 0))).status).toBe(202)
   })
 })

@@ -59,10 +59,21 @@ describe('the simulator with a real provider', () => {
       })
       expect(res.status).toBe(202)
     }
-    const seen = await waitFor(async () => {
-      const msgs = await simulated(rt, owner, org.id, customer)
-      return msgs.some((m: { source: string }) => m.source === 'ai') ? msgs : null
-    })
+    // Waits for what is asserted: the answer there and every reply recorded as delivered (a reply
+    // is stored queued before its sending is recorded).
+    const seen = await waitFor(
+      async () => {
+        const msgs: { source: string; direction: string; status: string }[] = await simulated(
+          rt,
+          owner,
+          org.id,
+          customer,
+        )
+        const settled = msgs.every((m) => m.direction !== 'outbound' || m.status === 'delivered')
+        return msgs.some((m) => m.source === 'ai') && settled ? msgs : null
+      },
+      { what: 'the answer, every reply delivered' },
+    )
     expect(seen.map((m: { source: string }) => m.source)).toEqual(['customer', 'customer', 'welcome', 'ai'])
     for (const m of seen.filter((m: { direction: string }) => m.direction === 'outbound')) {
       expect(m.status).toBe('delivered')

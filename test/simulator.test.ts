@@ -63,15 +63,21 @@ describe('simulator', () => {
     })
     expect(sent.status).toBe(202)
     expect(sent.body.to).toBe(number)
-    const seen = await waitFor(async () => {
-      const res = await api(
-        rt,
-        owner,
-        'GET',
-        `/api/organizations/${org.id}/simulator/messages?from=${encodeURIComponent(from)}`,
-      )
-      return res.body.messages.length >= 3 ? res.body.messages : null
-    })
+    // Waits for the state asserted below, the answer recorded as delivered: a reply is stored
+    // (queued) before its sending is recorded, so three messages alone is a step too early.
+    const seen = await waitFor(
+      async () => {
+        const res = await api(
+          rt,
+          owner,
+          'GET',
+          `/api/organizations/${org.id}/simulator/messages?from=${encodeURIComponent(from)}`,
+        )
+        const messages: { status: string }[] = res.body.messages
+        return messages.length >= 3 && messages[2]?.status === 'delivered' ? res.body.messages : null
+      },
+      { what: 'the welcome and the answer, the answer delivered' },
+    )
     expect(seen.map((m: { direction: string; source: string }) => `${m.direction}:${m.source}`)).toEqual([
       'inbound:customer',
       'outbound:welcome',

@@ -7,7 +7,9 @@ import pg from 'pg'
 import twilio from 'twilio'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openPostgres } from '../src/server/db/client.js'
+import { defined, first } from './support/defined.js'
 import { childEnv, testEnv } from './support/env.js'
+import { waitFor } from './support/wait.js'
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -34,17 +36,19 @@ async function startServer(env: Record<string, string>) {
   child.stdout?.on('data', (d) => (output += d))
   child.stderr?.on('data', (d) => (output += d))
   const base = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
-    try {
-      const res = await fetch(`${base}/readyz`)
-      if (res.ok) return { base, child, output: () => output }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`server did not start: ${output}`)
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
+      return fetch(`${base}/readyz`).then(
+        (res) => res.ok,
+        () => false, // not listening yet
+      )
+    },
+    { timeoutMs: 60_000, intervalMs: 250, what: 'the server ready' },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; server output:\n${output}`)
+  })
+  return { base, child, output: () => output }
 }
 
 const stop = (child: ChildProcess) =>
@@ -94,7 +98,7 @@ describe('npm start', () => {
 
 describe.skipIf(!testEnv.TEST_DATABASE_URL)('several processes on one PostgreSQL server', () => {
   it('migrate once without racing when they start together', async () => {
-    const serverUrl = testEnv.TEST_DATABASE_URL!
+    const serverUrl = defined(testEnv.TEST_DATABASE_URL, 'TEST_DATABASE_URL')
     const name = `t_race_${Date.now().toString(36)}`
     const admin = new pg.Client({ connectionString: serverUrl })
     await admin.connect()
@@ -103,14 +107,13 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('several processes on one PostgreSQL
     url.pathname = `/${name}`
     try {
       const dbs = await Promise.all(Array.from({ length: 4 }, () => openPostgres(url.toString(), { max: 2 })))
-      const { rows } = await dbs[0].sql.executeSql(
-        'select count(*)::int as n from drizzle.__drizzle_migrations',
-      )
-      expect(rows[0].n).toBeGreaterThan(0)
-      const { rows: tables } = await dbs[0].sql.executeSql(
+      const db = first(dbs, 'a database handle')
+      const { rows } = await db.sql.executeSql('select count(*)::int as n from drizzle.__drizzle_migrations')
+      expect(rows[0]?.n).toBeGreaterThan(0)
+      const { rows: tables } = await db.sql.executeSql(
         "select count(*)::int as n from information_schema.tables where table_name = 'organizations'",
       )
-      expect(tables[0].n).toBe(1)
+      expect(tables[0]?.n).toBe(1)
       await Promise.all(dbs.map((d) => d.close()))
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`)
@@ -121,7 +124,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('several processes on one PostgreSQL
 
 describe.skipIf(!testEnv.TEST_DATABASE_URL)('npm start on PostgreSQL', () => {
   it('runs the web processes and a worker process of its own, which answers a customer', async () => {
-    const serverUrl = testEnv.TEST_DATABASE_URL!
+    const serverUrl = defined(testEnv.TEST_DATABASE_URL, 'TEST_DATABASE_URL')
     const name = `t_cluster_${Date.now().toString(36)}`
     const admin = new pg.Client({ connectionString: serverUrl })
     await admin.connect()
@@ -169,12 +172,13 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('npm start on PostgreSQL', () => {
       await call('POST', `/api/organizations/${organization.id}/provision-number`, {
         phoneNumber: numbers[0].phoneNumber,
       })
-      let number = ''
-      for (let i = 0; i < 100 && !number; i++) {
-        const { organization: org } = await call('GET', `/api/organizations/${organization.id}`)
-        if (org.numberStatus === 'active') number = org.whatsappNumber
-        else await new Promise((r) => setTimeout(r, 250))
-      }
+      const number: string = await waitFor(
+        async () => {
+          const { organization: org } = await call('GET', `/api/organizations/${organization.id}`)
+          return org.numberStatus === 'active' ? org.whatsappNumber : null
+        },
+        { timeoutMs: 25_000, intervalMs: 250, what: 'the number active' },
+      )
       expect(number).toMatch(/^\+1/)
 
       // A customer writes through the signed webhook (the sandbox signs with its token).
@@ -194,15 +198,15 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('npm start on PostgreSQL', () => {
         body: new URLSearchParams(params).toString(),
       })
       expect(hook.status).toBe(200)
-      let answered = false
-      for (let i = 0; i < 120 && !answered; i++) {
-        const { rows } = await db.sql.executeSql(
-          "select count(*)::int as n from messages where source = 'ai' and provider_message_id is not null",
-        )
-        answered = rows[0]?.n === 1
-        if (!answered) await new Promise((r) => setTimeout(r, 250))
-      }
-      expect(answered).toBe(true)
+      await waitFor(
+        async () => {
+          const { rows } = await db.sql.executeSql(
+            "select count(*)::int as n from messages where source = 'ai' and provider_message_id is not null",
+          )
+          return rows[0]?.n === 1
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'one AI answer sent' },
+      )
       // One process listens for work (the worker); the web processes do not.
       const { rows } = await db.sql.executeSql(
         "select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'job-wake-listener'",

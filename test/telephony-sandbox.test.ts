@@ -8,6 +8,7 @@ import { organizations, phoneNumbers } from '../src/server/db/schema/index.js'
 import { SandboxTelephony, sandboxNumberSid } from '../src/server/providers/telephony/sandbox.js'
 import { type NumberType, TelephonyError } from '../src/server/providers/telephony/types.js'
 import { createTestDatabase } from './support/database.js'
+import { defined, first, nth } from './support/defined.js'
 
 let database: Database
 let config: Config
@@ -46,7 +47,7 @@ async function createOrganization(name: string) {
       ai: { tone: 'friendly', language: 'en' },
     })
     .returning({ id: organizations.id })
-  return org.id
+  return defined(org, 'the inserted organization').id
 }
 
 describe('SandboxTelephony', () => {
@@ -96,21 +97,24 @@ describe('SandboxTelephony', () => {
   )
 
   it('formats North American friendly names and keeps the locality', async () => {
-    const [n] = await sandbox.searchNumbers({ country: 'US', type: 'local', limit: 1 })
+    const n = first(await sandbox.searchNumbers({ country: 'US', type: 'local', limit: 1 }), 'a number')
     expect(n.friendlyName).toMatch(/^\(\d{3}\) \d{3}-\d{4}$/)
     expect(n.locality).toBeTruthy()
     expect(n.region).toMatch(/^[A-Z]{2}$/)
   })
 
   it('keeps local, mobile and toll-free numbers apart', async () => {
-    const sets = await Promise.all(
-      (['local', 'mobile', 'tollFree'] as const).map(async (type) =>
+    const prefixes = async (type: 'local' | 'mobile' | 'tollFree') =>
+      new Set(
         (await sandbox.searchNumbers({ country: 'GB', type, limit: 20 })).map((n) =>
           n.phoneNumber.slice(0, 5),
         ),
-      ),
-    )
-    const [local, mobile, tollFree] = sets.map((s) => new Set(s))
+      )
+    const [local, mobile, tollFree] = await Promise.all([
+      prefixes('local'),
+      prefixes('mobile'),
+      prefixes('tollFree'),
+    ])
     for (const p of mobile) expect(local.has(p) || tollFree.has(p)).toBe(false)
     for (const p of tollFree) expect(local.has(p)).toBe(false)
   })
@@ -153,21 +157,28 @@ describe('SandboxTelephony', () => {
     const before = await sandbox.searchNumbers(q)
     const orgId = await createOrganization('Kigali Coffee')
     await database.db.insert(phoneNumbers).values([
-      { organizationId: orgId, e164: before[0].phoneNumber, provider: 'sandbox', status: 'active' },
-      { organizationId: orgId, e164: before[1].phoneNumber, provider: 'sandbox', status: 'released' },
-      { organizationId: orgId, e164: before[2].phoneNumber, provider: 'sandbox', status: 'purchasing' },
+      { organizationId: orgId, e164: nth(before, 0).phoneNumber, provider: 'sandbox', status: 'active' },
+      { organizationId: orgId, e164: nth(before, 1).phoneNumber, provider: 'sandbox', status: 'released' },
+      { organizationId: orgId, e164: nth(before, 2).phoneNumber, provider: 'sandbox', status: 'purchasing' },
     ])
     const after = await sandbox.searchNumbers(q)
     const numbers = after.map((n) => n.phoneNumber)
     expect(numbers).toHaveLength(5)
-    expect(numbers).not.toContain(before[0].phoneNumber)
-    expect(numbers).not.toContain(before[2].phoneNumber)
-    expect(numbers).toContain(before[1].phoneNumber)
-    expect(numbers.slice(0, 3)).toEqual([before[1].phoneNumber, before[3].phoneNumber, before[4].phoneNumber])
+    expect(numbers).not.toContain(nth(before, 0).phoneNumber)
+    expect(numbers).not.toContain(nth(before, 2).phoneNumber)
+    expect(numbers).toContain(nth(before, 1).phoneNumber)
+    expect(numbers.slice(0, 3)).toEqual([
+      nth(before, 1).phoneNumber,
+      nth(before, 3).phoneNumber,
+      nth(before, 4).phoneNumber,
+    ])
   })
 
   it('purchases inventory-shaped numbers with a stable PN sid, and refuses others', async () => {
-    const [candidate] = await sandbox.searchNumbers({ country: 'GB', type: 'mobile', limit: 1 })
+    const candidate = first(
+      await sandbox.searchNumbers({ country: 'GB', type: 'mobile', limit: 1 }),
+      'an available number',
+    )
     const input = {
       phoneNumber: candidate.phoneNumber,
       smsUrl: 'http://app/webhook',
@@ -194,7 +205,10 @@ describe('SandboxTelephony', () => {
   })
 
   it('fetches and lists the numbers recorded in the database', async () => {
-    const [candidate] = await sandbox.searchNumbers({ country: 'FR', type: 'mobile', limit: 1 })
+    const candidate = first(
+      await sandbox.searchNumbers({ country: 'FR', type: 'mobile', limit: 1 }),
+      'an available number',
+    )
     const bought = await sandbox.purchaseNumber({
       phoneNumber: candidate.phoneNumber,
       smsUrl: 'http://a/w',

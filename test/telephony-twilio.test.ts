@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../src/server/config.js'
 import { TwilioTelephony } from '../src/server/providers/telephony/twilio.js'
 import { TelephonyError } from '../src/server/providers/telephony/types.js'
+import { first, nth } from './support/defined.js'
 import { type FakeTwilio, fakeAvailableNumber, startFakeTwilio } from './support/fake-twilio.js'
 
 const APP = 'http://localhost:3999'
@@ -70,7 +71,7 @@ describe('TwilioTelephony against the fake Twilio API', () => {
       },
     ])
     expect(fake.requests).toHaveLength(1)
-    const r = fake.requests[0]
+    const r = first(fake.requests, 'a request to Twilio')
     expect(r.method).toBe('GET')
     expect(r.path).toBe(`${accountPath()}/AvailablePhoneNumbers/US/Local.json`)
     expect(r.query).toEqual({ Contains: '4155550', PageSize: '1' })
@@ -121,7 +122,10 @@ describe('TwilioTelephony against the fake Twilio API', () => {
 
   it('purchases a number with the webhook URLs as form fields, then updates, fetches, lists and releases it', async () => {
     const t = telephonyFor(fake)
-    const [candidate] = await t.searchNumbers({ country: 'US', type: 'local', limit: 1 })
+    const candidate = first(
+      await t.searchNumbers({ country: 'US', type: 'local', limit: 1 }),
+      'an available number',
+    )
     fake.requests.length = 0
     const bought = await t.purchaseNumber({
       phoneNumber: candidate.phoneNumber,
@@ -135,7 +139,7 @@ describe('TwilioTelephony against the fake Twilio API', () => {
       statusCallback: STATUS_URL,
     })
 
-    const create = fake.requests[0]
+    const create = first(fake.requests, 'the create request')
     expect(create.method).toBe('POST')
     expect(create.path).toBe(`${accountPath()}/IncomingPhoneNumbers.json`)
     expect(create.headers['content-type']).toContain('application/x-www-form-urlencoded')
@@ -149,7 +153,7 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     expect(fake.state.numbers.get(bought.sid)?.sms_url).toBe(SMS_URL)
 
     await t.updateWebhooks(bought.sid, { smsUrl: `${SMS_URL}?v=2`, statusCallback: `${STATUS_URL}?v=2` })
-    const update = fake.requests.at(-1)!
+    const update = nth(fake.requests, -1, 'the update request')
     expect(update.method).toBe('POST')
     expect(update.path).toBe(`${accountPath()}/IncomingPhoneNumbers/${bought.sid}.json`)
     expect(update.body).toMatchObject({
@@ -167,7 +171,7 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     expect((await t.listNumbers()).map((n) => n.sid)).toContain(bought.sid)
 
     await t.releaseNumber(bought.sid)
-    const del = fake.requests.at(-1)!
+    const del = nth(fake.requests, -1, 'the delete request')
     expect(del.method).toBe('DELETE')
     expect(del.path).toBe(`${accountPath()}/IncomingPhoneNumbers/${bought.sid}.json`)
     expect(fake.state.numbers.has(bought.sid)).toBe(false)
@@ -247,7 +251,7 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     })
     expect(sender.sid).toMatch(/^XE[0-9a-f]{32}$/)
     expect(sender.status).toBe('CREATING')
-    const create = fake.requests[0]
+    const create = first(fake.requests, 'the create request')
     expect(create.method).toBe('POST')
     expect(create.path).toBe('/v2/Channels/Senders')
     expect(create.headers['content-type']).toContain('application/json')
@@ -324,7 +328,7 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     })
     expect(sent.sid).toMatch(/^SM[0-9a-f]{32}$/)
     expect(sent.status).toBe('queued')
-    const r = fake.requests[0]
+    const r = first(fake.requests, 'a request to Twilio')
     expect(r.method).toBe('POST')
     expect(r.path).toBe(`${accountPath()}/Messages.json`)
     expect(r.body).toEqual({

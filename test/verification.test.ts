@@ -5,8 +5,10 @@ import { Writable } from 'node:stream'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ConfigError, parseConfig } from '../src/server/config.js'
+import { queryRows } from '../src/server/db/client.js'
 import { createLogger } from '../src/server/logger.js'
 import { LogMailer, readOutbox } from '../src/server/providers/mail/log-outbox.js'
+import { first, nth } from './support/defined.js'
 import { api, lastMailTo, signUp, type TestUser, verificationPath, verifyEmail } from './support/factories.js'
 import { type FakeSmtp, startFakeSmtp } from './support/fake-smtp.js'
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
@@ -44,14 +46,19 @@ const mailText = async (email: string) => (await smtp.waitForMail(email)).text
 const codesTo = (phone: string) =>
   fake.state.messages
     .filter((m) => m.to === `whatsapp:${phone}`)
-    .map((m) => /\b(\d{6})\b/.exec(m.body)?.[1] as string)
+    .flatMap((m) => /\b(\d{6})\b/.exec(m.body)?.[1] ?? [])
+/** The `index`th code sent to `phone` (0 the first), or a failure saying it was never sent. */
+const codeTo = (phone: string, index: number) => nth(codesTo(phone), index, `code ${index} sent to ${phone}`)
 const requestCode = (user: TestUser, phone: string) =>
   api(rt, user, 'POST', '/api/me/phone/verification', { phone })
 const verify = (user: TestUser, phone: string, code: string) =>
   api(rt, user, 'POST', '/api/me/phone/verify', { phone, code })
 const phoneOf = async (userId: string) => {
-  const res = await rt.services.db.execute(sql`select phone from users where id = ${userId}`)
-  return (res as unknown as { rows: { phone: string | null }[] }).rows[0].phone
+  const rows = await queryRows<{ phone: string | null }>(
+    rt.services.db,
+    sql`select phone from users where id = ${userId}`,
+  )
+  return first(rows, `user ${userId}`).phone
 }
 /** Lets the next code be asked for at once (the one-a-minute throttle is tested on its own). */
 const ageCodes = (userId: string) =>
@@ -133,12 +140,13 @@ describe('linking a WhatsApp number with a code', () => {
     const message = fake.state.messages.find((m) => m.to === `whatsapp:${phone}`)
     expect(message?.from).toBe(`whatsapp:${SHARED}`)
     expect(message?.body).toMatch(/^\d{6} is your WhatsApp AI Assistants code/)
-    const [code] = codesTo(phone)
+    const code = codeTo(phone, 0)
     // Only a keyed hash of the code is stored.
-    const stored = await rt.services.db.execute(
+    const stored = await queryRows<{ code_hash: string }>(
+      rt.services.db,
       sql`select code_hash from phone_verifications where user_id = ${user.id}`,
     )
-    const hash = (stored as unknown as { rows: { code_hash: string }[] }).rows[0].code_hash
+    const hash = first(stored, 'the stored verification').code_hash
     expect(hash).toMatch(/^[0-9a-f]{64}$/)
     expect(hash).not.toContain(code)
 
@@ -168,7 +176,7 @@ describe('linking a WhatsApp number with a code', () => {
     const user = await signUp(rt)
     const phone = uniquePhone()
     expect((await requestCode(user, phone)).status).toBe(202)
-    const [code] = codesTo(phone)
+    const code = codeTo(phone, 0)
     await rt.services.db.execute(
       sql`update phone_verifications set expires_at = now() - interval '1 second' where user_id = ${user.id}`,
     )
@@ -182,7 +190,7 @@ describe('linking a WhatsApp number with a code', () => {
     const user = await signUp(rt)
     const phone = uniquePhone()
     await requestCode(user, phone)
-    const [code] = codesTo(phone)
+    const code = codeTo(phone, 0)
     const wrong = code === '999999' ? '999998' : '999999'
     const answers = await Promise.all(Array.from({ length: 5 }, () => verify(user, phone, wrong)))
     expect(answers.map((a) => a.status)).toEqual([400, 400, 400, 400, 400])
@@ -193,7 +201,7 @@ describe('linking a WhatsApp number with a code', () => {
     // A new code works again.
     await ageCodes(user.id)
     await requestCode(user, phone)
-    expect((await verify(user, phone, codesTo(phone)[1])).status).toBe(200)
+    expect((await verify(user, phone, codeTo(phone, 1))).status).toBe(200)
   })
 
   it('throttles codes per account and per number', async () => {
@@ -207,8 +215,8 @@ describe('linking a WhatsApp number with a code', () => {
     // Only the latest code counts.
     await ageCodes(user.id)
     await requestCode(user, phone)
-    const [first, second] = codesTo(phone)
-    if (first !== second) expect((await verify(user, phone, first)).status).toBe(400)
+    const [older, newer] = [codeTo(phone, 0), codeTo(phone, 1)]
+    if (older !== newer) expect((await verify(user, phone, older)).status).toBe(400)
 
     // A stranger's number cannot be flooded from many accounts: 5 codes an hour per number.
     const target = uniquePhone()
@@ -222,7 +230,7 @@ describe('linking a WhatsApp number with a code', () => {
     const holder = await signUp(rt, { name: 'Hana Holder' })
     const phone = uniquePhone()
     await requestCode(holder, phone)
-    expect((await verify(holder, phone, codesTo(phone)[0])).status).toBe(200)
+    expect((await verify(holder, phone, codeTo(phone, 0))).status).toBe(200)
 
     // Someone else asks for the same number: the same answer as for any number, and a guess fails.
     const claimant = await signUp(rt)
@@ -234,11 +242,11 @@ describe('linking a WhatsApp number with a code', () => {
       'phone',
       'resendAfterSeconds',
     ])
-    const code = codesTo(phone)[1]
+    const code = codeTo(phone, 1)
     expect((await verify(claimant, phone, code === '123456' ? '654321' : '123456')).status).toBe(400)
     expect(await phoneOf(holder.id)).toBe(phone)
     // The holder's own code does not work for another account.
-    expect((await verify(claimant, phone, codesTo(phone)[0])).status).toBe(400)
+    expect((await verify(claimant, phone, codeTo(phone, 0))).status).toBe(400)
 
     // Whoever receives the code holds the phone now: the link moves.
     const before = smtp.messages.length
@@ -411,13 +419,13 @@ describe('mail configuration and the log transport', () => {
     }
     const kept = await readOutbox(dataDir)
     expect(kept).toHaveLength(50)
-    expect(kept[0].subject).toBe('Message 2')
+    expect(kept[0]?.subject).toBe('Message 2')
     expect(kept[49]).toMatchObject({
       to: 'n51@example.test',
       from: 'Us <us@example.test>',
       text: 'Open https://app.example.test/api/auth/verify-email?token=t51',
     })
-    const entry = JSON.parse(lines[51])
+    const entry = JSON.parse(nth(lines, 51, 'the 52nd log line'))
     expect(entry.level).toBe(30)
     expect(entry.mail.text).toContain('verify-email?token=t51')
   })

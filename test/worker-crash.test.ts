@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/server/db/client.js'
+import { queryRows } from '../src/server/db/client.js'
 import { messages } from '../src/server/db/schema/index.js'
 import { createTestDatabase } from './support/database.js'
+import { defined } from './support/defined.js'
 import { testEnv } from './support/env.js'
 import { createOrganization, signUp } from './support/factories.js'
 import { type FakeOpenAI, messageText, startFakeOpenAI } from './support/fake-openai.js'
@@ -43,13 +45,15 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
     twilio = await startFakeTwilio()
     model = await startFakeOpenAI()
     env = {
-      DATABASE_URL: database.url!,
+      DATABASE_URL: defined(database.url, 'a PostgreSQL database URL'),
       AUTH_SECRET,
       APP_URL: 'http://localhost:3999',
       LOG_LEVEL: 'warn',
       ...twilioEnv(twilio),
       DEEPSEEK_API_KEY: 'ds-test',
       DEEPSEEK_BASE_URL: model.url,
+      // Every message answered on its own: this file tests crashes and ordering, not bursts.
+      REPLY_QUIET_PERIOD_MS: '0',
     }
     // This process is the web role only: every reply is done by the worker processes.
     web = await startTestRuntime({ role: 'web', database, env })
@@ -131,13 +135,14 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
     )
     await waitFor(
       async () => {
-        const done = await web.services.db.execute(
+        const done = await queryRows<{ n: number }>(
+          web.services.db,
           sql`select count(*)::int as n from inbox where message_sid in (${sql.join(
             sids.map((s) => sql`${s}`),
             sql`, `,
           )}) and done_at is not null`,
         )
-        return (done as unknown as { rows: { n: number }[] }).rows[0]?.n === sids.length
+        return done[0]?.n === sids.length
       },
       { what: 'all 32 messages answered', timeoutMs: 90_000, intervalMs: 250 },
     )
@@ -150,13 +155,12 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
         'Answer to question 3',
         'Answer to question 4',
       ])
-      const inbound = await web.services.db.execute(
+      const inbound = await queryRows<{ body: string }>(
+        web.services.db,
         sql`select m.body from messages m join contacts c on c.id = (select contact_id from conversations where id = m.conversation_id)
             where c.wa_id = ${from} and m.direction = 'inbound' order by m.created_at`,
       )
-      const asked = (inbound as unknown as { rows: { body: string }[] }).rows.map((r) =>
-        r.body.replace('This is question', 'Answer to question'),
-      )
+      const asked = inbound.map((r) => r.body.replace('This is question', 'Answer to question'))
       expect(out).toEqual(asked)
     }
   }, 150_000)

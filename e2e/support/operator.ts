@@ -1,4 +1,5 @@
 import { readOutbox } from '../../src/server/providers/mail/log-outbox'
+import { waitFor } from '../../test/support/wait'
 import { type RunningServer, signUpViaApi } from './server'
 
 /**
@@ -11,20 +12,14 @@ export async function signUpOperator(
   user: { name: string; email: string; password: string },
 ) {
   const cookie = await signUpViaApi(server, user)
-  const deadline = Date.now() + 15_000
-  let link: string | undefined
-  while (!link) {
-    const mails = (await readOutbox(server.dataDir)).filter(
-      (m) => m.to.toLowerCase() === user.email.toLowerCase(),
-    )
-    link = mails
-      .map((m) => /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(m.text)?.[0])
-      .find(Boolean)
-    if (!link) {
-      if (Date.now() > deadline) throw new Error(`no verification email for ${user.email}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
-  }
+  const link = await waitFor(
+    async () =>
+      (await readOutbox(server.dataDir))
+        .filter((m) => m.to.toLowerCase() === user.email.toLowerCase())
+        .map((m) => /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(m.text)?.[0])
+        .find(Boolean),
+    { timeoutMs: 15_000, intervalMs: 200, what: `a verification email for ${user.email}` },
+  )
   const url = new URL(link)
   const res = await server.request(url.pathname + url.search, { cookie, redirect: 'manual' })
   if (res.status >= 400) throw new Error(`verify-email failed: ${res.status} ${await res.text()}`)

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { readOutbox } from '../../src/server/providers/mail/log-outbox'
 import { testEnv } from '../../test/support/env'
+import { waitFor } from '../../test/support/wait'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -102,24 +103,21 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   })
   const exited = new Promise<void>((res) => child.once('exit', () => res()))
 
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    if (child.exitCode !== null) {
-      await postgres?.drop()
-      throw new Error(`server exited (${child.exitCode}):\n${output}`)
-    }
-    try {
-      const res = await fetch(`${url}/readyz`)
-      if (res.ok) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      await postgres?.drop()
-      throw new Error(`server did not become ready:\n${output}`)
-    }
-    await new Promise((r) => setTimeout(r, 250))
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`)
+        return fetch(`${url}/readyz`).then(
+          (res) => res.ok,
+          () => false, // not listening yet
+        )
+      },
+      { timeoutMs: 90_000, intervalMs: 250, what: 'the server ready' },
+    )
+  } catch (err) {
+    child.kill('SIGKILL')
+    await postgres?.drop()
+    throw new Error(`${err instanceof Error ? err.message : String(err)}:\n${output}`)
   }
 
   return {
@@ -172,21 +170,18 @@ export function uniqueUser(prefix: string) {
 
 /** Opens the email-verification link the server's log outbox holds for `email` (no SMTP in e2e). */
 export async function verifyEmailViaOutbox(server: RunningServer, email: string) {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const mail = (await readOutbox(server.dataDir))
-      .filter((m) => m.to === email && m.text.includes('/verify-email?'))
-      .pop()
-    const link = mail && /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(mail.text)?.[0]
-    if (link) {
-      const res = await fetch(link, { redirect: 'manual' })
-      if (res.status !== 302 && res.status !== 200)
-        throw new Error(`verify-email → ${res.status} ${await res.text()}`)
-      return
-    }
-    if (Date.now() > deadline) throw new Error(`no verification email for ${email}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
+  const link = await waitFor(
+    async () => {
+      const mail = (await readOutbox(server.dataDir))
+        .filter((m) => m.to === email && m.text.includes('/verify-email?'))
+        .pop()
+      return mail && /https?:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(mail.text)?.[0]
+    },
+    { timeoutMs: 10_000, intervalMs: 200, what: `a verification email for ${email}` },
+  )
+  const res = await fetch(link, { redirect: 'manual' })
+  if (res.status !== 302 && res.status !== 200)
+    throw new Error(`verify-email → ${res.status} ${await res.text()}`)
 }
 
 /** Adds a member the way people do: the owner invites, the member verifies their email and accepts. */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { WHATSAPP_ADDRESS } from '../shared/phone.js'
 
 // The only module that reads process.env. Everything else receives a Config.
 
@@ -38,7 +39,7 @@ const envSchema = z
     TWILIO_PHONE_NUMBER: optionalString.pipe(
       z
         .string()
-        .regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, 'must be an E.164 number, optionally prefixed with whatsapp:')
+        .regex(WHATSAPP_ADDRESS, 'must be an E.164 number, optionally prefixed with whatsapp:')
         .optional(),
     ),
     TWILIO_API_BASE_URL: optionalUrl,
@@ -52,6 +53,9 @@ const envSchema = z
     AI_COMPATIBLE_BASE_URL: optionalUrl,
     AI_COMPATIBLE_API_KEY: optionalString,
     AI_COMPATIBLE_MODELS: optionalString,
+    AI_EMBEDDING_MODEL: optionalString,
+    AI_WHOLE_KNOWLEDGE_TOKENS: z.coerce.number().int().min(0).default(6000),
+    REPLY_QUIET_PERIOD_MS: z.coerce.number().int().min(0).max(60_000).optional(),
     CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     OPERATOR_EMAILS: optionalString,
     SMTP_URL: optionalString.pipe(
@@ -93,6 +97,23 @@ const envSchema = z
         message: 'SMTP_USER and SMTP_PASSWORD must be set together',
       })
     }
+    if (env.AI_EMBEDDING_MODEL) {
+      const wanted = env.AI_EMBEDDING_MODEL.match(/^(openai|compatible):/)?.[1]
+      const compatible = Boolean(env.AI_COMPATIBLE_BASE_URL)
+      const openai = Boolean(env.OPENAI_API_KEY)
+      if (wanted === 'openai' ? !openai : wanted === 'compatible' ? !compatible : !openai && !compatible) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AI_EMBEDDING_MODEL'],
+          message:
+            wanted === 'openai'
+              ? 'an openai: embedding model needs OPENAI_API_KEY'
+              : wanted === 'compatible'
+                ? 'a compatible: embedding model needs AI_COMPATIBLE_BASE_URL'
+                : 'needs OPENAI_API_KEY or AI_COMPATIBLE_BASE_URL (the server that makes the embeddings)',
+        })
+      }
+    }
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -123,7 +144,24 @@ export interface Config {
     /** Any OpenAI-compatible chat-completions server (Ollama, vLLM, OpenRouter, …). */
     compatible?: { baseURL: string; apiKey?: string; models: string[] }
     defaultModel?: string
+    /**
+     * The model that turns passages and questions into vectors for hybrid retrieval (unset: full-text
+     * search alone). Made through OpenAI's API or the OpenAI-compatible server.
+     */
+    embedding?: EmbeddingModelConfig
+    /**
+     * A knowledge base whose trained text fits this many tokens goes to the model whole instead of
+     * as retrieved passages (0: always retrieve). Small businesses have a few pages: retrieval can
+     * only lose facts for them, and a few thousand tokens cost little in any model's context.
+     */
+    wholeKnowledgeTokens: number
   }
+  /**
+   * How long a chat must stay quiet before it is answered (0: at once). A customer who splits a
+   * question over several messages ("hi" / "do you deliver" / "to Remera?") gets one answer to all
+   * of it; a chat that never pauses is answered after three times this at the latest.
+   */
+  replyQuietPeriodMs: number
   cronSecret?: string
   operatorEmails: string[]
   /** Outgoing email: an SMTP server, or (unset) the log transport that writes messages to the log and DATA_DIR/mail-outbox. */
@@ -158,6 +196,11 @@ export type TrustProxy =
   | { kind: 'hops'; hops: number }
   | { kind: 'addresses'; entries: readonly string[] }
 
+export interface EmbeddingModelConfig {
+  provider: 'openai' | 'compatible'
+  modelId: string
+}
+
 export type MailConfig =
   | { transport: 'smtp'; from: string; url: string }
   | { transport: 'smtp'; from: string; host: string; port: number; user?: string; password?: string }
@@ -180,7 +223,12 @@ function embeddedSecret(dataDir: string, name: string): string {
 }
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env)
+  // A variable set to nothing (`SMTP_PORT=` in a .env copied from .env.example) is unset, for every
+  // variable alike: otherwise a number would read as 0 and fail, where a string counts as absent.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v === undefined || v.trim() !== ''),
+  )
+  const parsed = envSchema.safeParse(present)
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
@@ -227,7 +275,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
           }
         : undefined,
       defaultModel: e.AI_MODEL,
+      embedding: embeddingModelConfig(e),
+      wholeKnowledgeTokens: e.AI_WHOLE_KNOWLEDGE_TOKENS,
     },
+    // Tests answer at once unless they ask for a quiet period.
+    replyQuietPeriodMs: e.REPLY_QUIET_PERIOD_MS ?? (e.NODE_ENV === 'test' ? 0 : 3000),
     cronSecret: e.CRON_SECRET,
     operatorEmails: (e.OPERATOR_EMAILS ?? '')
       .split(',')
@@ -260,7 +312,7 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
     .map((s) => s.trim())
     .filter(Boolean)
   const bad = entries.filter((entry) => {
-    const [ip, prefix, ...rest] = entry.split('/')
+    const [ip = '', prefix, ...rest] = entry.split('/')
     const family = isIP(ip)
     if (!family || rest.length > 0) return true
     if (prefix === undefined) return false
@@ -272,6 +324,21 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
     ])
   }
   return { kind: 'addresses', entries }
+}
+
+/**
+ * AI_EMBEDDING_MODEL, e.g. `text-embedding-3-small`: made by the OpenAI-compatible server when
+ * AI_COMPATIBLE_BASE_URL is set (self-hosted embeddings cost nothing per call), else by OpenAI; an
+ * `openai:` or `compatible:` prefix chooses explicitly.
+ */
+function embeddingModelConfig(e: z.infer<typeof envSchema>): EmbeddingModelConfig | undefined {
+  const value = e.AI_EMBEDDING_MODEL
+  if (!value) return undefined
+  const prefixed = value.match(/^(openai|compatible):(.+)$/)
+  if (prefixed?.[1] === 'openai' || prefixed?.[1] === 'compatible') {
+    return { provider: prefixed[1], modelId: prefixed[2] ?? '' }
+  }
+  return { provider: e.AI_COMPATIBLE_BASE_URL ? 'compatible' : 'openai', modelId: value }
 }
 
 function mailConfig(e: z.infer<typeof envSchema>, appUrl: string): MailConfig {

@@ -47,7 +47,7 @@ export interface Runtime {
 /** Opens the database, the job queue and the providers, and wires the app and/or the worker. */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, role, log } = opts
-  const database = opts.database ?? (await openDatabase(config))
+  const database = opts.database ?? (await openDatabase(config, log))
   await learnDatabaseTimeZones(database.db)
   const worker = role === 'worker' || role === 'all'
   const boss = await startBoss(database, log, { schedule: worker, supervise: worker })

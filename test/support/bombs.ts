@@ -87,7 +87,7 @@ export function pdfBomb(sizeMb: number) {
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ]
   const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')]
-  let length = parts[0].byteLength
+  let length = parts.reduce((n, b) => n + b.byteLength, 0)
   const offsets: number[] = []
   const add = (b: Buffer) => {
     parts.push(b)

@@ -34,7 +34,7 @@ export function sessionCookie(res: Response): string {
   const cookies = res.headers.getSetCookie()
   const session = cookies.find((c) => c.includes('session_token='))
   if (!session) throw new Error('no session cookie in response')
-  return session.split(';')[0]
+  return session.replace(/;.*$/s, '')
 }
 
 /**

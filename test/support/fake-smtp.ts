@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net'
+import { waitFor } from './wait.js'
 
 // A local SMTP server that speaks enough of RFC 5321 for nodemailer: EHLO/HELO, AUTH PLAIN and
 // LOGIN, MAIL FROM, RCPT TO, DATA (dot-stuffing), RSET, NOOP, QUIT. It keeps every message.
@@ -78,7 +79,7 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
     let loginUser = ''
 
     const command = (line: string) => {
-      const verb = line.split(' ')[0].toUpperCase()
+      const verb = (line.split(' ')[0] ?? '').toUpperCase()
       if (verb === 'EHLO') {
         socket.write('250-fake-smtp\r\n250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n')
       } else if (verb === 'HELO') reply('250 fake-smtp')
@@ -86,7 +87,7 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
         const [, mech, initial] = line.split(' ')
         if (mech?.toUpperCase() === 'PLAIN' && initial) {
           const [, user, pass] = Buffer.from(initial, 'base64').toString('utf8').split('\u0000')
-          auth = { user, pass }
+          auth = { user: user ?? '', pass: pass ?? '' }
           reply('235 2.7.0 Authentication successful')
         } else if (mech?.toUpperCase() === 'LOGIN') {
           mode = 'auth-login-user'
@@ -164,17 +165,15 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    async waitForMail(to, opts = {}) {
-      const deadline = Date.now() + (opts.timeoutMs ?? 10_000)
-      const after = opts.after ?? 0
-      for (;;) {
-        const hits = messages
-          .slice(after)
-          .filter((m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()))
-        if (hits.length > 0) return hits[hits.length - 1]
-        if (Date.now() > deadline) throw new Error(`no mail to ${to} (got ${messages.length} messages)`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
+    waitForMail(to, opts = {}) {
+      return waitFor(
+        () =>
+          messages
+            .slice(opts.after ?? 0)
+            .filter((m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()))
+            .at(-1),
+        { timeoutMs: opts.timeoutMs ?? 10_000, intervalMs: 50, what: `mail to ${to}` },
+      )
     },
     close() {
       for (const s of sockets) s.destroy()

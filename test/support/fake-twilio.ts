@@ -7,6 +7,7 @@ import {
   planFor,
   plannedNumbers,
 } from '../../src/server/providers/telephony/numbering-plan.js'
+import { defined, first } from './defined.js'
 
 // A local server that answers like Twilio's REST API (../shared/twilio-oai/): Basic auth with the
 // account SID and auth token, form-encoded 2010-04-01 resources and the JSON Messaging v2 Senders
@@ -440,7 +441,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     }
     const senderMatch = /^\/v2\/Channels\/Senders\/(XE[0-9a-fA-F]{32})$/.exec(path)
     if (senderMatch) {
-      const sender = state.senders.get(senderMatch[1])
+      const sender = state.senders.get(defined(senderMatch[1], 'sender sid'))
       if (!sender) throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
       if (method === 'GET') {
         if (sender.status === 'CREATING') {
@@ -472,8 +473,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
 
     const avail = /^\/AvailablePhoneNumbers\/([A-Za-z]{2})\/(Local|Mobile|TollFree)\.json$/.exec(rest)
     if (avail && method === 'GET') {
-      const country = avail[1].toUpperCase()
-      const type = TYPE_PATH[avail[2]]
+      const country = defined(avail[1], 'country').toUpperCase()
+      const type = TYPE_PATH[defined(avail[2], 'number type')]
       const pageSize = pageSizeOf(query)
       if (!state.available.some((n) => n.iso_country === country)) {
         throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
@@ -500,7 +501,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       const idx = state.available.findIndex((n) => n.phone_number === phone)
       const owned = [...state.numbers.values()].some((n) => n.phone_number === phone)
       if (idx < 0 || owned) throw new HttpError(400, 21422, `PhoneNumber ${phone} is not available`)
-      const [entry] = state.available.splice(idx, 1)
+      const entry = first(state.available.splice(idx, 1), 'the available number')
       const sid = `PN${hex(16)}`
       const number = numberResource(sid, phone, form)
       number.type = entry.type === 'TollFree' ? 'toll-free' : entry.type.toLowerCase()
@@ -517,7 +518,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     }
     const numberMatch = /^\/IncomingPhoneNumbers\/(PN[0-9a-fA-F]{32})\.json$/.exec(rest)
     if (numberMatch) {
-      const number = state.numbers.get(numberMatch[1])
+      const number = state.numbers.get(defined(numberMatch[1], 'number sid'))
       if (!number) throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
       if (method === 'GET') return { status: 200, body: number }
       if (method === 'POST') {

@@ -35,7 +35,7 @@ export function inboundParams(input: {
   sid?: string
   profileName?: string
   extra?: Record<string, string>
-}) {
+}): Record<string, string> & { MessageSid: string; Body: string; From: string; To: string } {
   const sid = input.sid ?? messageSid()
   return {
     SmsMessageSid: sid,
@@ -54,7 +54,7 @@ export function inboundParams(input: {
     From: `whatsapp:${input.from}`,
     ApiVersion: '2010-04-01',
     ...input.extra,
-  } as Record<string, string>
+  }
 }
 
 /** Posts a form to a webhook path signed as Twilio would sign it (or with the given signature). */

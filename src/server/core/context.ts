@@ -1,6 +1,9 @@
 import type { Config } from '../config.js'
 import type { Db, Tx } from '../db/client.js'
-import type { JobQueue } from '../jobs/queue.js'
+// The one import from jobs/: the catalog's names and payload types. The catalog is data only
+// (zod schemas and retry settings, importing nothing of ours), the contract between the actions
+// that enqueue work and the handlers that run it; core never reaches the queue or a handler.
+import type { JobName, JobPayload } from '../jobs/catalog/index.js'
 import type { Logger } from '../logger.js'
 import type { Mailer } from '../providers/mail/types.js'
 import type { Telephony } from '../providers/telephony/types.js'
@@ -15,6 +18,25 @@ export interface Services {
   mailer: Mailer
   /** Wakes this process's inbox workers, if it runs any (other processes are woken by NOTIFY). */
   inbox: InboxSignal
+}
+
+export interface SendOptions {
+  /** Enqueue inside this transaction: the job exists if and only if the transaction commits. */
+  tx?: Tx
+  singletonKey?: string
+  /** Delay in seconds. */
+  startAfter?: number
+}
+
+/** How core enqueues work (implemented over pg-boss in jobs/queue.ts). */
+export interface JobQueue {
+  send<N extends JobName>(name: N, payload: JobPayload<N>, opts?: SendOptions): Promise<string | null>
+  /**
+   * Wakes this process's workers of `name` so they fetch at once instead of at their next poll.
+   * `send` does it by itself; a job enqueued inside a transaction is invisible until the commit,
+   * so the caller wakes after committing. Workers in other processes still poll.
+   */
+  wake(name: JobName, opts?: { remote?: boolean }): void
 }
 
 export interface InboxSignal {

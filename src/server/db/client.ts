@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
+import type { Logger } from '../logger.js'
 import * as schema from './schema/index.js'
 
 export type Schema = typeof schema
@@ -36,10 +37,16 @@ const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migratio
 // run once and never race.
 const MIGRATION_LOCK_KEY = 7_313_019_001
 
-export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  opts: { max?: number; log?: Pick<Logger, 'warn'> } = {},
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 20 })
-  pool.on('error', () => {
-    // An idle client lost its connection; the pool replaces it on next use.
+  // An idle client lost its connection (a server restart, a network cut). The pool replaces it on
+  // next use, so this is not fatal, but it is worth a line: several in a row mean the database is away.
+  pool.on('error', (err) => {
+    if (opts.log) opts.log.warn({ err }, 'idle database connection lost')
+    else console.warn('idle database connection lost:', err.message)
   })
   const client = await pool.connect()
   try {
@@ -52,7 +59,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   } finally {
     client.release()
   }
-  const db = drizzlePg(pool, { schema }) as unknown as Db
+  const db: Db = drizzlePg(pool, { schema })
   return {
     db,
     kind: 'postgres',
@@ -83,7 +90,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   const d = drizzlePglite(client, { schema })
   await migratePglite(d, { migrationsFolder })
   return {
-    db: d as unknown as Db,
+    db: d,
     kind: 'pglite',
     sql: {
       async executeSql(text, values) {
@@ -103,20 +110,39 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   }
 }
 
-export async function openDatabase(cfg: { databaseUrl?: string; dataDir: string }): Promise<Database> {
-  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPglite(cfg.dataDir)
+export async function openDatabase(
+  cfg: { databaseUrl?: string; dataDir: string },
+  log?: Pick<Logger, 'warn'>,
+): Promise<Database> {
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl, { log }) : openPglite(cfg.dataDir)
 }
 
 export async function pingDatabase(db: Db): Promise<void> {
   await db.execute(sql`select 1`)
 }
 
-/** The rows of a raw `execute` result (both drivers answer `{ rows }`). */
-export const rowsOf = <T = Record<string, unknown>>(result: unknown): T[] => (result as { rows: T[] }).rows
+/**
+ * The rows of a raw `execute` result, typed as the caller's row shape. Both drivers answer
+ * `{ rows }`, but drizzle types a raw result as `unknown`: this is the one place that casts it,
+ * so `T` must match the query's select list.
+ */
+export const rowsOf = <T = Record<string, unknown>>(result: unknown): T[] =>
+  (result as { rows?: T[] }).rows ?? []
 
-/** Runs one raw SQL query and returns its rows. */
-export async function queryRows<T>(db: Tx, query: SQL): Promise<T[]> {
+/** Runs one raw SQL query and returns its rows, typed as `T`. */
+export async function queryRows<T = Record<string, unknown>>(db: Tx, query: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(query))
+}
+
+/**
+ * The row of a statement that always yields one (an `INSERT … RETURNING`, an aggregate without
+ * GROUP BY, an UPDATE of a row the caller has just read or locked). No row means the database
+ * broke that promise, so it throws instead of letting `undefined` flow on.
+ */
+export function oneRow<T>(rows: readonly T[], what: string): T {
+  const row = rows[0]
+  if (row === undefined) throw new Error(`expected one ${what} row, the statement returned none`)
+  return row
 }
 
 /**
@@ -130,10 +156,7 @@ export function txExecutor(tx: Tx): SqlExecutor {
       const chunks = parts.map((part, i) =>
         i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`,
       )
-      const result = (await tx.execute(sql.join(chunks, sql.raw('')))) as unknown as {
-        rows: Record<string, unknown>[]
-      }
-      return { rows: result.rows ?? [] }
+      return { rows: await queryRows(tx, sql.join(chunks, sql.raw(''))) }
     },
   }
 }
@@ -149,12 +172,8 @@ export async function executePrepared<Row>(
   text: string,
   values: unknown[],
 ): Promise<Row[]> {
-  const client = (db as unknown as { $client: unknown }).$client
-  if (client instanceof pg.Pool) return (await client.query({ name, text, values })).rows as Row[]
-  return (
-    await (client as { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }).query(
-      text,
-      values,
-    )
-  ).rows as Row[]
+  const client = '$client' in db ? db.$client : undefined
+  if (client instanceof pg.Pool) return rowsOf<Row>(await client.query({ name, text, values }))
+  if (client instanceof PGlite) return rowsOf<Row>(await client.query(text, values))
+  throw new Error('executePrepared needs the database itself, not a transaction')
 }

@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Auth } from '../auth.js'
 import type { Services } from '../core/context.js'
 import { pingDatabase, type SqlExecutor } from '../db/client.js'
+import { apiRoutes, OPENAPI_INFO } from './api-routes.js'
 import { inApiErrorShape } from './auth-response.js'
 import { clientIp, NO_SOCKET } from './client-ip.js'
 import type { AppEnv } from './env.js'
@@ -16,19 +17,8 @@ import { rateLimitMiddleware } from './middleware/rate-limit.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
 import { createRouter } from './router.js'
-import { adminRoutes } from './routes/admin.js'
 import { apiDocsRoutes } from './routes/api-docs.js'
-import { conversationRoutes } from './routes/conversations.js'
-import { cronRoutes } from './routes/cron.js'
-import { knowledgeRoutes } from './routes/knowledge.js'
-import { meRoutes } from './routes/me.js'
-import { memberRoutes } from './routes/members.js'
-import { numberRoutes } from './routes/numbers.js'
-import { organizationRoutes } from './routes/organizations.js'
-import { simulatorRoutes } from './routes/simulator.js'
-import { statsRoutes } from './routes/stats.js'
-import { trainingRoutes } from './routes/training.js'
-import { whatsappRoutes } from './routes/whatsapp.js'
+import { helpRoutes } from './routes/help.js'
 import { WEBHOOK_BODY_LIMIT } from './twilio-webhook.js'
 
 export const JSON_BODY_LIMIT = 1024 * 1024
@@ -76,7 +66,10 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
   app.use('/api/*', (c, next) => (isMachinePath(c.req.path) ? next() : csrf(c, next)))
 
   const tooLarge = (limit: number) => (c: Context<AppEnv>) =>
-    c.json(errorBody('BAD_REQUEST', `Request body is larger than ${Math.round(limit / 1024 / 1024)} MB`), 400)
+    c.json(
+      errorBody('PAYLOAD_TOO_LARGE', `Request body is larger than ${Math.round(limit / 1024 / 1024)} MB`),
+      413,
+    )
   const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) })
   const uploadLimit = bodyLimit({ maxSize: UPLOAD_BODY_LIMIT, onError: tooLarge(UPLOAD_BODY_LIMIT) })
   // Twilio's forms are a few KB: a forged one is refused before its signature is even computed.
@@ -122,34 +115,11 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
     }
   })
 
-  // Routes with fixed segments (search-numbers) go before /api/organizations/{id}.
-  for (const routes of [
-    numberRoutes(),
-    meRoutes(),
-    trainingRoutes(),
-    whatsappRoutes(),
-    cronRoutes(),
-    adminRoutes(),
-    organizationRoutes(),
-    memberRoutes(),
-    knowledgeRoutes(),
-    conversationRoutes(),
-    statsRoutes(),
-    simulatorRoutes(),
-  ]) {
-    app.route('/', routes)
-  }
-
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'WhatsApp AI Assistants API',
-      version: '1.0.0',
-      description:
-        'Organizations, WhatsApp numbers, knowledge and conversations. Sign in through /api/auth/* (session cookie).',
-    },
-  })
+  for (const routes of apiRoutes()) app.route('/', routes)
+  app.doc31('/api/openapi.json', OPENAPI_INFO)
   app.route('/', apiDocsRoutes())
+  // The guides as pages, for the dashboard's Help links (served with or without the built web app).
+  app.route('/', helpRoutes())
 
   app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404))
 

@@ -26,20 +26,20 @@ export function clientIp(c: Context<AppEnv>): string {
 export function resolveClientIp(peer: string, forwardedFor: string | undefined, trust: TrustProxy): string {
   if (trust.kind === 'off') return peer
   const isTrusted = trustCheck(trust)
-  const chain: (string | null)[] = [
-    ...(forwardedFor ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map(normalizeAddress),
-    peer,
-  ]
-  let i = chain.length - 1
-  while (i > 0 && isTrusted(chain[i] as string, chain.length - 1 - i)) {
-    i--
-    if (chain[i] === null) return chain[i + 1] as string
+  const forwarded = (forwardedFor ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(normalizeAddress)
+  // Walk from the socket's peer towards the client while the hop is trusted; the walk stops at
+  // the end of the list or before an entry that is not an address.
+  let client = peer
+  for (let position = 0; isTrusted(client, position); position++) {
+    const next = forwarded[forwarded.length - 1 - position]
+    if (next === undefined || next === null) return client
+    client = next
   }
-  return chain[i] as string
+  return client
 }
 
 /** `position` counts hops from the app: 0 is the socket's peer. */
@@ -49,7 +49,7 @@ function trustCheck(
   if (trust.kind === 'hops') return (_address, position) => position < trust.hops
   const list = new BlockList()
   for (const entry of trust.entries) {
-    const [ip, prefix] = entry.split('/')
+    const [ip = '', prefix] = entry.split('/')
     const type = isIP(ip) === 6 ? 'ipv6' : 'ipv4'
     if (prefix === undefined) list.addAddress(ip, type)
     else list.addSubnet(ip, Number(prefix), type)
@@ -69,11 +69,11 @@ function socketAddress(c: Context<AppEnv>): string | null {
 /** A bare IP address (IPv4-mapped IPv6 unwrapped, brackets and ports dropped), or null. */
 export function normalizeAddress(value: string): string | null {
   let v = value.trim()
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(v)
-  if (bracketed) v = bracketed[1]
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(v)?.[1]
+  if (bracketed !== undefined) v = bracketed
   else if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(v)) v = v.slice(0, v.lastIndexOf(':'))
-  const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i.exec(v)
-  if (mapped) v = mapped[1]
+  const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i.exec(v)?.[1]
+  if (mapped !== undefined) v = mapped
   const family = isIP(v)
   if (family === 0) return null
   return family === 6 ? v.toLowerCase() : v

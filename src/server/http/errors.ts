@@ -39,13 +39,16 @@ const frameworkMessages: Record<number, string> = {
   415: 'Unsupported Content-Type: send the body as application/json (file uploads as multipart/form-data)',
 }
 
-/** OpenAPI `responses` entries for these error codes, from the same table the runtime uses. */
+/**
+ * OpenAPI `responses` entries for these error codes, from the same table the runtime uses. Every
+ * API route can also answer 429 (the rate limit) and 413 (the body limit): both run before any route.
+ */
 export function errorResponses(...codes: ErrorCode[]) {
   const out: Record<
     number,
     { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }
   > = {}
-  for (const code of [...codes, 'RATE_LIMITED' as const]) {
+  for (const code of [...codes, 'RATE_LIMITED' as const, 'PAYLOAD_TOO_LARGE' as const]) {
     out[statusOf[code]] = {
       description: descriptions[code],
       content: { 'application/json': { schema: ErrorSchema } },
@@ -89,9 +92,9 @@ export function handleError(err: Error, c: Context<AppEnv>, log: Logger) {
     // status and get the code of that status, never INTERNAL for a client's mistake.
     const code = codeOfStatus.get(err.status) ?? (err.status < 500 ? 'BAD_REQUEST' : 'INTERNAL')
     const message =
-      err.status === 415
-        ? frameworkMessages[415]
-        : err.message || frameworkMessages[err.status] || descriptions[code]
+      (err.status === 415 ? frameworkMessages[415] : err.message) ||
+      frameworkMessages[err.status] ||
+      descriptions[code]
     if (err.status >= 500) log.error({ err, requestId: c.get('requestId') }, 'framework error')
     return c.json(errorBody(code, message), err.status)
   }

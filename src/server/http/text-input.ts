@@ -31,8 +31,10 @@ export const MAX_JSON_DEPTH = 32
 export function unsafeJsonIssues(root: unknown): TextIssue[] {
   const out: TextIssue[] = []
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }]
-  while (stack.length > 0 && out.length < 20) {
-    const { value, path } = stack.pop()!
+  while (out.length < 20) {
+    const next = stack.pop()
+    if (!next) break
+    const { value, path } = next
     if (typeof value === 'string') {
       const reason = unsafeTextReason(value)
       if (reason) out.push({ path: path.join('.'), message: reason })

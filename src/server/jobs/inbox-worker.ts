@@ -7,6 +7,7 @@ import {
   finishInbox,
   type InboxRow,
   MAX_ATTEMPTS,
+  msUntilQuiet,
   releaseInbox,
   renewLease,
 } from '../core/inbound/inbox-queue.js'
@@ -21,6 +22,8 @@ export interface InboxWorkerOptions {
   leaseSeconds?: number
   /** Poll interval when nothing wakes the worker (retries that come due, other processes without NOTIFY). */
   pollMs?: number
+  /** How long a chat stays quiet before it is answered (default: the configured quiet period). */
+  quietPeriodMs?: number
 }
 
 export interface InboxWorker {
@@ -38,6 +41,7 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
   const batchSize = opts.batchSize ?? 64
   const leaseSeconds = opts.leaseSeconds ?? 30
   const pollMs = opts.pollMs ?? 1000
+  const quietPeriodMs = opts.quietPeriodMs ?? services.config.replyQuietPeriodMs
   const workerId = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`
   const log = services.log.child({ worker: workerId })
   const inFlight = new Map<number, Promise<void>>()
@@ -67,12 +71,15 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
   )
   heartbeat.unref()
 
-  const deliver = async (row: InboxRow, messageId: string) => {
+  /** Sends one message's replies; false when it failed and will be tried again later. */
+  const deliver = async (row: InboxRow, messageId: string): Promise<boolean> => {
     try {
       await deliverReplies(services, messageId, { isLastAttempt: row.attempts >= MAX_ATTEMPTS })
       await finishInbox(services.db, workerId, [{ id: row.id, outcome: 'answered' }])
+      return true
     } catch (err) {
       await retryLater(row, err)
+      return false
     }
   }
   const retryLater = async (row: InboxRow, err: unknown) => {
@@ -90,15 +97,57 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
     try {
       return [await planBatch(services, batch)]
     } catch (err) {
-      if (batch.length === 1) {
-        await retryLater(batch[0] as InboxRow, err)
+      const [head, ...rest] = batch
+      if (!head) return []
+      if (rest.length === 0) {
+        await retryLater(head, err)
         return []
       }
-      // One bad row must not hold up the others: plan them one by one.
-      log.warn({ err, rows: batch.length }, 'batch planning failed; planning its rows one at a time')
+      // One bad chat must not hold up the others: plan chat by chat.
+      const chats = [...groupByChat(batch).values()]
+      if (chats.length === 1) {
+        // Within a chat, its first message alone (a burst that fails together would fail for
+        // good together); the rest wait for it, in order.
+        await releaseInbox(
+          services.db,
+          workerId,
+          rest.map((r) => r.id),
+        )
+        return plan([head])
+      }
+      log.warn({ err, rows: batch.length }, 'batch planning failed; planning its chats one at a time')
       const out: PlannedBatch[] = []
-      for (const row of batch) out.push(...(await plan([row])))
+      for (const rows of chats) out.push(...(await plan(rows)))
       return out
+    }
+  }
+
+  /**
+   * Sends a chat's planned messages one after the other, in order; after a failure the rest are
+   * given back untouched, to follow the failed one when it is retried.
+   */
+  const deliverChat = (ready: PlannedBatch['ready']) => {
+    let previous: Promise<boolean> = Promise.resolve(true)
+    for (const { row, messageId } of ready) {
+      const mine = previous.then(async (ok) => {
+        if (ok) return deliver(row, messageId)
+        await releaseInbox(services.db, workerId, [row.id]).catch((err) =>
+          log.warn({ err, inboxId: row.id }, 'could not give an inbox row back (the lease expiry does)'),
+        )
+        return false
+      })
+      previous = mine
+      const task = mine.then(
+        () => undefined,
+        () => undefined,
+      )
+      inFlight.set(row.id, task)
+      task.finally(() => {
+        inFlight.delete(row.id)
+        // The chat's next message (if any) can be taken now.
+        woken = true
+        wakeUp?.()
+      })
     }
   }
 
@@ -112,14 +161,22 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
       }
       let batch: InboxRow[] = []
       try {
-        batch = await claimInbox(services.db, workerId, Math.min(room, batchSize), leaseSeconds)
+        batch = await claimInbox(
+          services.db,
+          workerId,
+          Math.min(room, batchSize),
+          leaseSeconds,
+          quietPeriodMs,
+        )
       } catch (err) {
         if (!stopped) log.warn({ err }, 'inbox claim failed')
         await sleep(pollMs)
         continue
       }
       if (batch.length === 0) {
-        await sleep(pollMs)
+        // A chat waiting out its quiet period is answered when it ends, not at the next poll.
+        const quiet = await msUntilQuiet(services.db, quietPeriodMs).catch(() => undefined)
+        await sleep(quiet === undefined ? pollMs : Math.min(pollMs, quiet + 5))
         continue
       }
       for (const planned of await plan(batch)) {
@@ -133,15 +190,12 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
           workerId,
           planned.deferred.map((r) => r.id),
         )
-        for (const { row, messageId } of planned.ready) {
-          const task = deliver(row, messageId).finally(() => {
-            inFlight.delete(row.id)
-            // The chat's next message (if any) can be taken now.
-            woken = true
-            wakeUp?.()
-          })
-          inFlight.set(row.id, task)
+        const chats = new Map<string, PlannedBatch['ready']>()
+        for (const ready of planned.ready) {
+          const key = chatKey(ready.row)
+          chats.set(key, [...(chats.get(key) ?? []), ready])
         }
+        for (const ready of chats.values()) deliverChat(ready)
       }
     }
   }
@@ -160,4 +214,13 @@ export function startInboxWorker(services: Services, opts: InboxWorkerOptions = 
       await Promise.allSettled(inFlight.values())
     },
   }
+}
+
+/** A chat: the number written to and the customer writing. */
+const chatKey = (row: InboxRow) => `${row.toNumber}|${row.fromWaId}`
+
+function groupByChat(rows: InboxRow[]): Map<string, InboxRow[]> {
+  const chats = new Map<string, InboxRow[]>()
+  for (const row of rows) chats.set(chatKey(row), [...(chats.get(chatKey(row)) ?? []), row])
+  return chats
 }

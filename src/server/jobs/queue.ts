@@ -1,29 +1,10 @@
 import pg from 'pg'
 import PgBoss from 'pg-boss'
-import type { InboxSignal } from '../core/context.js'
-import type { Database, SqlExecutor, Tx } from '../db/client.js'
+import type { InboxSignal, JobQueue } from '../core/context.js'
+import type { Database, SqlExecutor } from '../db/client.js'
 import { txExecutor } from '../db/client.js'
 import type { Logger } from '../logger.js'
-import { type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
-
-export interface SendOptions {
-  /** Enqueue inside this transaction: the job exists if and only if the transaction commits. */
-  tx?: Tx
-  singletonKey?: string
-  /** Delay in seconds. */
-  startAfter?: number
-}
-
-/** The typed way core enqueues work. */
-export interface JobQueue {
-  send<N extends JobName>(name: N, payload: JobPayload<N>, opts?: SendOptions): Promise<string | null>
-  /**
-   * Wakes this process's workers of `name` so they fetch at once instead of at their next poll.
-   * `send` does it by itself; a job enqueued inside a transaction is invisible until the commit,
-   * so the caller wakes after committing. Workers in other processes still poll.
-   */
-  wake(name: JobName, opts?: { remote?: boolean }): void
-}
+import { isJobName, type JobName, jobCatalog } from './catalog/index.js'
 
 /** Ids of the pg-boss workers this process runs, by job name (filled by startWorker). */
 export type LocalWorkers = Map<JobName, string[]>
@@ -85,11 +66,12 @@ async function ensureQueues(boss: PgBoss) {
 /** The PostgreSQL channel on which processes wake each other's workers (payload: the job name). */
 export const WAKE_CHANNEL = 'jobs_wake'
 
-const wakeLocal = (boss: PgBoss, localWorkers: LocalWorkers, name: string) => {
+const wakeLocal = (boss: PgBoss, localWorkers: LocalWorkers, name: JobName) => {
   // One idle worker is enough; the others keep polling.
-  const ids = localWorkers.get(name as JobName)
-  if (ids?.length) boss.notifyWorker(ids[Math.floor(Math.random() * ids.length)])
-  return Boolean(ids?.length)
+  const ids = localWorkers.get(name) ?? []
+  const id = ids[Math.floor(Math.random() * ids.length)]
+  if (id !== undefined) boss.notifyWorker(id)
+  return id !== undefined
 }
 
 export function createJobQueue(
@@ -142,7 +124,7 @@ export function listenForWakeUps(
     const c = new pg.Client({ connectionString: database.url, application_name: 'job-wake-listener' })
     c.on('notification', (msg) => {
       if (msg.payload === 'inbox') inbox.wake()
-      else if (msg.payload) wakeLocal(boss, localWorkers, msg.payload)
+      else if (msg.payload && isJobName(msg.payload)) wakeLocal(boss, localWorkers, msg.payload)
     })
     c.on('error', (err) => {
       log.warn({ err }, 'wake listener connection lost; reconnecting')

@@ -1,7 +1,8 @@
 import type PgBoss from 'pg-boss'
+import type { z } from 'zod'
 import type { Services } from '../core/context.js'
 import { withoutUserData } from '../logger.js'
-import { type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
+import { isJobName, type JobName, type JobPayload, jobCatalog } from './catalog/index.js'
 import { type JobHandler, jobHandlers } from './handlers/index.js'
 import type { LocalWorkers } from './queue.js'
 
@@ -12,20 +13,39 @@ export async function startWorker(
   localWorkers: LocalWorkers,
   opts: { pollingIntervalSeconds?: number } = {},
 ) {
-  for (const name of Object.keys(jobCatalog) as JobName[]) {
-    const handler = jobHandlers[name] as JobHandler<JobName> | undefined
-    if (!handler) continue
-    const def = jobCatalog[name]
-    const concurrency = def.concurrency ?? 1
+  for (const name of Object.keys(jobCatalog).filter(isJobName)) {
+    // Registered before the workers start, so a send meanwhile wakes the ones already running.
     const ids: string[] = []
     localWorkers.set(name, ids)
-    for (let i = 0; i < concurrency; i++) {
-      let workerId = ''
-      workerId = await boss.work(
-        name,
-        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
-        async ([job]) => {
-          const payload = def.payload.parse(job.data) as JobPayload<JobName>
+    await workJob(boss, services, name, ids, opts.pollingIntervalSeconds ?? 0.5)
+  }
+  // Built-in scheduler: nothing depends on an outside cron.
+  await boss.schedule('usage.roll-over', '0 0 1 * *', {}, { tz: 'UTC' })
+  await boss.schedule('system.cleanup', '*/10 * * * *', {})
+}
+
+/** The catalog seen per job name, so parsing job `N`'s payload yields `JobPayload<N>`. */
+type PayloadSchemas = { [N in JobName]: { payload: z.ZodType<JobPayload<N>> } }
+
+/** Starts the catalog's number of pg-boss workers for one job kind, adding their ids to `ids`. */
+async function workJob<N extends JobName>(
+  boss: PgBoss,
+  services: Services,
+  name: N,
+  ids: string[],
+  pollingIntervalSeconds: number,
+) {
+  const def = jobCatalog[name]
+  const payloads: PayloadSchemas = jobCatalog
+  const handler: JobHandler<N> = jobHandlers[name]
+  for (let i = 0; i < (def.concurrency ?? 1); i++) {
+    let workerId = ''
+    workerId = await boss.work(
+      name,
+      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds },
+      async (jobs) => {
+        for (const job of jobs) {
+          const payload: JobPayload<N> = payloads[name].payload.parse(job.data)
           const meta = {
             id: job.id,
             retryCount: job.retryCount,
@@ -43,15 +63,12 @@ export async function startWorker(
             // pg-boss stores what is thrown in the job's row: never a failed query's parameters.
             throw withoutUserData(err)
           }
-          // pg-boss sleeps a whole polling interval after every job unless notified: while work
-          // keeps coming, fetch the next job at once.
-          boss.notifyWorker(workerId)
-        },
-      )
-      ids.push(workerId)
-    }
+        }
+        // pg-boss sleeps a whole polling interval after every job unless notified: while work
+        // keeps coming, fetch the next job at once.
+        boss.notifyWorker(workerId)
+      },
+    )
+    ids.push(workerId)
   }
-  // Built-in scheduler: nothing depends on an outside cron.
-  await boss.schedule('usage.roll-over', '0 0 1 * *', {}, { tz: 'UTC' })
-  await boss.schedule('system.cleanup', '*/10 * * * *', {})
 }

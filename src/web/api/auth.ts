@@ -4,10 +4,12 @@ import type { Session } from './types'
 
 export const sessionKey = ['session'] as const
 
+export const fetchSession = async () => (await api<Session | null>('/api/auth/get-session')) ?? null
+
 export function useSession() {
   return useQuery({
     queryKey: sessionKey,
-    queryFn: async () => (await api<Session | null>('/api/auth/get-session')) ?? null,
+    queryFn: fetchSession,
     staleTime: 60_000,
     retry: false,
   })

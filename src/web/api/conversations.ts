@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { isE164 } from '../../shared/phone'
 import { api } from './client'
 import { orgKeys } from './organizations'
 import type { ConversationSummary, Message, Stats } from './types'
@@ -88,7 +89,7 @@ const simulatorKey = (orgId: string, from: string) => ['simulator', orgId, from]
 export function useSimulatorMessages(orgId: string | null, from: string) {
   return useQuery({
     queryKey: simulatorKey(orgId ?? '', from),
-    enabled: !!orgId && /^\+[1-9]\d{6,14}$/.test(from),
+    enabled: !!orgId && isE164(from),
     queryFn: async () =>
       (
         await api<{ messages: Message[] }>(

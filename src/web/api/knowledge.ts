@@ -1,14 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, uploadWithProgress } from './client'
 import { orgKeys } from './organizations'
-import type { AiProvider, AskResult, ProfileFields, Source, Training } from './types'
+import type { AiProvider, AskResult, Knowledge, ProfileFields, Source, Training } from './types'
 
 export const knowledgeKey = (orgId: string) => ['organizations', orgId, 'knowledge'] as const
-
-export interface Knowledge {
-  sources: Source[]
-  training: Training
-}
 
 /** Whether the dashboard should keep asking: a training runs, or an uploaded file is still being read. */
 export const knowledgeBusy = (k: Knowledge | undefined) =>

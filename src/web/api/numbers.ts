@@ -1,24 +1,26 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api } from './client'
 import { orgKeys } from './organizations'
 import type { AvailableNumber, PhoneNumber } from './types'
 
 export interface NumberSearch {
   country: string
-  type: 'local' | 'mobile' | 'tollFree'
+  type: AvailableNumber['type']
   contains: string
 }
 
 export function useNumberSearch(search: NumberSearch | null) {
   return useQuery({
     queryKey: ['number-search', search],
-    enabled: search !== null,
-    queryFn: async () => {
-      const params = new URLSearchParams({ country: search!.country, type: search!.type, limit: '10' })
-      if (search!.contains.trim()) params.set('contains', search!.contains.trim())
-      return (await api<{ numbers: AvailableNumber[] }>(`/api/organizations/search-numbers?${params}`))
-        .numbers
-    },
+    // No search yet: skipToken keeps the query idle (and typed: the function below always has one).
+    queryFn: search
+      ? async () => {
+          const params = new URLSearchParams({ country: search.country, type: search.type, limit: '10' })
+          if (search.contains.trim()) params.set('contains', search.contains.trim())
+          return (await api<{ numbers: AvailableNumber[] }>(`/api/organizations/search-numbers?${params}`))
+            .numbers
+        }
+      : skipToken,
     retry: false,
   })
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api } from './client'
-import type { Organization, OrganizationChanges } from './types'
+import type { NewOrganization, Organization, OrganizationChanges } from './types'
 
 export const orgKeys = {
   all: ['organizations'] as const,
@@ -31,7 +31,7 @@ export function useOrganization(id: string) {
 export function useCreateOrganization() {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: async (input: OrganizationChanges & { name: string }) =>
+    mutationFn: async (input: NewOrganization) =>
       (await api<{ organization: Organization }>('/api/organizations', { method: 'POST', body: input }))
         .organization,
     onSuccess: (org) => {

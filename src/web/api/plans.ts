@@ -1,39 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api } from './client'
 import { orgKeys } from './organizations'
-import type { PlanType } from './types'
+import type { OperatorOrganization, PlanChange, PlanType } from './types'
 
 /** Messages a month and live numbers each plan includes (the server's PLAN_LIMITS / PLAN_NUMBER_LIMITS). */
 export const PLANS: Record<PlanType, { label: string; messages: number; numbers: number }> = {
   starter: { label: 'Starter', messages: 500, numbers: 1 },
   business: { label: 'Business', messages: 2000, numbers: 1 },
   enterprise: { label: 'Enterprise', messages: 10000, numbers: 5 },
-}
-
-export interface PlanChange {
-  planType?: PlanType
-  /** null goes back to the plan's own limit. */
-  monthlyMessageLimit?: number | null
-}
-
-/** An organization as the operator sees it (GET /api/admin/organizations). */
-export interface OperatorOrganization {
-  id: string
-  name: string
-  planType: PlanType
-  monthlyMessageLimit: number
-  monthlyMessageLimitOverride: number | null
-  owners: string[]
-  liveNumbers: number
-  planChanges: {
-    changedBy: string
-    fromPlan: PlanType
-    fromLimitOverride: number | null
-    toPlan: PlanType
-    toLimitOverride: number | null
-    at: string
-  }[]
-  createdAt: string
 }
 
 const operatorKeys = { organizations: (search: string) => ['operator', 'organizations', search] as const }

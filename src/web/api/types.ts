@@ -1,256 +1,101 @@
-export type Role = 'owner' | 'admin' | 'agent' | 'viewer'
-export type NumberStatus =
-  | 'none'
-  | 'purchasing'
-  | 'registering'
-  | 'active'
-  | 'releasing'
-  | 'released'
-  | 'failed'
-export type TrainingStatus = 'untrained' | 'training' | 'trained' | 'failed'
-export type PlanType = 'starter' | 'business' | 'enterprise'
+/**
+ * The API's shapes as the web app uses them, all derived from schema.gen.ts (generated from the
+ * server's OpenAPI document by `npm run api:types`): when a route changes, tsc points at every page
+ * that reads the old shape.
+ */
+import {
+  AI_PROVIDERS,
+  MEMBER_ROLES,
+  PLAN_TYPES as PLAN_TYPE_LIST,
+  TONES as TONE_LIST,
+  WEEKDAYS as WEEKDAY_LIST,
+} from '../../shared/enums'
+import type { components, paths } from './schema.gen'
 
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const
-export type Weekday = (typeof WEEKDAYS)[number]
-export const TONES = ['friendly', 'professional', 'formal', 'casual', 'playful'] as const
-export type Tone = (typeof TONES)[number]
+type Schemas = components['schemas']
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
+type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : never
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>
 
-export interface Interval {
-  open: string
-  close: string
-}
+/** The JSON a route answers with when it succeeds (200, or 201 for a creation). */
+export type ResponseOf<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { responses: { 200: infer R } }
+    ? JsonOf<R>
+    : Operation<P, M> extends { responses: { 201: infer R } }
+      ? JsonOf<R>
+      : never
 
-export interface BusinessHours {
-  enabled: boolean
-  timezone: string
-  schedule: Partial<Record<Weekday, Interval[]>>
-  outOfHoursMessage: string
-}
+/** The JSON body a route accepts. */
+export type BodyOf<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never
 
-export interface AiSettings {
-  tone: string
-  language: string
-  provider?: string
-  model?: string
-  escalationRules?: string
-}
+/**
+ * A runtime list of every member of a string union, for selects and loops. The compiler refuses a
+ * list that misses a member or adds one the union does not have, so the list cannot drift from the API.
+ */
+export const everyOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : never)): L =>
+    list
 
-export interface Organization {
-  id: string
-  name: string
-  description: string
-  industry: string
-  whatsappNumber: string | null
-  whatsappDisplayName: string
-  numberStatus: NumberStatus | string
-  numberFailureReason: string | null
-  planType: PlanType
-  monthlyMessageLimit: number
-  monthlyMessageCount: number
-  lastResetDate: string
-  totalConversations: number
-  conversationsNeedingAttention: number
-  welcomeMessage: string
-  businessHours: BusinessHours
-  ai: AiSettings
-  isModelTrained: boolean
-  trainingStatus: TrainingStatus
-  trainingProgress: number
-  trainingError: string | null
-  trainedAt: string | null
-  role: Role
-  createdAt: string
-  updatedAt: string
-}
+export type Organization = Schemas['Organization']
+export type Role = Organization['role']
+export type NumberStatus = Organization['numberStatus']
+export type TrainingStatus = Schemas['Training']['status']
+export type PlanType = Organization['planType']
+export type BusinessHours = Organization['businessHours']
+export type Weekday = keyof BusinessHours['schedule']
+export type Interval = NonNullable<BusinessHours['schedule'][Weekday]>[number]
 
-export interface OrganizationChanges {
-  name?: string
-  description?: string
-  industry?: string
-  whatsappDisplayName?: string | null
-  welcomeMessage?: string
-  businessHours?: BusinessHours
-  ai?: AiSettings
-}
+/** What PATCH /api/organizations/{id} accepts. */
+export type OrganizationChanges = BodyOf<'/api/organizations/{id}', 'patch'>
+export type NewOrganization = BodyOf<'/api/organizations', 'post'>
+/** The AI settings as the organization sends them (tone and provider are the API's enums). */
+export type AiSettings = NonNullable<OrganizationChanges['ai']>
+export type Tone = AiSettings['tone']
 
-export interface Member {
-  userId: string
-  email: string
-  name: string
-  role: Role
-  joinedAt: string
-}
+export const ROLES = everyOf<Role>()(MEMBER_ROLES)
+export const WEEKDAYS = everyOf<Weekday>()(WEEKDAY_LIST)
+export const PLAN_TYPES = everyOf<PlanType>()(PLAN_TYPE_LIST)
+export const TONES = everyOf<Tone>()(TONE_LIST)
+export const PROVIDERS = everyOf<ProviderId>()(AI_PROVIDERS)
 
-export interface AvailableNumber {
-  phoneNumber: string
-  friendlyName: string
-  isoCountry: string
-  type: string
-  locality?: string
-  region?: string
-}
+export type Member = Schemas['Member']
+export type AvailableNumber = Schemas['AvailableNumber']
+export type PhoneNumber = Schemas['PhoneNumber']
 
-export interface PhoneNumber {
-  id: string
-  phoneNumber: string
-  status: string
-  senderStatus: string | null
-  failureReason: string | null
-  isPrimary: boolean
-  createdAt: string
-  releasedAt: string | null
-}
+export type Source = Schemas['KnowledgeSource']
+export type SourceKind = Source['kind']
+export type SourceStatus = Source['status']
+/** The business profile's fields, as PUT …/knowledge/profile takes them. */
+export type ProfileFields = BodyOf<'/api/organizations/{id}/knowledge/profile', 'put'>['fields']
+/** The knowledge listing: sources (long texts as previews) and the training state. */
+export type Knowledge = ResponseOf<'/api/organizations/{id}/knowledge', 'get'>
+export type Training = Knowledge['training']
+export type Passage = Schemas['Passage']
+export type AskResult = ResponseOf<'/api/organizations/{id}/knowledge/ask', 'post'>
+export type AiProvider = ResponseOf<'/api/ai/providers', 'get'>['providers'][number]
+export type ProviderId = AiProvider['id']
+/** What answers the organization's customers now, and what would with no choice of its own. */
+export type AiModel = Organization['aiModel']
 
-export type SourceKind = 'profile' | 'faq' | 'text' | 'file'
+export type ConversationSummary = Schemas['ConversationSummary']
+export type Message = Schemas['Message']
+export type Stats = Schemas['Stats']
 
-export interface ProfileFields {
-  name?: string
-  description?: string
-  location?: string
-  openingHours?: string
-  contact?: string
-  policies?: string
-  toneOfVoice?: string
-  language?: string
-}
+export type Account = Schemas['Account']
+export type PhoneCodeSent = Schemas['PhoneCodeSent']
+export type Invitation = Schemas['Invitation']
+export type MyInvitation = Schemas['MyInvitation']
+export type OperatorOrganization = Schemas['OperatorOrganization']
+export type PlanChange = BodyOf<'/api/admin/organizations/{id}/plan', 'patch'>
 
-export interface Source {
-  id: string
-  kind: SourceKind
-  title: string
-  question: string | null
-  /** In the knowledge list, a preview when contentTruncated; useSource gives it whole. */
-  content: string
-  contentLength: number
-  contentTruncated: boolean
-  fields: ProfileFields | null
-  fileName: string | null
-  mimeType: string | null
-  sizeBytes: number | null
-  /** An uploaded file is processing until its text is read: then ready, or failed with the reason in error. */
-  status: SourceStatus
-  progress: number
-  error: string | null
-  createdAt: string
-  updatedAt: string
-}
-
-export type SourceStatus = 'processing' | 'ready' | 'failed'
-
-export interface Training {
-  status: TrainingStatus
-  progress: number
-  error: string | null
-  trainedAt: string | null
-  /** Only in the knowledge listing: sources changed after the last training. */
-  changedSinceTraining?: boolean
-}
-
-export interface Passage {
-  sourceId: string
-  title: string
-  content: string
-  score: number
-}
-
-export interface AskResult {
-  answer: string
-  escalate: boolean
-  passages: Passage[]
-  model: string
-  latencyMs: number
-}
-
-export interface AiProvider {
-  id: string
-  models: string[]
-}
-
-export interface ConversationSummary {
-  id: string
-  status: 'ai' | 'human' | 'closed'
-  needsAttention: boolean
-  lastMessageAt: string
-  lastMessage: string | null
-  contact: { waId: string; profileName: string | null; optedOut: boolean; simulated: boolean }
-}
-
-export interface Message {
-  id: string
-  direction: 'inbound' | 'outbound'
-  body: string
-  media: { url: string; contentType: string }[]
-  status: string
-  errorCode: string | null
-  errorMessage: string | null
-  source: string
-  createdAt: string
-}
-
-export interface Stats {
-  month: { inbound: number; outbound: number }
-  perDay: { date: string; inbound: number; outbound: number }[]
-  conversations: { total: number; thisMonth: number; open: number; needsAttention: number }
-  uniqueCustomers: number
-  usage: { used: number; limit: number; limitReachedAt: string | null }
-  averageReplyLatencyMs: number | null
-  recent: ConversationSummary[]
-}
-
+// better-auth serves /api/auth/*, outside the OpenAPI document: its session answer is written here.
 export interface SessionUser {
   id: string
   email: string
   name: string
   emailVerified: boolean
-}
-
-export interface Account {
-  id: string
-  email: string
-  name: string
-  emailVerified: boolean
-  phone: string | null
-  isOperator: boolean
-  /** The platform's shared WhatsApp number; null when this deployment cannot link phones. */
-  sharedNumber: string | null
-}
-
-export interface PhoneCodeSent {
-  phone: string
-  from: string
-  expiresAt: string
-  resendAfterSeconds: number
-  /** Sandbox mode only: the message the phone would have received. */
-  sandboxMessage?: string
-}
-
-export interface Invitation {
-  id: string
-  email: string
-  role: Role
-  status: 'pending' | 'accepted' | 'declined' | 'revoked'
-  expired: boolean
-  invitedBy: string | null
-  expiresAt: string
-  createdAt: string
-}
-
-export interface MyInvitation {
-  id: string
-  organizationId: string
-  organizationName: string
-  role: Role
-  invitedBy: string | null
-  expiresAt: string
-  createdAt: string
 }
 
 export interface Session {

@@ -1,4 +1,5 @@
 import type { TrainingStatus } from '../api/types'
+import { messageStatusLabel } from './format'
 
 const tone = {
   green: 'bg-emerald-100 text-emerald-800',
@@ -92,7 +93,7 @@ export function MessageStatusBadge({
 }) {
   return (
     <Badge color={messageColors[status] ?? 'gray'} title={errorMessage ?? undefined}>
-      {status}
+      {messageStatusLabel(status)}
     </Badge>
   )
 }
@@ -104,7 +105,7 @@ export function Ticks({ status }: { status: string }) {
       <span
         role="img"
         className="font-bold text-red-600"
-        aria-label={`status ${status}`}
+        aria-label={messageStatusLabel(status)}
         data-status={status}
       >
         !
@@ -117,8 +118,8 @@ export function Ticks({ status }: { status: string }) {
   return (
     <span
       role="img"
-      className={status === 'read' ? 'text-sky-500' : 'text-slate-400'}
-      aria-label={`status ${status}`}
+      className={status === 'read' ? 'text-sky-700' : 'text-slate-600'}
+      aria-label={messageStatusLabel(status)}
       data-status={status}
     >
       {label}

@@ -1,12 +1,15 @@
 import type { ButtonHTMLAttributes } from 'react'
 
-type Variant = 'primary' | 'secondary' | 'danger' | 'ghost'
+type Variant = 'primary' | 'secondary' | 'danger' | 'ghost' | 'onDark'
 
+// White text needs at least 4.5:1 (WCAG AA): emerald-700 gives it, emerald-600 (3.65:1) does not.
 const variants: Record<Variant, string> = {
-  primary: 'bg-emerald-600 text-white hover:bg-emerald-700 disabled:bg-emerald-300',
+  primary: 'bg-emerald-700 text-white hover:bg-emerald-800 disabled:bg-emerald-300',
   secondary: 'bg-white text-slate-800 border border-slate-300 hover:bg-slate-50 disabled:text-slate-400',
   danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-red-300',
   ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
+  // On the dark green bars: a light hover would leave white text unreadable.
+  onDark: 'text-white hover:bg-emerald-700 disabled:text-emerald-200',
 }
 
 export const focusRing =

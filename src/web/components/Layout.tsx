@@ -16,7 +16,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   return (
     <nav aria-label="Main" className="space-y-1">
       <NavLink to="/Dashboard/organizations" className={navClass} onClick={onNavigate}>
-        WhatsApp Organizations
+        <span aria-hidden="true">📱 </span>WhatsApp Organizations
       </NavLink>
       <NavLink to="/Dashboard/simulator" className={navClass} onClick={onNavigate}>
         WhatsApp simulator
@@ -87,8 +87,7 @@ export function Layout() {
         <div className="flex items-center justify-between px-4 py-3">
           <span className="font-semibold">WhatsApp AI</span>
           <Button
-            variant="ghost"
-            className="text-white hover:bg-emerald-700"
+            variant="onDark"
             aria-expanded={menuOpen}
             aria-controls="mobile-menu"
             onClick={() => setMenuOpen((o) => !o)}

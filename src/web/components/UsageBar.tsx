@@ -1,3 +1,5 @@
+import { formatCount } from './format'
+
 /** Messages used against the monthly limit: amber from 80 %, red at 100 %. */
 export function usageLevel(used: number, limit: number): 'ok' | 'warn' | 'full' {
   if (limit <= 0 || used >= limit) return 'full'
@@ -12,9 +14,10 @@ export function UsageBar({ used, limit, id }: { used: number; limit: number; id:
   return (
     <div>
       <div className="flex justify-between text-xs text-slate-600">
-        <span id={`${id}-label`}>Messages this month</span>
-        <span>
-          {used.toLocaleString()} / {limit.toLocaleString()}
+        {/* Only answers to customers count against the limit; Analytics also shows all messages. */}
+        <span id={`${id}-label`}>Answers counted this month</span>
+        <span data-testid={`${id}-figure`}>
+          {formatCount(used)} / {formatCount(limit)}
         </span>
       </div>
       <div
@@ -23,7 +26,7 @@ export function UsageBar({ used, limit, id }: { used: number; limit: number; id:
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct}
-        aria-valuetext={`${used} of ${limit} messages used`}
+        aria-valuetext={`${formatCount(used)} of ${formatCount(limit)} counted answers used`}
         data-level={level}
         className="mt-1 h-2 w-full overflow-hidden rounded-full bg-slate-200"
       >

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
-import { sessionKey, signIn, signUp } from '../api/auth'
+import { fetchSession, sessionKey, signIn, signUp } from '../api/auth'
 import { ApiError } from '../api/client'
 import { Button } from '../components/Button'
 import { ErrorNotice } from '../components/Feedback'
@@ -53,7 +53,10 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           return
         }
       } else await signIn({ email, password })
-      await qc.invalidateQueries({ queryKey: sessionKey })
+      // Invalidating would not do: no one watches the session on this page, so the query is only
+      // marked stale and the guard would read the old `null` and send the user back here. Store the
+      // new session before leaving.
+      qc.setQueryData(sessionKey, await fetchSession())
       navigate(target, { replace: true })
     } catch (err) {
       setError(err)

@@ -1,11 +1,12 @@
 import { useState } from 'react'
 import { useAccount } from '../api/account'
-import { type OperatorOrganization, PLANS, useOperatorOrganizations } from '../api/plans'
+import { PLANS, useOperatorOrganizations } from '../api/plans'
+import type { OperatorOrganization } from '../api/types'
 import { Button } from '../components/Button'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../components/Feedback'
 import { TextField } from '../components/Field'
 import { formatDate } from '../components/format'
-import { OperatorPlanForm } from './organization/PlanSection'
+import { OperatorPlanForm } from './organization/settings/PlanSection'
 
 /** Platform operators: every organization with its plan and limit, and the control to change them. */
 export function OperatorPage() {

@@ -5,6 +5,7 @@ import { useOrganization } from '../api/organizations'
 import { NumberStatusBadge, TrainingBadge } from '../components/Badges'
 import { focusRing } from '../components/Button'
 import { ErrorNotice, LoadingBlock } from '../components/Feedback'
+import { HelpLink } from '../components/HelpLink'
 import { AnalyticsTab } from './organization/AnalyticsTab'
 import { OverviewTab } from './organization/OverviewTab'
 import { SettingsTab } from './organization/SettingsTab'
@@ -23,7 +24,7 @@ export function OrganizationPage() {
   const [params, setParams] = useSearchParams()
   const org = useOrganization(id)
   const requested = params.get('tab')
-  const tab: TabId = TABS.some((t) => t.id === requested) ? (requested as TabId) : 'overview'
+  const tab: TabId = TABS.find((t) => t.id === requested)?.id ?? 'overview'
 
   const select = (next: TabId) => {
     const p = new URLSearchParams(params)
@@ -35,28 +36,33 @@ export function OrganizationPage() {
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const i = TABS.findIndex((t) => t.id === tab)
-    let next = -1
-    if (e.key === 'ArrowRight') next = (i + 1) % TABS.length
-    if (e.key === 'ArrowLeft') next = (i - 1 + TABS.length) % TABS.length
-    if (next >= 0) {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
+    const next = step === 0 ? undefined : TABS.at((i + step) % TABS.length)
+    if (next) {
       e.preventDefault()
-      select(TABS[next].id)
-      document.getElementById(`tab-${TABS[next].id}`)?.focus()
+      select(next.id)
+      document.getElementById(`tab-${next.id}`)?.focus()
     }
   }
 
   if (org.isPending) return <LoadingBlock label="Loading the organization…" lines={6} />
   if (org.isError) {
+    const notFound = org.error instanceof ApiError && org.error.status === 404
     return (
       <div className="space-y-3">
-        <ErrorNotice
-          error={org.error}
-          title={
-            org.error instanceof ApiError && org.error.status === 404
-              ? 'Organization not found'
-              : 'Could not load the organization'
-          }
-        />
+        {notFound ? (
+          <>
+            <h1 className="text-2xl font-semibold">Organization not found</h1>
+            <p className="text-slate-600" data-testid="org-not-found">
+              It does not exist, or you are not a member of it.
+            </p>
+          </>
+        ) : (
+          <>
+            <h1 className="text-2xl font-semibold">Could not load the organization</h1>
+            <ErrorNotice error={org.error} />
+          </>
+        )}
         <Link to="/Dashboard/organizations" className="font-medium text-emerald-700 underline">
           Back to your organizations
         </Link>
@@ -83,6 +89,7 @@ export function OrganizationPage() {
           >
             Open the simulator
           </Link>
+          <HelpLink page={tab} />
         </div>
       </div>
       <div

@@ -7,6 +7,8 @@ import { NumberStatusBadge, TrainingBadge } from '../components/Badges'
 import { Button, focusRing } from '../components/Button'
 import { EmptyState, ErrorNotice, Skeleton } from '../components/Feedback'
 import { TextAreaField, TextField } from '../components/Field'
+import { formatPhone } from '../components/format'
+import { HelpLink } from '../components/HelpLink'
 import { Modal } from '../components/Modal'
 import { MyInvitations } from '../components/MyInvitations'
 import { UsageBar } from '../components/UsageBar'
@@ -31,14 +33,20 @@ function OrganizationCard({ org }: { org: Organization }) {
                 attention
               </span>
             )}
-            <span className="text-xs capitalize text-slate-500">{org.role}</span>
+            <span className="text-xs capitalize text-slate-600">{org.role}</span>
           </span>
         </div>
         <dl className="space-y-2 text-sm">
           <div className="flex flex-wrap items-center justify-between gap-2">
             <dt className="text-slate-500">Number</dt>
             <dd className="flex items-center gap-2">
-              <span className="font-mono text-xs">{org.whatsappNumber ?? '—'}</span>
+              <span className="font-mono text-xs">
+                {org.whatsappNumber ? (
+                  <data value={org.whatsappNumber}>{formatPhone(org.whatsappNumber)}</data>
+                ) : (
+                  '—'
+                )}
+              </span>
               <NumberStatusBadge status={org.numberStatus} />
             </dd>
           </div>
@@ -113,7 +121,10 @@ export function OrganizationsPage() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">WhatsApp Organizations</h1>
-        <Button onClick={() => setCreating(true)}>Create organization</Button>
+        <div className="flex items-center gap-4">
+          <HelpLink page="organizations" />
+          <Button onClick={() => setCreating(true)}>Create Organization</Button>
+        </div>
       </div>
       <MyInvitations />
       {orgs.isPending && (
@@ -144,7 +155,7 @@ export function OrganizationsPage() {
           ))}
         </ul>
       )}
-      <Modal open={creating} title="Create organization" onClose={() => setCreating(false)}>
+      <Modal open={creating} title="Create Organization" onClose={() => setCreating(false)}>
         <CreateOrganizationForm
           onDone={(org) => {
             setCreating(false)

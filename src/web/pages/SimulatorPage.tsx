@@ -7,19 +7,12 @@ import { Ticks } from '../components/Badges'
 import { Button, focusRing } from '../components/Button'
 import { EmptyState, ErrorNotice, LoadingBlock } from '../components/Feedback'
 import { inputClass, SelectField, TextField } from '../components/Field'
-import { formatTime } from '../components/format'
+import { formatPhone, formatTime, messageSourceLabel } from '../components/format'
+import { HelpLink } from '../components/HelpLink'
 import { usageLevel } from '../components/UsageBar'
 
 const DEFAULT_FROM = '+15551234567'
 const E164 = /^\+[1-9]\d{6,14}$/
-
-const SOURCE_LABEL: Record<string, string> = {
-  welcome: 'Welcome message',
-  out_of_hours: 'Out-of-hours message',
-  limit_notice: 'Limit notice',
-  agent: 'Agent',
-  broadcast: 'Broadcast',
-}
 
 function Bubble({ m }: { m: Message }) {
   const outbound = m.direction === 'outbound'
@@ -33,11 +26,12 @@ function Bubble({ m }: { m: Message }) {
       <div
         className={`max-w-[85%] rounded-lg px-3 py-1.5 text-sm shadow ${outbound ? 'rounded-tl-none bg-white' : 'rounded-tr-none bg-[#d9fdd3]'}`}
       >
-        {outbound && SOURCE_LABEL[m.source] && (
-          <p className="text-[11px] font-medium text-emerald-700">{SOURCE_LABEL[m.source]}</p>
+        {/* AI answers are the usual case; anything else says what it is. */}
+        {outbound && m.source !== 'ai' && (
+          <p className="text-[11px] font-medium text-emerald-700">{messageSourceLabel(m.source)}</p>
         )}
         <p className="whitespace-pre-wrap break-words">{m.body}</p>
-        <p className="mt-0.5 flex items-center justify-end gap-1 text-[11px] text-slate-500">
+        <p className="mt-0.5 flex items-center justify-end gap-1 text-[11px] text-slate-600">
           {formatTime(m.createdAt)}
           <Ticks status={m.status} />
         </p>
@@ -81,7 +75,9 @@ function Phone({ org, from }: { org: Organization; from: string }) {
         </div>
         <div className="min-w-0">
           <p className="truncate font-medium">{org.whatsappDisplayName || org.name}</p>
-          <p className="truncate text-xs text-emerald-100">{org.whatsappNumber ?? 'no number yet'}</p>
+          <p className="truncate text-xs text-emerald-100">
+            {org.whatsappNumber ? formatPhone(org.whatsappNumber) : 'no number yet'}
+          </p>
         </div>
       </div>
       {overLimit && (
@@ -176,7 +172,10 @@ export function SimulatorPage() {
   return (
     <div className="space-y-6">
       <div className="space-y-1">
-        <h1 className="text-2xl font-semibold">WhatsApp simulator</h1>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h1 className="text-2xl font-semibold">WhatsApp simulator</h1>
+          <HelpLink page="simulator" />
+        </div>
         <p className="text-sm text-slate-600">
           Write to an organization's number as a customer would. Messages go through the real webhook path, so
           the welcome message, business hours, limits and AI answers all apply.
@@ -208,7 +207,7 @@ export function SimulatorPage() {
               {orgs.data.map((o) => (
                 <option key={o.id} value={o.id}>
                   {o.name}
-                  {o.whatsappNumber ? ` (${o.whatsappNumber})` : ''}
+                  {o.whatsappNumber ? ` (${formatPhone(o.whatsappNumber)})` : ''}
                 </option>
               ))}
             </SelectField>

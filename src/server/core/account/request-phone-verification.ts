@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, sql } from 'drizzle-orm'
+import { oneRow } from '../../db/client.js'
 import { phoneVerifications, user } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { ActorCtx } from '../context.js'
@@ -55,15 +56,18 @@ export async function requestPhoneVerification({ ctx, input }: { ctx: ActorCtx; 
 
   const code = newPhoneCode()
   const expiresAt = new Date(Date.now() + PHONE_CODE.ttlMs)
-  const [row] = await ctx.db
-    .insert(phoneVerifications)
-    .values({
-      userId,
-      phone: input.phone,
-      codeHash: hashPhoneCode(ctx.config.authSecret, userId, input.phone, code),
-      expiresAt,
-    })
-    .returning({ id: phoneVerifications.id })
+  const row = oneRow(
+    await ctx.db
+      .insert(phoneVerifications)
+      .values({
+        userId,
+        phone: input.phone,
+        codeHash: hashPhoneCode(ctx.config.authSecret, userId, input.phone, code),
+        expiresAt,
+      })
+      .returning({ id: phoneVerifications.id }),
+    'phone verification',
+  )
 
   const body = phoneCodeMessage(code)
   try {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Config } from '../../config.js'
-import type { Db } from '../../db/client.js'
+import { type Db, oneRow } from '../../db/client.js'
 import { authThrottles } from '../../db/schema/index.js'
 
 /** What the throttle needs: it runs inside better-auth's hooks, before any actor exists. */
@@ -73,18 +73,21 @@ export async function signInBlock({
 export async function recordSignInFailure({ ctx, input }: { ctx: ThrottleCtx; input: { email: string } }) {
   const key = accountKey(ctx, input.email)
   const stale = sql`${authThrottles.updatedAt} < now() - ${FORGET_AFTER}`
-  const [row] = await ctx.db
-    .insert(authThrottles)
-    .values({ key, count: 1 })
-    .onConflictDoUpdate({
-      target: authThrottles.key,
-      set: {
-        count: sql`case when ${stale} then 1 else ${authThrottles.count} + 1 end`,
-        windowStart: sql`case when ${stale} then now() else ${authThrottles.windowStart} end`,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning({ count: authThrottles.count })
+  const row = oneRow(
+    await ctx.db
+      .insert(authThrottles)
+      .values({ key, count: 1 })
+      .onConflictDoUpdate({
+        target: authThrottles.key,
+        set: {
+          count: sql`case when ${stale} then 1 else ${authThrottles.count} + 1 end`,
+          windowStart: sql`case when ${stale} then now() else ${authThrottles.windowStart} end`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning({ count: authThrottles.count }),
+    'sign-in throttle',
+  )
   const wait = waitAfterFailures(row.count)
   if (wait > 0) {
     await ctx.db

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
-import type { Tx } from '../../db/client.js'
+import { oneRow, type Tx } from '../../db/client.js'
 import { contacts, conversations, messages } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
-import { BadRequest, Conflict, NotFound } from '../errors.js'
+import { BadRequest, NotFound } from '../errors.js'
 import { authorizeOrganization, isUuid } from '../members/permissions.js'
 
 type MessageRow = typeof messages.$inferSelect
@@ -104,8 +104,8 @@ async function setStatus(
   status: 'ai' | 'human',
 ) {
   await authorizeOrganization(ctx, organizationId, 'conversations:reply')
-  const current = await oneConversation(ctx, organizationId, conversationId)
-  if (current.status === 'closed') throw new Conflict('The conversation is closed')
+  // Another organization's conversation is a 404 before anything changes.
+  await oneConversation(ctx, organizationId, conversationId)
   await ctx.db
     .update(conversations)
     .set({ status, needsAttention: false, updatedAt: sql`now()` })
@@ -143,20 +143,22 @@ export async function replyAsAgent({
   const body = input.body.trim()
   if (!body) throw new BadRequest('Invalid input', [{ path: 'body', message: 'must not be empty' }])
   const conversation = await oneConversation(ctx, input.organizationId, input.conversationId)
-  if (conversation.status === 'closed') throw new Conflict('The conversation is closed')
   const message = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(messages)
-      .values({
-        organizationId: input.organizationId,
-        conversationId: conversation.id,
-        direction: 'outbound',
-        body,
-        status: 'queued',
-        source: 'agent',
-        authorUserId: ctx.actor.userId,
-      })
-      .returning()
+    const row = oneRow(
+      await tx
+        .insert(messages)
+        .values({
+          organizationId: input.organizationId,
+          conversationId: conversation.id,
+          direction: 'outbound',
+          body,
+          status: 'queued',
+          source: 'agent',
+          authorUserId: ctx.actor.userId,
+        })
+        .returning(),
+      'message',
+    )
     // Replying takes the conversation over, so the AI does not answer over the agent.
     await tx
       .update(conversations)

@@ -1,4 +1,5 @@
 import type { BusinessHours, Weekday } from '../../db/schema/index.js'
+import { datePart } from '../usage/month.js'
 
 // Business hours are weekly wall-clock intervals in the organization's time zone. Working on
 // the local wall clock (through Intl) makes daylight-saving changes fall out naturally.
@@ -32,8 +33,9 @@ function localTime(at: Date, timezone: string): LocalTime {
     formats.set(timezone, format)
   }
   const parts = format.formatToParts(at)
-  const get = (t: string) => parts.find((p) => p.type === t)!.value
+  const get = (t: Intl.DateTimeFormatPartTypes) => datePart(parts, t)
   const day = SHORT[get('weekday')]
+  if (day === undefined) throw new Error(`unexpected weekday ${get('weekday')} from Intl`)
   const hour = Number(get('hour'))
   const minute = Number(get('minute'))
   return {
@@ -44,6 +46,7 @@ function localTime(at: Date, timezone: string): LocalTime {
 
 const toMinutes = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number)
+  if (h === undefined || m === undefined) throw new Error(`not an HH:MM time: ${hhmm}`)
   return h * 60 + m
 }
 

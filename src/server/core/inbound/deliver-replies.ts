@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, ne, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
 import { contacts, conversations, messages, organizations } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
@@ -10,8 +10,12 @@ type MessageRow = typeof messages.$inferSelect
 type Source = MessageRow['source']
 
 /** Sources counted against the monthly limit (given back when never sent). */
-const COUNTED: Source[] = ['welcome', 'out_of_hours', 'ai']
+// What counts against the month (countedBy in decide-reply.ts): the welcome never does.
+const COUNTED: Source[] = ['out_of_hours', 'ai']
 const HISTORY_TURNS = 10
+/** A burst's messages are stored together (one transaction), well within this. */
+const BURST_STORED_WITHIN_MS = 60_000
+const BURST_MAX = 20
 
 /**
  * Sends what was planned for one customer message: notices and the welcome first, then the AI
@@ -56,6 +60,8 @@ async function answer(
   const { org, conversation, contact } = reply
   const [inbound] = await ctx.db.select().from(messages).where(eq(messages.id, messageId))
   if (!inbound) return null
+  // A question split over several messages is answered as one; the earlier ones are its start.
+  const burst = [...(await burstBefore(ctx, inbound)), inbound]
   const log = ctx.log.child({ messageId, organizationId: org.id })
   let result: Awaited<ReturnType<typeof answerCustomer>>
   try {
@@ -63,8 +69,8 @@ async function answer(
       ctx,
       input: {
         organizationId: org.id,
-        message: withMediaNote(inbound),
-        history: await historyOf(ctx, inbound),
+        message: burst.map(withMediaNote).join('\n'),
+        history: await historyOf(ctx, burst[0] ?? inbound),
         customerName: contact.profileName ?? undefined,
       },
     })
@@ -95,7 +101,7 @@ async function answer(
       await tx
         .update(conversations)
         .set({ status: 'human', needsAttention: true, updatedAt: sql`now()` })
-        .where(and(eq(conversations.id, conversation.id), ne(conversations.status, 'closed')))
+        .where(eq(conversations.id, conversation.id))
     })
     log.info('conversation handed to a human')
   } else {
@@ -113,7 +119,10 @@ async function historyOf(ctx: Ctx, inbound: MessageRow): Promise<ConversationTur
     .select({ direction: messages.direction, body: messages.body, status: messages.status })
     .from(messages)
     .where(
-      and(eq(messages.conversationId, inbound.conversationId), lt(messages.createdAt, inbound.createdAt)),
+      and(
+        eq(messages.conversationId, inbound.conversationId),
+        sql`${messages.createdAt} < (select m.created_at from messages m where m.id = ${inbound.id})`,
+      ),
     )
     .orderBy(desc(messages.createdAt))
     .limit(HISTORY_TURNS)
@@ -121,6 +130,38 @@ async function historyOf(ctx: Ctx, inbound: MessageRow): Promise<ConversationTur
     .reverse()
     .filter((r) => r.body.trim() !== '' && r.status !== 'failed')
     .map((r) => ({ role: r.direction === 'inbound' ? 'customer' : 'assistant', text: r.body }))
+}
+
+/**
+ * The customer's messages answered together with this one (oldest first): those stored just
+ * before it, with no reply of their own and nothing sent in between. The inbound worker stores a
+ * burst in one transaction and plans one answer, on its last message (core/inbound/decide-burst.ts);
+ * the time bound keeps older unanswered messages (sent while the team held the chat, or while
+ * closed) out of it.
+ */
+async function burstBefore(ctx: Ctx, inbound: MessageRow): Promise<MessageRow[]> {
+  const earlier = await ctx.db
+    .select({
+      message: messages,
+      answered: sql<boolean>`exists (select 1 from messages r where r.reply_to_id = ${messages.id})`,
+    })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, inbound.conversationId),
+        // In SQL: a burst's timestamps differ by microseconds, which a JS Date cannot tell apart.
+        sql`${messages.createdAt} < (select m.created_at from messages m where m.id = ${inbound.id})`,
+        sql`${messages.createdAt} >= (select m.created_at from messages m where m.id = ${inbound.id}) - ${BURST_STORED_WITHIN_MS} * interval '1 millisecond'`,
+      ),
+    )
+    .orderBy(desc(messages.createdAt))
+    .limit(BURST_MAX)
+  const burst: MessageRow[] = []
+  for (const { message, answered } of earlier) {
+    if (message.direction !== 'inbound' || answered) break
+    burst.unshift(message)
+  }
+  return burst
 }
 
 /** The customer's text, plus a note of any media (the assistant cannot see it). */

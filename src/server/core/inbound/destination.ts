@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm'
-import type { Tx } from '../../db/client.js'
+import { oneRow, type Tx } from '../../db/client.js'
 import { organizations, phoneNumbers, user } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
@@ -57,6 +57,9 @@ async function platformOrganization(db: Tx): Promise<OrganizationRow> {
       ai: { ...DEFAULT_AI_SETTINGS },
     })
     .onConflictDoNothing()
-  const [row] = await db.select().from(organizations).where(eq(organizations.id, PLATFORM_ORGANIZATION_ID))
+  const row = oneRow(
+    await db.select().from(organizations).where(eq(organizations.id, PLATFORM_ORGANIZATION_ID)),
+    'platform organization',
+  )
   return row
 }

@@ -28,10 +28,16 @@ const toRow = (r: Record<string, unknown>): InboxRow => ({
   outcome: (r.outcome as string | null) ?? null,
 })
 
+/** Rows of one chat taken together at most (a longer burst is answered in parts). */
+const ROWS_PER_CHAT = 20
+
 /**
- * Takes up to `limit` due rows for this worker, oldest first, at most one per chat and only the
- * oldest unfinished one of its chat, so a customer's messages are answered in order and never in
- * parallel. SKIP LOCKED lets any number of worker processes share the inbox; the lease
+ * Takes the due rows of up to `limit` chats for this worker, oldest first, each chat's rows in
+ * arrival order and only while none of its earlier rows is unfinished, so a customer's messages
+ * are answered in order and never in parallel. With a quiet period, a chat is taken only once its
+ * newest row is that old (or its oldest three times that, so a chat that never pauses is still
+ * answered), and all its waiting rows come together: a question split over several messages gets
+ * one answer. SKIP LOCKED lets any number of worker processes share the inbox; the lease
  * (`locked_until`) is renewed while the worker lives, so a dead worker's rows come back within
  * `leaseSeconds`.
  */
@@ -40,26 +46,78 @@ export async function claimInbox(
   workerId: string,
   limit: number,
   leaseSeconds: number,
+  quietPeriodMs = 0,
 ): Promise<InboxRow[]> {
+  const quiet = sql`${quietPeriodMs} * interval '1 millisecond'`
   const result = await db.execute(sql`
-    with next as (
-      select i.id from inbox i
+    with waiting as (
+      select i.id, i.to_number, i.from_wa_id, i.message_id,
+        (
+          ${quietPeriodMs}::int = 0
+          or i.received_at <= now() - 3 * ${quiet}
+          or not exists (
+            select 1 from inbox n
+            where n.to_number = i.to_number and n.from_wa_id = i.from_wa_id and n.done_at is null
+              and n.received_at > now() - ${quiet}
+          )
+        ) as settled
+      from inbox i
       where i.done_at is null and i.next_attempt_at <= now()
         and (i.locked_until is null or i.locked_until < now())
         and not exists (
           select 1 from inbox e
           where e.to_number = i.to_number and e.from_wa_id = i.from_wa_id and e.done_at is null and e.id < i.id
         )
+    ),
+    head as (
+      -- A retry (already stored and planned) need not wait; its chat's new rows still do.
+      -- Locked on the table itself: a locking clause does not reach into another WITH query.
+      select i.id, i.to_number, i.from_wa_id, w.settled from inbox i join waiting w on w.id = i.id
+      where w.settled or w.message_id is not null
       order by i.id
       limit ${limit}
+      for update of i skip locked
+    ),
+    chat as (
+      select r.id from inbox r
+      where r.id in (
+        select id from (
+          select e.id, row_number() over (partition by e.to_number, e.from_wa_id order by e.id) as n
+          from inbox e join head h on e.to_number = h.to_number and e.from_wa_id = h.from_wa_id
+          where e.done_at is null and e.id >= h.id
+            and (e.id = h.id or (${quietPeriodMs}::int > 0 and (h.settled or e.message_id is not null)))
+        ) ranked
+        where ranked.n <= ${ROWS_PER_CHAT}
+      )
+        and (r.locked_until is null or r.locked_until < now())
       for update skip locked
     )
     update inbox set locked_by = ${workerId}, locked_until = now() + ${leaseSeconds} * interval '1 second', attempts = inbox.attempts + 1
-    from next where inbox.id = next.id
+    from chat where inbox.id = chat.id
     returning inbox.*`)
   return rowsOf(result)
     .map(toRow)
     .sort((a, b) => a.id - b.id)
+}
+
+/**
+ * How long until the next chat waiting out its quiet period may be taken (undefined: none waits),
+ * so the worker wakes then instead of at its next poll.
+ */
+export async function msUntilQuiet(db: Db, quietPeriodMs: number): Promise<number | undefined> {
+  if (quietPeriodMs <= 0) return undefined
+  const quiet = sql`${quietPeriodMs} * interval '1 millisecond'`
+  const result = await db.execute(sql`
+    select extract(epoch from min(due) - now()) * 1000 as ms
+    from (
+      select least(max(received_at) + ${quiet}, min(received_at) + 3 * ${quiet}) as due from inbox
+      where done_at is null and message_id is null and (locked_until is null or locked_until < now())
+      group by to_number, from_wa_id
+    ) chats
+    where due > now()`)
+  const ms = rowsOf(result).at(0)?.ms
+  if (ms === null || ms === undefined) return undefined
+  return Math.max(0, Math.ceil(Number(ms)))
 }
 
 /** Renews this worker's lease on the rows it is working on. */

@@ -11,7 +11,8 @@ import {
 import type { Ctx } from '../context.js'
 import { monthlyLimitOf } from '../organizations/view.js'
 import { monthKey } from '../usage/month.js'
-import { allocateUsage, countedBy, type Decision, decideReply, LIMIT_NOTICE } from './decide-reply.js'
+import { decideBurst } from './decide-burst.js'
+import { type Allowance, allocateUsage, countedBy, type Decision, limitNoticeFor } from './decide-reply.js'
 import { bareNumber, resolveDestination } from './destination.js'
 
 type InboxRow = typeof inbox.$inferSelect
@@ -88,6 +89,7 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
       if (!messageId) continue
       const outcome = outcomes.get(messageId)
       if (outcome === 'nothing') result.finished.push({ row, outcome: 'no-reply' })
+      else if (outcome === 'batched') result.finished.push({ row, outcome: 'batched' })
       else result.ready.push({ row, messageId })
     }
   })
@@ -128,16 +130,21 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
     contactRows.map((c) => [contactKey(c.organization_id, c.wa_id, c.simulated), c.id]),
   )
 
-  // One message per conversation per batch keeps each conversation's messages in order; the
-  // rare second one (a customer writing to two numbers of one organization) waits for the next.
-  const perContact = new Map<string, { row: InboxRow; organizationId: string; contactId: string }>()
+  // One chat per conversation per batch keeps each conversation's messages in order (a burst of
+  // one chat is stored in arrival order); the rare other chat (a customer writing to two numbers
+  // of one organization) waits for the next batch.
+  const chatOf = new Map<string, string>()
+  const items: { row: InboxRow; organizationId: string; contactId: string }[] = []
   for (const r of routed) {
     const contactId = contactIds.get(contactKey(r.organizationId, r.row.fromWaId, r.row.simulated)) as string
-    if (perContact.has(contactId)) deferred.push(r.row)
-    else perContact.set(contactId, { ...r, contactId })
+    const chat = chatOf.get(contactId)
+    if (chat !== undefined && chat !== r.row.toNumber) deferred.push(r.row)
+    else {
+      chatOf.set(contactId, r.row.toNumber)
+      items.push({ ...r, contactId })
+    }
   }
-  const items = [...perContact.values()]
-  const convInput = items.map((i) => ({
+  const convInput = [...new Map(items.map((i) => [i.contactId, i])).values()].map((i) => ({
     org: i.organizationId,
     contact_id: i.contactId,
     channel: bareNumber(i.row.toNumber),
@@ -152,21 +159,24 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
     sql`
       update conversations cv set last_inbound_at = now(), last_message_at = now(), channel_number = x.channel, updated_at = now()
       from jsonb_to_recordset(${json(convInput)}) as x(org text, contact_id text, channel text)
-      where cv.contact_id = x.contact_id and cv.organization_id = x.org and cv.status <> 'closed'
+      where cv.contact_id = x.contact_id and cv.organization_id = x.org
       returning cv.id, cv.contact_id`,
   )
   const convOf = new Map(open.map((c) => [c.contact_id, c.id]))
-  const messageInput = items.map((i) => ({
+  const messageInput = items.map((i, ord) => ({
     org: i.organizationId,
     conv: convOf.get(i.contactId),
     body: i.row.body,
     media: i.row.media,
     sid: i.row.messageSid,
+    ord,
   }))
+  // Rows of one transaction share now(): the wall clock plus the position keeps a burst in order.
   await tx.execute(sql`
-    insert into messages (organization_id, conversation_id, direction, body, media, provider_message_id, status, source)
-    select x.org, x.conv, 'inbound', x.body, x.media, x.sid, 'received', 'customer'
-    from jsonb_to_recordset(${json(messageInput)}) as x(org text, conv text, body text, media jsonb, sid text)
+    insert into messages (organization_id, conversation_id, direction, body, media, provider_message_id, status, source, created_at)
+    select x.org, x.conv, 'inbound', x.body, x.media, x.sid, 'received', 'customer',
+           clock_timestamp() + x.ord * interval '1 microsecond'
+    from jsonb_to_recordset(${json(messageInput)}) as x(org text, conv text, body text, media jsonb, sid text, ord int)
     on conflict (provider_message_id) do nothing`)
   const stored = await tx
     .select({ id: messages.id, sid: messages.providerMessageId })
@@ -181,7 +191,8 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
   return items.map((i) => ({ row: i.row, messageId: idOf.get(i.row.messageSid) as string }))
 }
 
-type PlanOutcome = 'replies' | 'nothing'
+/** `batched`: answered with a later message of its burst (decide-burst.ts). */
+type PlanOutcome = 'replies' | 'nothing' | 'batched'
 
 /**
  * Decides and records the replies of these customer messages, counting them against each
@@ -218,23 +229,30 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
       orgs.set(o.id, o)
   }
 
-  const plans = state
-    .filter((s) => !s.planned)
-    .map((s) => {
-      const org = orgs.get(s.organizationId) as OrganizationRow
-      const decision = decideReply(
-        {
-          body: s.body,
-          optedOut: s.optedOut,
-          welcomed: s.welcomedAt !== null,
-          conversationStatus: s.status,
-          outOfHoursNoticeFor: s.outOfHoursNoticeFor,
-        },
-        org,
-        now,
-      )
-      return { s, org, decision, allowance: 'all' as 'all' | 'no-welcome' | 'over' }
-    })
+  // A conversation's messages of this batch (a burst, oldest first) are decided together.
+  const bursts = new Map<string, typeof state>()
+  for (const s of state) {
+    if (s.planned) continue
+    const burst = bursts.get(s.conversationId)
+    if (burst) burst.push(s)
+    else bursts.set(s.conversationId, [s])
+  }
+  const plans = [...bursts.values()].flatMap(([head, ...rest]) => {
+    if (!head) return []
+    const org = orgs.get(head.organizationId) as OrganizationRow
+    const chat = {
+      optedOut: head.optedOut,
+      welcomed: head.welcomedAt !== null,
+      conversationStatus: head.status,
+      outOfHoursNoticeFor: head.outOfHoursNoticeFor,
+    }
+    return decideBurst(chat, [head, ...rest], org, now).map(({ message: s, decision }) => ({
+      s,
+      org,
+      decision,
+      allowance: 'all' as Allowance,
+    }))
+  })
   for (const s of state) if (s.planned) outcomes.set(s.messageId, 'replies')
 
   // Usage, one organization at a time in id order (two batches never wait on each other in a cycle).
@@ -256,7 +274,6 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
       monthlyLimitOf(org) - Number(usage?.message_count ?? 0),
       mine.map((p) => ({
         n: countedBy(p.decision),
-        hasWelcome: p.decision.kind === 'open' && p.decision.welcome !== null,
         simulated: p.s.simulated,
       })),
     )
@@ -305,8 +322,25 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
     body: string
     ord: number
   }[] = []
-  const contactUpdates: { id: string; opted_out: boolean | null; welcome: boolean }[] = []
-  const conversationUpdates: { id: string; attention: boolean; period: string | null }[] = []
+  // One update per contact and conversation, whatever the burst held (the last STOP/START wins).
+  const contactUpdates = new Map<string, { id: string; opted_out: boolean | null; welcome: boolean }>()
+  const conversationUpdates = new Map<string, { id: string; attention: boolean; period: string | null }>()
+  const updateContact = (id: string, optedOut: boolean | null, welcome: boolean) => {
+    const seen = contactUpdates.get(id)
+    contactUpdates.set(id, {
+      id,
+      opted_out: optedOut ?? seen?.opted_out ?? null,
+      welcome: welcome || (seen?.welcome ?? false),
+    })
+  }
+  const updateConversation = (id: string, attention: boolean, period: string | null) => {
+    const seen = conversationUpdates.get(id)
+    conversationUpdates.set(id, {
+      id,
+      attention: attention || (seen?.attention ?? false),
+      period: period ?? seen?.period ?? null,
+    })
+  }
   for (const p of plans) {
     const { s, decision } = p
     const add = (source: Source, body: string) =>
@@ -319,25 +353,24 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
         ord: replies.length,
       })
     if (p.allowance === 'over') {
-      if (noticed.has(s.contactId)) add('limit_notice', LIMIT_NOTICE)
+      if (noticed.has(s.contactId)) add('limit_notice', limitNoticeFor(p.org.ai, s.body))
     } else {
-      planned(decision, p.allowance, add)
+      planned(decision, add)
     }
-    if (decision.kind === 'opt')
-      contactUpdates.push({ id: s.contactId, opted_out: decision.optOut, welcome: false })
+    if (decision.kind === 'opt') updateContact(s.contactId, decision.optOut, false)
     if (
       (decision.kind === 'open' || decision.kind === 'closed') &&
       s.welcomedAt === null &&
       p.allowance !== 'over'
     ) {
-      contactUpdates.push({ id: s.contactId, opted_out: null, welcome: true })
+      updateContact(s.contactId, null, true)
     }
-    if (decision.kind === 'human')
-      conversationUpdates.push({ id: s.conversationId, attention: true, period: null })
+    if (decision.kind === 'human') updateConversation(s.conversationId, true, null)
     if (decision.kind === 'closed' && decision.notice && p.allowance !== 'over') {
-      conversationUpdates.push({ id: s.conversationId, attention: false, period: decision.periodKey })
+      updateConversation(s.conversationId, false, decision.periodKey)
     }
-    outcomes.set(s.messageId, replies.some((r) => r.reply_to === s.messageId) ? 'replies' : 'nothing')
+    const answered = replies.some((r) => r.reply_to === s.messageId)
+    outcomes.set(s.messageId, answered ? 'replies' : decision.kind === 'batched' ? 'batched' : 'nothing')
   }
 
   if (replies.length > 0) {
@@ -350,33 +383,29 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
       from jsonb_to_recordset(${json(replies)}) as x(org text, conv text, body text, source text, reply_to text, ord int)
       on conflict do nothing`)
   }
-  if (contactUpdates.length > 0) {
+  if (contactUpdates.size > 0) {
     await tx.execute(sql`
       update contacts c set
         opted_out = coalesce(x.opted_out, c.opted_out),
         opted_out_at = case when x.opted_out is null then c.opted_out_at when x.opted_out then now() else null end,
         welcomed_at = case when x.welcome then coalesce(c.welcomed_at, now()) else c.welcomed_at end
-      from jsonb_to_recordset(${json(contactUpdates)}) as x(id text, opted_out boolean, welcome boolean)
+      from jsonb_to_recordset(${json([...contactUpdates.values()])}) as x(id text, opted_out boolean, welcome boolean)
       where c.id = x.id`)
   }
-  if (conversationUpdates.length > 0) {
+  if (conversationUpdates.size > 0) {
     await tx.execute(sql`
       update conversations cv set
         needs_attention = cv.needs_attention or x.attention,
         out_of_hours_notice_for = coalesce(x.period, cv.out_of_hours_notice_for),
         updated_at = now()
-      from jsonb_to_recordset(${json(conversationUpdates)}) as x(id text, attention boolean, period text)
+      from jsonb_to_recordset(${json([...conversationUpdates.values()])}) as x(id text, attention boolean, period text)
       where cv.id = x.id`)
   }
   return outcomes
 }
 
 /** The replies a decision makes when its messages fit in the month. */
-function planned(
-  decision: Decision,
-  allowance: 'all' | 'no-welcome',
-  add: (source: Source, body: string) => void,
-) {
+function planned(decision: Decision, add: (source: Source, body: string) => void) {
   switch (decision.kind) {
     case 'opt':
       if (decision.confirmation) add('opt_out', decision.confirmation)
@@ -385,7 +414,7 @@ function planned(
       if (decision.notice) add('out_of_hours', decision.notice)
       return
     case 'open':
-      if (decision.welcome && allowance === 'all') add('welcome', decision.welcome)
+      if (decision.welcome) add('welcome', decision.welcome)
       add('ai', '')
       return
     default:

@@ -43,7 +43,7 @@ export function chunkText(text: string, opts: ChunkOptions = {}): TextChunk[] {
     [opts.title?.trim(), ...headings]
       .filter((h): h is string => Boolean(h))
       // A document whose first heading repeats its title ("Weddings" › "Weddings") says it once.
-      .filter((h, i, all) => i === 0 || h.toLowerCase() !== all[i - 1].toLowerCase())
+      .filter((h, i, all) => i === 0 || h.toLowerCase() !== all[i - 1]?.toLowerCase())
       .join(' › ')
   let currentHeading = headingPath()
 
@@ -77,10 +77,10 @@ export function chunkText(text: string, opts: ChunkOptions = {}): TextChunk[] {
   // Whether any text follows a line is asked of many lines: answer it from one index, so
   // chunking stays linear in the number of lines.
   let lastTextLine = lines.length - 1
-  while (lastTextLine >= 0 && !lines[lastTextLine].trim()) lastTextLine--
+  while (lastTextLine >= 0 && !lines[lastTextLine]?.trim()) lastTextLine--
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim()
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim()
     if (!line) {
       endParagraph()
       breakNext = true
@@ -90,10 +90,10 @@ export function chunkText(text: string, opts: ChunkOptions = {}): TextChunk[] {
       units.push({ text: line, atomic: true, breakBefore: false })
       continue
     }
-    const md = MARKDOWN_HEADING.exec(line)
-    if (md) {
+    const [, hashes, heading] = MARKDOWN_HEADING.exec(line) ?? []
+    if (hashes && heading) {
       endParagraph()
-      setHeading(md[1].length, md[2], true)
+      setHeading(hashes.length, heading, true)
       continue
     }
     if (TABLE_RULE.test(line) && line.includes('-')) continue
@@ -112,7 +112,7 @@ export function chunkText(text: string, opts: ChunkOptions = {}): TextChunk[] {
       continue
     }
     // Plain-text heading: alone in its paragraph, with text after it.
-    const prevBlank = i === 0 || !lines[i - 1].trim()
+    const prevBlank = i === 0 || !lines[i - 1]?.trim()
     const nextLine = lines[i + 1]?.trim() ?? ''
     const textFollows = i < lastTextLine
     if (paragraph.length === 0 && prevBlank && !nextLine && textFollows && looksLikeHeading(line)) {

@@ -1,3 +1,4 @@
+import { oneRow } from '../../db/client.js'
 import { knowledgeSources } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { dbOf } from '../context.js'
@@ -18,9 +19,12 @@ export async function createSource({
     input.kind === 'faq'
       ? { kind: 'faq' as const, title: input.question, question: input.question, content: input.content }
       : { kind: 'text' as const, title: input.title, question: null, content: input.content }
-  const [row] = await dbOf(ctx)
-    .insert(knowledgeSources)
-    .values({ ...values, organizationId: input.organizationId })
-    .returning()
+  const row = oneRow(
+    await dbOf(ctx)
+      .insert(knowledgeSources)
+      .values({ ...values, organizationId: input.organizationId })
+      .returning(),
+    'knowledge source',
+  )
   return sourceView(row)
 }

@@ -162,10 +162,10 @@ function storedZip(parts: { name: Uint8Array; data: Uint8Array; crc: number }[])
   const centralSize = parts.reduce((n, p) => n + 46 + p.name.byteLength, 0)
   const out = new Uint8Array(localSize + centralSize + 22)
   const view = new DataView(out.buffer)
-  const offsets: number[] = []
+  const placed: ((typeof parts)[number] & { offset: number })[] = []
   let at = 0
   for (const p of parts) {
-    offsets.push(at)
+    placed.push({ ...p, offset: at })
     view.setUint32(at, LOCAL, true)
     view.setUint16(at + 4, 20, true)
     view.setUint32(at + 14, p.crc, true)
@@ -177,7 +177,7 @@ function storedZip(parts: { name: Uint8Array; data: Uint8Array; crc: number }[])
     at += 30 + p.name.byteLength + p.data.byteLength
   }
   const centralStart = at
-  for (const [i, p] of parts.entries()) {
+  for (const p of placed) {
     view.setUint32(at, CENTRAL, true)
     view.setUint16(at + 4, 20, true)
     view.setUint16(at + 6, 20, true)
@@ -185,7 +185,7 @@ function storedZip(parts: { name: Uint8Array; data: Uint8Array; crc: number }[])
     view.setUint32(at + 20, p.data.byteLength, true)
     view.setUint32(at + 24, p.data.byteLength, true)
     view.setUint16(at + 28, p.name.byteLength, true)
-    view.setUint32(at + 42, offsets[i], true)
+    view.setUint32(at + 42, p.offset, true)
     out.set(p.name, at + 46)
     at += 46 + p.name.byteLength
   }

@@ -1,7 +1,7 @@
 // Recognizes a customer asking for a person, in the languages the platform serves, and the
 // customer-facing texts of a hand-off. The model's own hand-off signal is HANDOFF_MARKER.
 
-export type ReplyLanguage = 'en' | 'fr' | 'es' | 'pt' | 'de' | 'it'
+export type ReplyLanguage = 'en' | 'fr' | 'es' | 'pt' | 'de' | 'it' | 'sw' | 'rw'
 
 /** Output by the model, at the end of its reply, when it cannot help; stripped before sending. */
 export const HANDOFF_MARKER = '[[HANDOFF]]'
@@ -58,6 +58,11 @@ const HUMAN_REQUESTS: [ReplyLanguage, RegExp][] = [
     /\b(parlare|contattare|passare)\b[^.?!]{0,40}\b(umano|persona|operatore|operatrice|qualcuno|agente|addetto)\b/,
   ],
   ['it', /\b(persona|umano) vero\b|\bpersona reale\b/],
+  [
+    'sw',
+    /\b(ongea|kuongea|zungumza|kuzungumza|nataka|naomba)\b[^.?!]{0,40}\b(mtu|binadamu|mhudumu|wakala)\b/,
+  ],
+  ['rw', /\b(kuvugana|kuvuga|ndashaka|nshaka|ndifuza)\b[^.?!]{0,40}\b(umuntu|umukozi)\b/],
 ]
 
 /** The language of the request when the customer asks for a person, else undefined. */
@@ -68,7 +73,7 @@ export function humanRequestLanguage(message: string): ReplyLanguage | undefined
 }
 
 const AFFIRMATIVE =
-  /^(yes|yeah|yep|ok|okay|sure|please|yes please|oui|ouais|d'accord|si|claro|sim|ja|gerne|certo|va bene)\b[\s!.,]*(please|merci|por favor|bitte|grazie|s'il vous plait)?[\s!.]*$/
+  /^(yes|yeah|yep|ok|okay|sure|please|yes please|oui|ouais|d'accord|si|claro|sim|ja|gerne|certo|va bene|ndiyo|sawa|yego)\b[\s!.,]*(please|merci|por favor|bitte|grazie|s'il vous plait)?[\s!.]*$/
 
 /** "yes" to the built-in responder's offer of a person (its last turn ended with OFFER_MARK). */
 export function acceptsOffer(message: string, lastAssistantText: string | undefined): boolean {
@@ -84,6 +89,8 @@ export const HANDOFF_TEXTS: Record<ReplyLanguage, string> = {
   pt: 'Claro! Vou passar a sua mensagem a alguém da nossa equipa, que lhe responderá aqui em breve.',
   de: 'Gern! Ich leite Ihre Nachricht an jemanden aus unserem Team weiter, der Ihnen hier in Kürze antwortet.',
   it: 'Certo! Passo il suo messaggio a qualcuno del nostro team, che le risponderà qui a breve.',
+  sw: 'Bila shaka! Ninapeleka ujumbe wako kwa mtu wa timu yetu, atakujibu hapa hivi punde.',
+  rw: 'Yego rwose! Ubutumwa bwawe ndabushyikiriza umwe mu bakozi bacu, arakusubiza hano vuba.',
 }
 
 /** The built-in responder's offer of a person; recognized in the next turn by acceptsOffer. */
@@ -94,197 +101,13 @@ export const OFFERS: Record<ReplyLanguage, string> = {
   pt: 'Quer que alguém da nossa equipa o ajude?',
   de: 'Möchten Sie, dass Ihnen jemand aus unserem Team hilft?',
   it: 'Vuole che qualcuno del nostro team la aiuti?',
-}
-
-const FUNCTION_WORDS: Record<ReplyLanguage, string[]> = {
-  en: [
-    'the',
-    'is',
-    'are',
-    'you',
-    'do',
-    'what',
-    'how',
-    'can',
-    'i',
-    'my',
-    'your',
-    'have',
-    'and',
-    'to',
-    'when',
-    'where',
-    'open',
-    'does',
-    'much',
-    'hello',
-    'hi',
-    'thanks',
-    'please',
-  ],
-  fr: [
-    'le',
-    'la',
-    'les',
-    'est',
-    'vous',
-    'je',
-    'quel',
-    'quelle',
-    'quels',
-    'comment',
-    'pouvez',
-    'avez',
-    'et',
-    'des',
-    'du',
-    'un',
-    'une',
-    'pour',
-    'bonjour',
-    'merci',
-    'est-ce',
-    'que',
-    'combien',
-    'ouvert',
-    'ou',
-  ],
-  es: [
-    'el',
-    'la',
-    'los',
-    'las',
-    'es',
-    'usted',
-    'ustedes',
-    'yo',
-    'que',
-    'como',
-    'cuanto',
-    'tienen',
-    'y',
-    'de',
-    'un',
-    'una',
-    'para',
-    'hola',
-    'gracias',
-    'con',
-    'puedo',
-    'quiero',
-    'por',
-    'mi',
-    'donde',
-    'cuando',
-    'abierto',
-    'hay',
-  ],
-  pt: [
-    'o',
-    'a',
-    'os',
-    'as',
-    'e',
-    'voce',
-    'voces',
-    'eu',
-    'que',
-    'como',
-    'quanto',
-    'tem',
-    'de',
-    'um',
-    'uma',
-    'para',
-    'ola',
-    'obrigado',
-    'com',
-    'quero',
-    'posso',
-    'por',
-    'obrigada',
-    'onde',
-    'quando',
-    'aberto',
-    'nao',
-  ],
-  de: [
-    'der',
-    'die',
-    'das',
-    'ist',
-    'sie',
-    'ich',
-    'was',
-    'wie',
-    'wann',
-    'haben',
-    'und',
-    'ein',
-    'eine',
-    'fur',
-    'hallo',
-    'danke',
-    'wo',
-    'geoffnet',
-    'nicht',
-    'bitte',
-    'kann',
-  ],
-  it: [
-    'il',
-    'lo',
-    'la',
-    'gli',
-    'le',
-    'e',
-    'voi',
-    'io',
-    'che',
-    'come',
-    'quanto',
-    'avete',
-    'di',
-    'un',
-    'una',
-    'per',
-    'ciao',
-    'grazie',
-    'con',
-    'vorrei',
-    'posso',
-    'sono',
-    'dove',
-    'quando',
-    'aperto',
-    'non',
-  ],
-}
-
-/** A rough guess of the customer's language from its function words; undefined without a clear signal. */
-export function detectLanguage(message: string): ReplyLanguage | undefined {
-  const words = fold(message).match(/[a-z'-]+/g) ?? []
-  if (words.length === 0) return undefined
-  let best: ReplyLanguage | undefined
-  let bestScore = 0
-  let second = 0
-  for (const [language, list] of Object.entries(FUNCTION_WORDS) as [ReplyLanguage, string[]][]) {
-    const set = new Set(list)
-    const score = words.filter((w) => set.has(w)).length
-    if (score > bestScore) {
-      second = bestScore
-      bestScore = score
-      best = language
-    } else if (score > second) {
-      second = score
-    }
-  }
-  return bestScore > 0 && bestScore > second ? best : undefined
+  sw: 'Ungependa mtu wa timu yetu akusaidie?',
+  rw: 'Wifuza ko umwe mu bakozi bacu agufasha?',
 }
 
 /** The reply language for an organization setting such as `fr`, `french` or `pt-BR`. */
 export function replyLanguageOf(setting: string | undefined): ReplyLanguage {
-  const key = fold(setting ?? '').split(/[-_]/)[0]
+  const [key = ''] = fold(setting ?? '').split(/[-_]/)
   const map: Record<string, ReplyLanguage> = {
     en: 'en',
     english: 'en',
@@ -303,6 +126,11 @@ export function replyLanguageOf(setting: string | undefined): ReplyLanguage {
     it: 'it',
     italian: 'it',
     italiano: 'it',
+    sw: 'sw',
+    swahili: 'sw',
+    kiswahili: 'sw',
+    rw: 'rw',
+    kinyarwanda: 'rw',
   }
   return map[key] ?? 'en'
 }

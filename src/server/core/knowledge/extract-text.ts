@@ -40,7 +40,8 @@ export function fileTypeOf(fileName: string, mimeType: string | undefined): File
     if (!type) throw unreadable(`.${ext} files are not supported: upload ${SUPPORTED}`)
     return type
   }
-  const type = mimeType ? BY_MIME[mimeType.split(';')[0].trim().toLowerCase()] : undefined
+  const [essence = ''] = (mimeType ?? '').split(';')
+  const type = mimeType ? BY_MIME[essence.trim().toLowerCase()] : undefined
   if (!type) throw unreadable(`this file type is not supported: upload ${SUPPORTED}`)
   return type
 }
@@ -282,7 +283,7 @@ export function htmlToText(html: string) {
     html
       .replace(/<tr[^>]*>([\s\S]*?)<\/tr>/gi, (_, row: string) => {
         const cells = [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((m) =>
-          stripTags(m[1]).replace(/\|/g, '/'),
+          stripTags(m[1] ?? '').replace(/\|/g, '/'),
         )
         return `\n| ${cells.join(' | ')} |\n`
       })

@@ -67,7 +67,8 @@ export const FTS_CONFIG_NAMES = new Set([...Object.values(FTS_CONFIGS), 'simple'
 export function ftsConfigFor(language: string | undefined | null): string {
   if (!language) return 'simple'
   const key = language.trim().toLowerCase()
-  return FTS_CONFIGS[key] ?? FTS_CONFIGS[key.split(/[-_]/)[0]] ?? 'simple'
+  const [base = key] = key.split(/[-_]/)
+  return FTS_CONFIGS[key] ?? FTS_CONFIGS[base] ?? 'simple'
 }
 
 const LANGUAGE_NAMES: Record<string, string> = {

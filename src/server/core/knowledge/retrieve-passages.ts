@@ -176,7 +176,8 @@ async function planRetrieval(
   }
   const best = [...new Set(others.flatMap((t) => t.best ?? []))]
   // Both of the two rarest other words (a passage about both may be in neither's best).
-  const pair: Plan['pair'] = others.length >= 2 ? [others[0], others[1]] : null
+  const [first, second] = others
+  const pair: Plan['pair'] = first && second ? [first, second] : null
   return { terms, all, best, pair }
 }
 
@@ -249,18 +250,178 @@ function rankRows(
       questionLexemes && questionLexemes.length > 0
         ? questionLexemes.filter((l) => messageLexemes.has(l)).length / questionLexemes.length
         : 0
-    const heading = String(r.heading ?? '')
     return {
-      chunkId: String(r.id),
-      sourceId: String(r.source_id),
-      sourceKind: r.kind as RetrievedPassage['sourceKind'],
-      title: heading || String(r.title ?? ''),
-      heading,
-      question: (r.question as string | null) ?? null,
-      content: String(r.content),
+      ...passageOfRow(r),
       score: Math.round((rank + 0.5 * coverage) * 10_000) / 10_000,
     }
   })
   scored.sort((a, b) => b.score - a.score)
   return scored.slice(0, limit)
+}
+
+/** A passage with its lexemes, for the built-in responder's own ranking. */
+export interface ResponderCandidate extends RetrievedPassage {
+  lexemes: string[]
+}
+
+/** One word of the question: its lexemes, those of its everyday synonyms, and its weight. */
+export interface QuestionSlot {
+  word: string
+  own: string[]
+  synonyms: string[]
+  /**
+   * BM25's idf of the word in this generation. A word the knowledge base lacks weighs half the
+   * rarest: it may be what the question is about (out of scope), or only the customer's wording.
+   */
+  idf: number
+  /** 1 for what the question is about; less for its intent words ("hours", "how much"). */
+  weight: number
+}
+
+/**
+ * Candidates for the built-in responder: the passages retrieved for the question's words and
+ * their synonyms, plus every passage of the business profile (the address, the hours and the
+ * contact answer "where", "when" and "how do I reach you"), each with its lexemes; and the
+ * question's words in the generation's text-search configuration, weighed by rarity. Only this
+ * organization's current generation is read.
+ */
+export async function searchForResponder(
+  ctx: Ctx,
+  input: {
+    organizationId: string
+    generation: number
+    /**
+     * Words of the question, each with its everyday synonyms and a weight (1 for what the question
+     * is about; less for its intent words, which only break ties).
+     */
+    words: { word: string; synonyms: string; weight?: number }[]
+    limit?: number
+  },
+): Promise<{ candidates: ResponderCandidate[]; slots: QuestionSlot[] }> {
+  const { organizationId, generation } = input
+  if (generation <= 0) return { candidates: [], slots: [] }
+  const stats = await generationStats(ctx, organizationId, generation)
+  if (!stats) return { candidates: [], slots: [] }
+  const idfOf = (df: number) => Math.log(1 + (stats.total - df + 0.5) / (df + 0.5))
+  const texts = [
+    ...input.words.map((w) => searchableText(w.word)),
+    ...input.words.map((w) => searchableText(w.synonyms)),
+  ]
+  const lexemeRows =
+    texts.length === 0
+      ? []
+      : rowsOf(
+          await dbOf(ctx).execute(sql`
+            select w.i::int as i, l.lexeme, coalesce(t.df, 0)::int as df
+            from unnest(${pgTextArray(texts)}::text[]) with ordinality as w(text, i),
+              unnest(tsvector_to_array(to_tsvector(${stats.config}::regconfig, w.text))) as l(lexeme)
+              left join knowledge_terms t
+                on t.organization_id = ${organizationId} and t.generation = ${generation} and t.lexeme = l.lexeme
+          `),
+        )
+  const n = input.words.length
+  const slots: QuestionSlot[] = input.words.map((w) => ({
+    word: w.word,
+    own: [],
+    synonyms: [],
+    idf: 0,
+    weight: w.weight ?? 1,
+  }))
+  const dfs = new Map<string, number>()
+  for (const r of lexemeRows) {
+    const i = Number(r.i) - 1
+    const slot = slots[i % n]
+    if (!slot) continue
+    const lexeme = String(r.lexeme)
+    dfs.set(lexeme, Number(r.df))
+    if (i < n) slot.own.push(lexeme)
+    else slot.synonyms.push(lexeme)
+  }
+  const unknownIdf = 0.35 * idfOf(0)
+  for (const slot of slots) {
+    const known = slot.own.filter((l) => (dfs.get(l) ?? 0) > 0)
+    const knownSynonyms = slot.synonyms.filter((l) => (dfs.get(l) ?? 0) > 0)
+    slot.idf =
+      known.length > 0
+        ? Math.max(...known.map((l) => idfOf(dfs.get(l) ?? 0)))
+        : knownSynonyms.length > 0
+          ? Math.max(...knownSynonyms.map((l) => idfOf(dfs.get(l) ?? 0)))
+          : unknownIdf
+  }
+  const searched = slots.filter((s) => s.own.length > 0 || s.synonyms.length > 0)
+
+  const message = input.words.map((w) => `${w.word} ${w.synonyms}`).join(' ')
+  const retrieved = message.trim()
+    ? await retrievePassages(ctx, { organizationId, generation, message, limit: input.limit ?? 10 })
+    : []
+  const scores = new Map(retrieved.map((p) => [p.chunkId, p.score]))
+  const profile = await profilePassages(ctx, organizationId, generation)
+  const profileIds = new Set(profile.map((p) => p.chunkId))
+  const ids = retrieved.map((p) => p.chunkId).filter((id) => !profileIds.has(id))
+  const rows =
+    ids.length === 0
+      ? []
+      : rowsOf(
+          await dbOf(ctx).execute(sql`
+            select k.id, k.source_id, k.heading, k.question, k.content, s.kind, s.title,
+                   tsvector_to_array(k.tsv) as lexemes
+            from knowledge_chunks k
+            join knowledge_sources s on s.id = k.source_id and s.organization_id = k.organization_id
+            where k.organization_id = ${organizationId} and k.generation = ${generation}
+              and k.id = any (${pgTextArray(ids)}::text[])
+          `),
+        )
+  const candidates = [
+    ...profile.map((p) => ({ ...p, score: scores.get(p.chunkId) ?? 0 })),
+    ...rows.map(candidateOf).map((c) => ({ ...c, score: scores.get(c.chunkId) ?? 0 })),
+  ]
+  return { candidates, slots: searched }
+}
+
+/**
+ * A passage from a row of `knowledge_chunks` joined with its source (columns id, source_id, kind,
+ * title, heading, question, content), scored 0: the one place a raw chunk row becomes a passage.
+ */
+export function passageOfRow(r: Record<string, unknown>): RetrievedPassage {
+  const heading = String(r.heading ?? '')
+  return {
+    chunkId: String(r.id),
+    sourceId: String(r.source_id),
+    sourceKind: r.kind as RetrievedPassage['sourceKind'],
+    title: heading || String(r.title ?? ''),
+    heading,
+    question: (r.question as string | null) ?? null,
+    content: String(r.content),
+    score: 0,
+  }
+}
+
+function candidateOf(r: Record<string, unknown>): ResponderCandidate {
+  return { ...passageOfRow(r), lexemes: (r.lexemes as string[] | null) ?? [] }
+}
+
+/** The profile's passages of a generation (a generation never changes: cached per process). */
+const profileCache = new Map<string, ResponderCandidate[]>()
+
+async function profilePassages(ctx: Ctx, organizationId: string, generation: number) {
+  const key = `${organizationId}:${generation}`
+  const cached = profileCache.get(key)
+  if (cached) return cached
+  const rows = rowsOf(
+    await dbOf(ctx).execute(sql`
+      select k.id, k.source_id, k.heading, k.question, k.content, s.kind, s.title,
+             tsvector_to_array(k.tsv) as lexemes
+      from knowledge_sources s
+      join knowledge_chunks k on k.source_id = s.id and k.organization_id = s.organization_id
+      where s.organization_id = ${organizationId} and s.kind = 'profile' and k.generation = ${generation}
+      order by k.position
+    `),
+  )
+  const passages = rows.map(candidateOf)
+  profileCache.set(key, passages)
+  if (profileCache.size > MAX_CACHED_GENERATIONS) {
+    const oldest = profileCache.keys().next().value
+    if (oldest !== undefined) profileCache.delete(oldest)
+  }
+  return passages
 }

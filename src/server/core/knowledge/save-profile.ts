@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import type { Tx } from '../../db/client.js'
 import { knowledgeSources } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { authorizeKnowledgeBase } from './knowledge-base.js'
@@ -73,7 +74,7 @@ const LOCALIZED_LABELS: Record<string, ProfileLabels> = {
 }
 
 export function profileLabelsFor(language: string | undefined): ProfileLabels {
-  const key = (language ?? '').toLowerCase().split(/[-_]/)[0]
+  const key = (language ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
   const byName: Record<string, string> = {
     french: 'fr',
     spanish: 'es',
@@ -86,9 +87,10 @@ export function profileLabelsFor(language: string | undefined): ProfileLabels {
 
 /** The profile as text, one labelled line per field (what training indexes). */
 export function profileText(fields: Record<string, string>): string {
-  return PROFILE_FIELDS.filter((f) => fields[f]?.trim())
-    .map((f) => `${PROFILE_LABELS[f]}: ${fields[f].trim()}`)
-    .join('\n')
+  return PROFILE_FIELDS.flatMap((f) => {
+    const value = fields[f]?.trim()
+    return value ? [`${PROFILE_LABELS[f]}: ${value}`] : []
+  }).join('\n')
 }
 
 /** Creates or replaces the business profile (one per knowledge base). Empty fields are dropped. */
@@ -105,32 +107,36 @@ export async function saveProfile({
       (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
     ),
   )
-  const content = profileText(fields)
-  return ctx.db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({ id: knowledgeSources.id })
-      .from(knowledgeSources)
-      .where(
-        and(eq(knowledgeSources.organizationId, input.organizationId), eq(knowledgeSources.kind, 'profile')),
-      )
-      .limit(1)
-      .for('update')
-    const values = { title: fields.name || 'Business profile', content, fields, updatedAt: new Date() }
-    const [row] = existing
-      ? await tx
-          .update(knowledgeSources)
-          .set(values)
-          .where(
-            and(
-              eq(knowledgeSources.id, existing.id),
-              eq(knowledgeSources.organizationId, input.organizationId),
-            ),
-          )
-          .returning()
-      : await tx
-          .insert(knowledgeSources)
-          .values({ ...values, organizationId: input.organizationId, kind: 'profile' })
-          .returning()
-    return sourceView(row)
-  })
+  return ctx.db.transaction(async (tx) => sourceView(await upsertProfile(tx, input.organizationId, fields)))
+}
+
+/**
+ * Creates or replaces the profile's fields in an open transaction (the profile row is locked, so
+ * two saves at once leave one profile). Returns the row.
+ */
+export async function upsertProfile(tx: Tx, organizationId: string, fields: Record<string, string>) {
+  const [existing] = await tx
+    .select({ id: knowledgeSources.id })
+    .from(knowledgeSources)
+    .where(and(eq(knowledgeSources.organizationId, organizationId), eq(knowledgeSources.kind, 'profile')))
+    .limit(1)
+    .for('update')
+  const values = {
+    title: fields.name || 'Business profile',
+    content: profileText(fields),
+    fields,
+    updatedAt: new Date(),
+  }
+  const [row] = existing
+    ? await tx
+        .update(knowledgeSources)
+        .set(values)
+        .where(and(eq(knowledgeSources.id, existing.id), eq(knowledgeSources.organizationId, organizationId)))
+        .returning()
+    : await tx
+        .insert(knowledgeSources)
+        .values({ ...values, organizationId, kind: 'profile' })
+        .returning()
+  if (!row) throw new Error('the profile was neither updated nor inserted')
+  return row
 }

@@ -97,6 +97,63 @@ export const UpdateSourceInput = z
     message: 'nothing to change: give title, question or content',
   })
 
+/** Profile fields of the training request under the names the platform's design gives them. */
+export const TRAIN_PROFILE_FIELDS = [
+  ['businessName', 'name'],
+  ['description', 'description'],
+  ['location', 'location'],
+  ['hours', 'openingHours'],
+  ['contact', 'contact'],
+  ['policies', 'policies'],
+  ['toneOfVoice', 'toneOfVoice'],
+  ['language', 'language'],
+] as const satisfies readonly (readonly [string, (typeof PROFILE_FIELDS)[number]])[]
+
+export const MAX_FAQS_PER_REQUEST = 500
+
+/**
+ * The body of `POST /api/training/train`: knowledge to store before training. Profile fields
+ * given replace those fields (an empty string removes one; fields not given are kept); an FAQ
+ * replaces the stored FAQ with the same question (compared without case and surrounding spaces),
+ * else it is added. Without a body, what is stored is trained.
+ */
+export const TrainInput = z
+  .object({
+    businessName: field(200).optional(),
+    description: field(5000).optional(),
+    location: field(1000).optional(),
+    hours: field(2000).optional(),
+    contact: field(1000).optional(),
+    policies: field(10_000).optional(),
+    toneOfVoice: field(500).optional(),
+    language: field(50).optional(),
+    faqs: z
+      .array(
+        z
+          .object({
+            question: field(1000).min(1, 'required'),
+            answer: field(MAX_TEXT).min(1, 'required'),
+          })
+          .strict(),
+      )
+      .max(MAX_FAQS_PER_REQUEST, `at most ${MAX_FAQS_PER_REQUEST} FAQs in one request`)
+      .optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    const seen = new Set<string>()
+    input.faqs?.forEach((faq, i) => {
+      const key = faqKey(faq.question)
+      if (seen.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['faqs', i, 'question'], message: 'the same question twice' })
+      }
+      seen.add(key)
+    })
+  })
+
+/** How two FAQ questions are recognised as the same one. */
+export const faqKey = (question: string) => question.trim().replace(/\s+/g, ' ').toLowerCase()
+
 export const AskInput = z
   .object({
     question: field(4000).min(1, 'required'),
@@ -107,3 +164,4 @@ export type ProfileInput = z.infer<typeof ProfileInput>
 export type CreateSourceInput = z.infer<typeof CreateSourceInput>
 export type UpdateSourceInput = z.infer<typeof UpdateSourceInput>
 export type AskInput = z.infer<typeof AskInput>
+export type TrainInput = z.infer<typeof TrainInput>

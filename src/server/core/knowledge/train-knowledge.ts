@@ -1,5 +1,7 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm'
+import { queryRows } from '../../db/client.js'
 import { knowledgeChunks, knowledgeSources, organizations } from '../../db/schema/index.js'
+import { embedderFor, embedTexts } from '../../providers/ai/embed-texts.js'
 import type { Ctx } from '../context.js'
 import { FTS_CONFIG_NAMES, ftsConfigFor, searchableText } from './language.js'
 import { profileLabelsFor } from './save-profile.js'
@@ -14,15 +16,19 @@ const INSERT_BATCH = 50
 async function searchConfig(ctx: Ctx, language: string | undefined) {
   const wanted = ftsConfigFor(language)
   if (!FTS_CONFIG_NAMES.has(wanted)) return 'simple'
-  const found = await ctx.db.execute(sql`select 1 as ok from pg_ts_config where cfgname = ${wanted}`)
-  const rows = (found as unknown as { rows: unknown[] }).rows
+  const rows = await queryRows<{ ok: number }>(
+    ctx.db,
+    sql`select 1 as ok from pg_ts_config where cfgname = ${wanted}`,
+  )
   return rows.length > 0 ? wanted : 'simple'
 }
 
 /**
  * Builds the next generation of chunks from every source, then switches the organization to it
- * in one transaction and drops the older generations: until that commit, customers are answered
- * from the previous generation.
+ * in one transaction: until that commit, customers are answered from the previous generation.
+ * The generation just replaced is kept (until the next training drops it): an answer that read
+ * the organization's generation an instant before the switch still finds its passages, instead
+ * of an empty knowledge base and "I don't have that information".
  */
 export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organizationId: string } }) {
   const db = ctx.db
@@ -66,6 +72,12 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
   const pending = await chunkSourcesOffThread(sources, labels)
   await setProgress(15)
 
+  // With an embedding model configured, every passage of the generation gets its vector here, so
+  // it is switched to together with the full-text index. When the model fails (after its retries)
+  // the training fails with the reason and the previous generation keeps answering: a generation
+  // switched to without vectors would silently lose the paraphrases only vector search finds,
+  // while a failed training says so on the dashboard and the job tries again.
+  const embedder = embedderFor(ctx.config)
   let lastReported = 15
   const inserted: string[] = []
   const dropOwnChunks = async () => {
@@ -76,6 +88,7 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
   try {
     for (let i = 0; i < pending.length; i += INSERT_BATCH) {
       const batch = pending.slice(i, i + INSERT_BATCH)
+      const vectors = embedder ? await embedTexts(embedder, batch.map(embeddingText)) : []
       const rows = await db
         .insert(knowledgeChunks)
         .values(
@@ -90,6 +103,8 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
             language: config,
             // FAQ question weighs most, then the headings, then the passage itself.
             tsv: sql`setweight(to_tsvector(${config}::regconfig, ${searchableText(c.question ?? '')}), 'A') || setweight(to_tsvector(${config}::regconfig, ${searchableText(c.heading)}), 'B') || setweight(to_tsvector(${config}::regconfig, ${searchableText(c.content)}), 'C')`,
+            embedding: vectors[j] ?? null,
+            embeddingModel: embedder ? embedder.label : null,
           })),
         )
         .returning({ id: knowledgeChunks.id })
@@ -123,7 +138,7 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
     if (!row) return false
     await tx
       .delete(knowledgeChunks)
-      .where(and(eq(knowledgeChunks.organizationId, org.id), ne(knowledgeChunks.generation, next)))
+      .where(and(eq(knowledgeChunks.organizationId, org.id), lt(knowledgeChunks.generation, current)))
     return true
   })
   if (!switched) {
@@ -132,11 +147,15 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
     return { trained: false as const, reason: 'superseded' }
   }
   ctx.log.info(
-    { organizationId: org.id, generation: next, chunks: pending.length, config },
+    { organizationId: org.id, generation: next, chunks: pending.length, config, embeddings: embedder?.label },
     'knowledge trained',
   )
   return { trained: true as const, generation: next, chunks: pending.length }
 }
+
+/** What the embedding model reads of a passage: the FAQ question, the headings above it, its text. */
+const embeddingText = (c: { question: string | null; heading: string; content: string }) =>
+  [c.question, c.heading, c.content].filter(Boolean).join('\n').slice(0, 8000)
 
 /** Records a training that will not be retried. */
 export async function markTrainingFailed({

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { oneRow } from '../../db/client.js'
 import { knowledgeSources } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest } from '../errors.js'
@@ -24,23 +25,26 @@ export async function uploadFile({
   if (!fileName) throw new BadRequest('Invalid input', [{ path: 'file', message: 'the file has no name' }])
   const { mimeType } = checkUpload({ ...input, fileName })
   const row = await ctx.db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(knowledgeSources)
-      .values({
-        organizationId: input.organizationId,
-        kind: 'file',
-        title: fileName.replace(/\.[A-Za-z0-9]+$/, '') || fileName,
-        content: '',
-        fileName,
-        mimeType,
-        sizeBytes: input.bytes.byteLength,
-        status: 'processing',
-        progress: 0,
-        // Sent as base64 and decoded by the database: PGlite's own bytea parameter encoding costs
-        // seconds of the event loop for a 10 MB file, base64 a few milliseconds.
-        fileBytes: sql`decode(${Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64')}, 'base64')`,
-      })
-      .returning(sourceColumns)
+    const created = oneRow(
+      await tx
+        .insert(knowledgeSources)
+        .values({
+          organizationId: input.organizationId,
+          kind: 'file',
+          title: fileName.replace(/\.[A-Za-z0-9]+$/, '') || fileName,
+          content: '',
+          fileName,
+          mimeType,
+          sizeBytes: input.bytes.byteLength,
+          status: 'processing',
+          progress: 0,
+          // Sent as base64 and decoded by the database: PGlite's own bytea parameter encoding costs
+          // seconds of the event loop for a 10 MB file, base64 a few milliseconds.
+          fileBytes: sql`decode(${Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64')}, 'base64')`,
+        })
+        .returning(sourceColumns),
+      'knowledge source',
+    )
     await ctx.jobs.send(
       'knowledge.extract',
       { organizationId: input.organizationId, sourceId: created.id },

@@ -1,5 +1,4 @@
 import type { invitations } from '../../db/schema/index.js'
-import type { MemberRole } from './permissions.js'
 
 /** An invitation is valid for 7 days; inviting the same address again renews it. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000
@@ -12,7 +11,7 @@ type InvitationRow = typeof invitations.$inferSelect
 export const invitationView = (row: InvitationRow, invitedByName: string | null) => ({
   id: row.id,
   email: row.email,
-  role: row.role as MemberRole,
+  role: row.role,
   status: row.status,
   expired: row.status === 'pending' && row.expiresAt.getTime() <= Date.now(),
   invitedBy: invitedByName,

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
+import { oneRow } from '../../db/client.js'
 import { invitations, memberships, organizations, user } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { Conflict, Forbidden } from '../errors.js'
@@ -39,21 +40,24 @@ export async function inviteMember({
   }
 
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS)
-  const [row] = await ctx.db
-    .insert(invitations)
-    .values({
-      organizationId: input.organizationId,
-      email,
-      role: input.role,
-      invitedBy: ctx.actor.userId,
-      expiresAt,
-    })
-    .onConflictDoUpdate({
-      target: [invitations.organizationId, invitations.email],
-      targetWhere: sql`${invitations.status} = 'pending'`,
-      set: { role: input.role, invitedBy: ctx.actor.userId, expiresAt, updatedAt: sql`now()` },
-    })
-    .returning()
+  const row = oneRow(
+    await ctx.db
+      .insert(invitations)
+      .values({
+        organizationId: input.organizationId,
+        email,
+        role: input.role,
+        invitedBy: ctx.actor.userId,
+        expiresAt,
+      })
+      .onConflictDoUpdate({
+        target: [invitations.organizationId, invitations.email],
+        targetWhere: sql`${invitations.status} = 'pending'`,
+        set: { role: input.role, invitedBy: ctx.actor.userId, expiresAt, updatedAt: sql`now()` },
+      })
+      .returning(),
+    'invitation',
+  )
 
   const [[org], [inviter]] = await Promise.all([
     ctx.db

@@ -2,7 +2,6 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import { invitations, organizations, user } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { Forbidden } from '../errors.js'
-import type { MemberRole } from './permissions.js'
 
 /**
  * Open invitations addressed to the signed-in user's email. Only once that email is verified:
@@ -28,7 +27,7 @@ export async function listMyInvitations({ ctx }: { ctx: ActorCtx }) {
     id: r.invitation.id,
     organizationId: r.invitation.organizationId,
     organizationName: r.organizationName,
-    role: r.invitation.role as MemberRole,
+    role: r.invitation.role,
     invitedBy: r.invitedBy,
     expiresAt: r.invitation.expiresAt.toISOString(),
     createdAt: r.invitation.createdAt.toISOString(),

@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
+import { queryRows } from '../../db/client.js'
 import { memberships, user } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { Conflict, Forbidden, NotFound } from '../errors.js'
@@ -36,10 +37,11 @@ async function lockOwners(
   tx: Parameters<Parameters<ActorCtx['db']['transaction']>[0]>[0],
   organizationId: string,
 ) {
-  const rows = await tx.execute(
+  const rows = await queryRows<{ user_id: string }>(
+    tx,
     sql`select user_id from memberships where organization_id = ${organizationId} and role = 'owner' for update`,
   )
-  return (rows as unknown as { rows: { user_id: string }[] }).rows.map((r) => r.user_id)
+  return rows.map((r) => r.user_id)
 }
 
 export async function updateMemberRole({

@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm'
+import type { MemberRole } from '../../../shared/enums.js'
 import { memberships, organizations } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
 import { Forbidden, NotFound, Unauthorized } from '../errors.js'
 
-export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer'
+export type { MemberRole }
 
 export type Permission =
   | 'org:read'
@@ -68,5 +69,5 @@ export async function authorizeOrganization(ctx: Ctx, organizationId: string, pe
     .limit(1)
   if (!row) throw new NotFound('Organization')
   if (!can(row.role, permission)) throw new Forbidden(`A ${row.role} cannot do this`)
-  return { role: row.role as MemberRole }
+  return { role: row.role }
 }

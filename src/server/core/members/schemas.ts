@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { MEMBER_ROLES } from '../../../shared/enums.js'
 
-export const RoleSchema = z.enum(['owner', 'admin', 'agent', 'viewer'])
+export const RoleSchema = z.enum(MEMBER_ROLES)
 export const InviteMemberInput = z
   .object({ email: z.string().trim().toLowerCase().email('must be an email address'), role: RoleSchema })
   .strict()

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm'
-import type { Tx } from '../../db/client.js'
+import { E164, E164_MESSAGE } from '../../../shared/phone.js'
+import { oneRow, type Tx } from '../../db/client.js'
 import {
   memberships,
   organizations,
@@ -7,7 +8,7 @@ import {
   provisioningAttempts,
   user,
 } from '../../db/schema/index.js'
-import { E164, TelephonyError } from '../../providers/telephony/types.js'
+import { TelephonyError } from '../../providers/telephony/types.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { AppError, BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -37,9 +38,7 @@ export async function provisionNumber({
   await authorizeOrganization(ctx, organizationId, 'numbers:manage')
   const e164 = input.phoneNumber.replace(/^whatsapp:/, '').replace(/[\s()-]/g, '')
   if (!E164.test(e164)) {
-    throw new BadRequest('Invalid input', [
-      { path: 'phoneNumber', message: 'must be an E.164 number like +14155550123' },
-    ])
+    throw new BadRequest('Invalid input', [{ path: 'phoneNumber', message: E164_MESSAGE }])
   }
 
   const reserved = await ctx.db.transaction(async (tx) => {
@@ -49,15 +48,18 @@ export async function provisionNumber({
       .where(eq(organizations.id, organizationId))
       .for('update')
     if (!org) throw new NotFound('Organization')
-    const [{ held }] = await tx
-      .select({ held: count() })
-      .from(phoneNumbers)
-      .where(
-        and(
-          eq(phoneNumbers.organizationId, organizationId),
-          inArray(phoneNumbers.status, [...LIVE_STATUSES]),
+    const { held } = oneRow(
+      await tx
+        .select({ held: count() })
+        .from(phoneNumbers)
+        .where(
+          and(
+            eq(phoneNumbers.organizationId, organizationId),
+            inArray(phoneNumbers.status, [...LIVE_STATUSES]),
+          ),
         ),
-      )
+      'number count',
+    )
     const allowed = PLAN_NUMBER_LIMITS[org.planType]
     if (held >= allowed) {
       throw new Conflict(
@@ -195,11 +197,10 @@ async function throttleAttempts(ctx: ActorCtx, tx: Tx, organizationId: string) {
     .from(provisioningAttempts)
     .where(eq(provisioningAttempts.organizationId, organizationId))
     .orderBy(asc(provisioningAttempts.createdAt))
-  if (recent.length >= max) {
-    const retryAfter = Math.max(
-      1,
-      Math.ceil((recent[recent.length - max].at.getTime() + HOUR_MS - Date.now()) / 1000),
-    )
+  // At the limit, the attempt that has to leave the hour before another fits (max is at least 1).
+  const oldestCounted = recent.length >= max ? recent.at(-max) : undefined
+  if (oldestCounted) {
+    const retryAfter = Math.max(1, Math.ceil((oldestCounted.at.getTime() + HOUR_MS - Date.now()) / 1000))
     throw new AppError(
       'RATE_LIMITED',
       `At most ${max} number purchases per organization per hour; try again in ${Math.ceil(retryAfter / 60)} minute${retryAfter > 60 ? 's' : ''}`,

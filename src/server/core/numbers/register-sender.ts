@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
+import { oneRow } from '../../db/client.js'
 import { organizations, phoneNumbers } from '../../db/schema/index.js'
 import type { Sender } from '../../providers/telephony/types.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
@@ -16,8 +17,14 @@ export const SENDER_REFRESH_MAX_ATTEMPTS = 100
 
 /** Registers the (bought) number as a WhatsApp sender and settles it, or schedules a refresh. */
 export async function registerSender(ctx: Ctx, numberId: string): Promise<PhoneNumberRow> {
-  const [row] = await ctx.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, numberId))
-  const [org] = await ctx.db.select().from(organizations).where(eq(organizations.id, row.organizationId))
+  const row = oneRow(
+    await ctx.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, numberId)),
+    'phone number',
+  )
+  const org = oneRow(
+    await ctx.db.select().from(organizations).where(eq(organizations.id, row.organizationId)),
+    'organization',
+  )
   const { smsUrl, statusCallback } = webhookUrls(ctx.config)
   let sender: Sender
   try {
@@ -39,11 +46,14 @@ export async function registerSender(ctx: Ctx, numberId: string): Promise<PhoneN
     }
     return failAndRelease(ctx, row, `WhatsApp sender registration failed: ${reasonOf(err)}`)
   }
-  const [updated] = await ctx.db
-    .update(phoneNumbers)
-    .set({ senderSid: sender.sid, senderStatus: sender.status, updatedAt: sql`now()` })
-    .where(eq(phoneNumbers.id, numberId))
-    .returning()
+  const updated = oneRow(
+    await ctx.db
+      .update(phoneNumbers)
+      .set({ senderSid: sender.sid, senderStatus: sender.status, updatedAt: sql`now()` })
+      .where(eq(phoneNumbers.id, numberId))
+      .returning(),
+    'phone number',
+  )
   return settle(ctx, updated, sender, 0)
 }
 
@@ -80,11 +90,14 @@ async function settle(
   attempt: number,
 ): Promise<PhoneNumberRow> {
   if (sender.status === 'ONLINE') {
-    const [active] = await ctx.db
-      .update(phoneNumbers)
-      .set({ status: 'active', failureReason: null, updatedAt: sql`now()` })
-      .where(eq(phoneNumbers.id, row.id))
-      .returning()
+    const active = oneRow(
+      await ctx.db
+        .update(phoneNumbers)
+        .set({ status: 'active', failureReason: null, updatedAt: sql`now()` })
+        .where(eq(phoneNumbers.id, row.id))
+        .returning(),
+      'phone number',
+    )
     ctx.log.info({ numberId: row.id, e164: row.e164 }, 'WhatsApp number active')
     return active
   }
@@ -128,10 +141,13 @@ async function failAndRelease(ctx: Ctx, row: PhoneNumberRow, reason: string): Pr
       note = ' (the number could not be released yet; the operator will reconcile it)'
     }
   }
-  const [failed] = await ctx.db
-    .update(phoneNumbers)
-    .set({ status: 'failed', failureReason: (reason + note).slice(0, 500), updatedAt: sql`now()` })
-    .where(eq(phoneNumbers.id, row.id))
-    .returning()
+  const failed = oneRow(
+    await ctx.db
+      .update(phoneNumbers)
+      .set({ status: 'failed', failureReason: (reason + note).slice(0, 500), updatedAt: sql`now()` })
+      .where(eq(phoneNumbers.id, row.id))
+      .returning(),
+    'phone number',
+  )
   return failed
 }

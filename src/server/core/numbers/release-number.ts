@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { oneRow } from '../../db/client.js'
 import { phoneNumbers } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { ActorCtx, Ctx } from '../context.js'
@@ -59,11 +60,14 @@ export async function releaseAtProvider(ctx: Ctx, row: PhoneNumberRow): Promise<
   } catch (err) {
     if (!gone(err)) throw err
   }
-  const [released] = await ctx.db
-    .update(phoneNumbers)
-    .set({ status: 'released', isPrimary: false, releasedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(eq(phoneNumbers.id, row.id))
-    .returning()
+  const released = oneRow(
+    await ctx.db
+      .update(phoneNumbers)
+      .set({ status: 'released', isPrimary: false, releasedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(phoneNumbers.id, row.id))
+      .returning(),
+    'phone number',
+  )
   ctx.log.info({ numberId: row.id, e164: row.e164 }, 'number released')
   return released
 }

@@ -16,7 +16,7 @@ export async function createOrganization({ ctx, input }: { ctx: ActorCtx; input:
   return ctx.db.transaction(async (tx) => {
     if (!ctx.actor.isOperator) {
       await tx.select({ id: user.id }).from(user).where(eq(user.id, ctx.actor.userId)).for('update')
-      const [{ owned }] = await tx
+      const [ownedRow] = await tx
         .select({ owned: count() })
         .from(memberships)
         .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
@@ -27,6 +27,7 @@ export async function createOrganization({ ctx, input }: { ctx: ActorCtx; input:
             eq(organizations.kind, 'business'),
           ),
         )
+      const owned = ownedRow?.owned ?? 0
       const max = ctx.config.accountLimits.organizationsPerUser
       if (owned >= max) {
         throw new Conflict(
@@ -48,7 +49,8 @@ export async function createOrganization({ ctx, input }: { ctx: ActorCtx; input:
         ai: input.ai ?? { ...DEFAULT_AI_SETTINGS },
       })
       .returning()
+    if (!org) throw new Error('inserting the organization returned no row')
     await tx.insert(memberships).values({ organizationId: org.id, userId: ctx.actor.userId, role: 'owner' })
-    return organizationView(tx, org, 'owner')
+    return organizationView(tx, ctx.config, org, 'owner')
   })
 }

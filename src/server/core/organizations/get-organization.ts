@@ -8,5 +8,5 @@ export async function getOrganization({ ctx, input }: { ctx: ActorCtx; input: { 
   const { role } = await authorizeOrganization(ctx, input.organizationId, 'org:read')
   const org = await loadOrganization(dbOf(ctx), input.organizationId)
   if (!org) throw new NotFound('Organization')
-  return organizationView(dbOf(ctx), org, role)
+  return organizationView(dbOf(ctx), ctx.config, org, role)
 }

@@ -13,5 +13,5 @@ export async function listOrganizations({ ctx }: { ctx: ActorCtx }) {
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(and(eq(memberships.userId, ctx.actor.userId), eq(organizations.kind, 'business')))
     .orderBy(asc(organizations.createdAt))
-  return organizationViews(db, rows)
+  return organizationViews(db, ctx.config, rows)
 }

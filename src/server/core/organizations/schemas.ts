@@ -1,19 +1,10 @@
 import { z } from 'zod'
+import { AI_PROVIDERS, PLAN_TYPES, type PlanType, TONES, WEEKDAYS } from '../../../shared/enums.js'
 import { isSupportedTimeZone } from './time-zones.js'
 
 export const PLAN_LIMITS = { starter: 500, business: 2000, enterprise: 10000 } as const
 export const PLAN_NUMBER_LIMITS = { starter: 1, business: 1, enterprise: 5 } as const
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const
-export const TONES = ['friendly', 'professional', 'formal', 'casual', 'playful'] as const
-export const AI_PROVIDERS = ['builtin', 'deepseek', 'openai', 'anthropic', 'compatible'] as const
+export { AI_PROVIDERS, PLAN_TYPES, type PlanType, TONES, WEEKDAYS }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
@@ -71,7 +62,8 @@ export const ScheduleSchema = z
       })
       const last = sorted[sorted.length - 1]
       if (last && last.c < last.o && last.c > 0) {
-        const nextDay = WEEKDAYS[(dayIndex + 1) % 7]
+        // Sunday's overnight interval runs into Monday.
+        const nextDay = WEEKDAYS[dayIndex + 1] ?? WEEKDAYS[0]
         const firstNext = (schedule[nextDay] ?? []).map((iv) => minutes(iv.open)).sort((a, b) => a - b)[0]
         if (firstNext !== undefined && firstNext < last.c) {
           ctx.addIssue({
@@ -93,12 +85,21 @@ export const BusinessHoursSchema = z
   })
   .strict()
 
+const LanguageCode = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as en, fr or pt-BR')
+
 export const AiSettingsSchema = z
   .object({
     tone: z.enum(TONES),
-    language: z
-      .string()
-      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as en, fr or pt-BR'),
+    language: LanguageCode,
+    languages: z
+      .array(LanguageCode)
+      .max(12, 'at most 12 languages')
+      .optional()
+      .describe(
+        'The languages the assistant answers in (`language`, the default, always among them): a customer writing in one of them is answered in it, anyone else in `language`. Unset: the reply follows the customer.',
+      ),
     provider: z.enum(AI_PROVIDERS).optional(),
     model: z.string().trim().min(1).max(100).optional(),
     escalationRules: z.string().max(2000).optional(),
@@ -128,6 +129,8 @@ export const READ_ONLY_FIELDS = [
   'trainingProgress',
   'trainingError',
   'trainedAt',
+  'aiModel',
+  'lastInboundAt',
   'role',
   'createdAt',
   'updatedAt',
@@ -184,9 +187,6 @@ export const UpdateOrganizationInput = z
     refuseExtraKeys,
   )
   .strict()
-
-export const PLAN_TYPES = ['starter', 'business', 'enterprise'] as const
-export type PlanType = (typeof PLAN_TYPES)[number]
 
 /** The operator's change of an organization's plan and limit (PATCH /api/admin/organizations/:id/plan). */
 export const SetPlanInput = z

@@ -38,6 +38,7 @@ export async function setOrganizationPlan({
       })
       .where(eq(organizations.id, before.id))
       .returning()
+    if (!after) throw new Error('the plan update matched no organization although its row is locked')
     await tx.insert(planChanges).values({
       organizationId: before.id,
       changedByUserId: ctx.actor.userId,
@@ -59,5 +60,7 @@ export async function setOrganizationPlan({
     'organization plan changed by an operator',
   )
   const [view] = await operatorOrganizationViews(ctx.db, [after])
+  if (!view)
+    throw new Error('operatorOrganizationViews returned no view for the one organization it was given')
   return view
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, queryRows } from '../../db/client.js'
 import { isValidTimeZone } from '../usage/month.js'
 
 // A business-hours zone is used by Intl (billing months, opening hours) and by PostgreSQL
@@ -14,10 +14,8 @@ let databaseZones: Set<string> | undefined
  * several databases (the tests: PGlite and a server) keeps only the names all of them know.
  */
 export async function learnDatabaseTimeZones(db: Db): Promise<void> {
-  const result = (await db.execute(sql`select name from pg_timezone_names`)) as unknown as {
-    rows: { name: string }[]
-  }
-  const names = new Set(result.rows.map((r) => r.name))
+  const rows = await queryRows<{ name: string }>(db, sql`select name from pg_timezone_names`)
+  const names = new Set(rows.map((r) => r.name))
   databaseZones = databaseZones ? new Set([...databaseZones].filter((z) => names.has(z))) : names
 }
 

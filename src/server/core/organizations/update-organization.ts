@@ -36,5 +36,5 @@ export async function updateOrganization({
     .where(eq(organizations.id, input.organizationId))
     .returning()
   if (!org) throw new NotFound('Organization')
-  return organizationView(ctx.db, org, role)
+  return organizationView(ctx.db, ctx.config, org, role)
 }

@@ -1,6 +1,8 @@
-import { and, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, max, notInArray, sql } from 'drizzle-orm'
+import type { Config } from '../../config.js'
 import type { Tx } from '../../db/client.js'
-import { conversations, monthlyUsage, organizations, phoneNumbers } from '../../db/schema/index.js'
+import { contacts, conversations, monthlyUsage, organizations, phoneNumbers } from '../../db/schema/index.js'
+import { chooseModel, type ModelChoice } from '../../providers/ai/models.js'
 import type { MemberRole } from '../members/permissions.js'
 import { monthKey, monthStart } from '../usage/month.js'
 import { PLAN_LIMITS } from './schemas.js'
@@ -10,9 +12,21 @@ type OrganizationRow = typeof organizations.$inferSelect
 export const monthlyLimitOf = (org: Pick<OrganizationRow, 'planType' | 'monthlyMessageLimitOverride'>) =>
   org.monthlyMessageLimitOverride ?? PLAN_LIMITS[org.planType]
 
-/** The organization as the API shows it (SPEC §4), for one member's role. */
+const modelView = (choice: ModelChoice) => ({ provider: choice.provider, model: choice.modelId })
+
+/**
+ * What answers the organization's customers: its own choice when this deployment has that provider,
+ * else the platform default. Computed by the reply path's own chooseModel, so it cannot disagree
+ * with the model recorded on the replies.
+ */
+export function aiModelView(config: Config, ai: { provider?: string; model?: string }) {
+  return { effective: modelView(chooseModel(config, ai)), default: modelView(chooseModel(config, {})) }
+}
+
+/** The organization as the API shows it, for one member's role. */
 export async function organizationViews(
   db: Tx,
+  config: Config,
   rows: { org: OrganizationRow; role: MemberRole }[],
   now = new Date(),
 ) {
@@ -32,6 +46,14 @@ export async function organizationViews(
     })
     .from(conversations)
     .where(inArray(conversations.organizationId, ids))
+    .groupBy(conversations.organizationId)
+  // The last real customer message (the simulator's excluded): conversations keep it, written with
+  // the message itself, so showing it costs the webhook path nothing.
+  const lastInbound = await db
+    .select({ organizationId: conversations.organizationId, at: max(conversations.lastInboundAt) })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(inArray(conversations.organizationId, ids), eq(contacts.simulated, false)))
     .groupBy(conversations.organizationId)
   return rows.map(({ org, role }) => {
     const tz = org.businessHours.timezone
@@ -60,13 +82,16 @@ export async function organizationViews(
         conversationCounts.find((c) => c.organizationId === org.id)?.attention ?? 0,
       welcomeMessage: org.welcomeMessage,
       businessHours: org.businessHours,
-      ai: { provider: 'builtin', ...org.ai },
+      // The organization's own choice (no provider: the platform default); aiModel says what answers.
+      ai: org.ai,
+      aiModel: aiModelView(config, org.ai),
       isModelTrained:
         org.trainingStatus === 'trained' || (org.trainedAt !== null && org.knowledgeGeneration > 0),
       trainingStatus: org.trainingStatus,
       trainingProgress: org.trainingProgress,
       trainingError: org.trainingError,
       trainedAt: org.trainedAt?.toISOString() ?? null,
+      lastInboundAt: lastInbound.find((l) => l.organizationId === org.id)?.at?.toISOString() ?? null,
       role,
       createdAt: org.createdAt.toISOString(),
       updatedAt: org.updatedAt.toISOString(),
@@ -76,8 +101,15 @@ export async function organizationViews(
 
 export type OrganizationView = Awaited<ReturnType<typeof organizationViews>>[number]
 
-export async function organizationView(db: Tx, org: OrganizationRow, role: MemberRole, now = new Date()) {
-  const [view] = await organizationViews(db, [{ org, role }], now)
+export async function organizationView(
+  db: Tx,
+  config: Config,
+  org: OrganizationRow,
+  role: MemberRole,
+  now = new Date(),
+) {
+  const [view] = await organizationViews(db, config, [{ org, role }], now)
+  if (!view) throw new Error('organizationViews returned no view for the one organization it was given')
   return view
 }
 

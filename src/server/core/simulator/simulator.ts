@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
-import twilio from 'twilio'
+import { E164, E164_MESSAGE } from '../../../shared/phone.js'
 import { contacts, conversations, messages, phoneNumbers } from '../../db/schema/index.js'
-import { E164 } from '../../providers/telephony/types.js'
 import type { ActorCtx } from '../context.js'
 import { messageView } from '../conversations/conversations.js'
 import { BadRequest, Conflict } from '../errors.js'
-import { SIMULATOR_PARAM } from '../inbound/accept-inbound.js'
 import { authorizeOrganization } from '../members/permissions.js'
 
 async function activeNumber(ctx: ActorCtx, organizationId: string) {
@@ -25,64 +22,29 @@ async function activeNumber(ctx: ActorCtx, organizationId: string) {
 
 function checkFrom(from: string) {
   const e164 = from.replace(/^whatsapp:/, '')
-  if (!E164.test(e164))
-    throw new BadRequest('Invalid input', [
-      { path: 'from', message: 'must be an E.164 number like +15551234567' },
-    ])
+  if (!E164.test(e164)) throw new BadRequest('Invalid input', [{ path: 'from', message: E164_MESSAGE }])
   return e164
 }
 
 /**
- * Writes as a customer: builds the request Twilio would send for this message, signs it with the
- * webhook token, and posts it through the real webhook (in-process `dispatch`). The message is
- * marked simulated (a signed parameter Twilio never sends), so it becomes a simulated customer of
- * its own — the real customer with that number is never touched — whose replies are recorded and
- * never sent to a phone, and never counted against the month. Only members who may edit the
- * assistant (owner, admin: `knowledge:write`) may use it.
+ * Where a simulated customer message goes: the organization's active number, from a valid
+ * customer number. The route then posts it through the real, signed webhook
+ * (http/simulated-webhook.ts), marked simulated, so it becomes a simulated customer of its own —
+ * the real customer with that number is never touched — whose replies are recorded and never sent
+ * to a phone, and never counted against the month. Only members who may edit the assistant
+ * (owner, admin: `knowledge:write`) may use it.
  */
-export async function sendAsCustomer({
+export async function simulatedChat({
   ctx,
   input,
-  dispatch,
 }: {
   ctx: ActorCtx
-  input: { organizationId: string; from: string; body: string; profileName?: string }
-  dispatch: (request: Request) => Promise<Response>
-}) {
+  input: { organizationId: string; from: string }
+}): Promise<{ from: string; to: string }> {
   await authorizeOrganization(ctx, input.organizationId, 'knowledge:write')
   const from = checkFrom(input.from)
   const number = await activeNumber(ctx, input.organizationId)
-  const messageSid = `SM${randomBytes(16).toString('hex')}`
-  const params: Record<string, string> = {
-    SmsMessageSid: messageSid,
-    NumMedia: '0',
-    ProfileName: input.profileName ?? 'Simulator customer',
-    MessageType: 'text',
-    SmsSid: messageSid,
-    WaId: from.slice(1),
-    SmsStatus: 'received',
-    Body: input.body,
-    To: `whatsapp:${number.e164}`,
-    NumSegments: '1',
-    ReferralNumMedia: '0',
-    MessageSid: messageSid,
-    AccountSid: ctx.config.twilio?.accountSid ?? `AC${'0'.repeat(32)}`,
-    From: `whatsapp:${from}`,
-    ApiVersion: '2010-04-01',
-    [SIMULATOR_PARAM]: '1',
-  }
-  const path = '/api/whatsapp/webhook'
-  const url = `${ctx.config.appUrl}${path}`
-  const signature = twilio.getExpectedTwilioSignature(ctx.telephony.webhookAuthToken, url, params)
-  const res = await dispatch(
-    new Request(`http://internal${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body: new URLSearchParams(params).toString(),
-    }),
-  )
-  if (res.status !== 200) throw new Error(`the webhook answered ${res.status}: ${await res.text()}`)
-  return { messageSid, to: number.e164 }
+  return { from, to: number.e164 }
 }
 
 /** The conversation as the customer `from` sees it: their messages and every reply. */

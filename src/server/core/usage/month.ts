@@ -16,14 +16,24 @@ const cached = (
   return f
 }
 
-export function monthKey(at: Date, timezone: string): string {
+/** One field of `Intl.DateTimeFormat#formatToParts`; every format here asks for the fields it reads. */
+export function datePart(parts: Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTypes): string {
+  const part = parts.find((p) => p.type === type)
+  if (!part) throw new Error(`the date format gave no ${type}`)
+  return part.value
+}
+
+function monthParts(at: Date, timezone: string) {
   const parts = cached(
     monthFormats,
     timezone,
     () => new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }),
   ).formatToParts(at)
-  const year = parts.find((p) => p.type === 'year')!.value
-  const month = parts.find((p) => p.type === 'month')!.value
+  return { year: datePart(parts, 'year'), month: datePart(parts, 'month') }
+}
+
+export function monthKey(at: Date, timezone: string): string {
+  const { year, month } = monthParts(at, timezone)
   return `${year}-${month}`
 }
 
@@ -44,15 +54,15 @@ function offsetMinutes(at: Date, timezone: string): number {
         second: '2-digit',
       }),
   ).formatToParts(at)
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value)
+  const get = (t: Intl.DateTimeFormatPartTypes) => Number(datePart(parts, t))
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000)
 }
 
 /** The instant the billing month containing `at` started (00:00 on the 1st in `timezone`). */
 export function monthStart(at: Date, timezone: string): Date {
-  const [y, m] = monthKey(at, timezone).split('-').map(Number)
-  const naive = Date.UTC(y, m - 1, 1, 0, 0, 0)
+  const { year, month } = monthParts(at, timezone)
+  const naive = Date.UTC(Number(year), Number(month) - 1, 1, 0, 0, 0)
   // Two passes settle the offset even when the 1st is on a DST boundary.
   let guess = naive - offsetMinutes(new Date(naive), timezone) * 60000
   guess = naive - offsetMinutes(new Date(guess), timezone) * 60000

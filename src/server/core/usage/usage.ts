@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import type { Tx } from '../../db/client.js'
+import { queryRows, type Tx } from '../../db/client.js'
 import { monthlyUsage, type organizations } from '../../db/schema/index.js'
 import { monthlyLimitOf } from '../organizations/view.js'
 import { monthKey } from './month.js'
@@ -21,14 +21,17 @@ export async function reserveUsage(
   const limit = monthlyLimitOf(org)
   // One statement: the first message of a month creates the row (when it fits), later ones add
   // to it only while the sum stays within the limit.
-  const result = await tx.execute(sql`
+  const counted = await queryRows<{ message_count: number }>(
+    tx,
+    sql`
     insert into monthly_usage (organization_id, month, message_count)
     select ${org.id}, ${month}, ${n}::int where ${n}::int <= ${limit}::int
     on conflict (organization_id, month) do update
       set message_count = monthly_usage.message_count + excluded.message_count
       where monthly_usage.message_count + excluded.message_count <= ${limit}::int
-    returning message_count`)
-  return (result as unknown as { rows: unknown[] }).rows.length > 0
+    returning message_count`,
+  )
+  return counted.length > 0
 }
 
 /** Records when the organization first hit its limit this month (shown in its stats). */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { INVITATION_STATUSES } from '../../../shared/enums.js'
 import { user } from './auth.js'
 import { memberRole, organizations } from './organizations.js'
 
@@ -29,7 +30,7 @@ export const phoneVerifications = pgTable(
   ],
 )
 
-export const invitationStatus = pgEnum('invitation_status', ['pending', 'accepted', 'declined', 'revoked'])
+export const invitationStatus = pgEnum('invitation_status', INVITATION_STATUSES)
 
 /** An invitation to join an organization, addressed to an email; accepted by the account that verified that email. */
 export const invitations = pgTable(

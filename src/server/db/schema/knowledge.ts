@@ -7,15 +7,17 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core'
+import { KNOWLEDGE_SOURCE_KINDS, KNOWLEDGE_SOURCE_STATUSES } from '../../../shared/enums.js'
 import { organizations } from './organizations.js'
 
-export const knowledgeSourceKind = pgEnum('knowledge_source_kind', ['profile', 'faq', 'text', 'file'])
+export const knowledgeSourceKind = pgEnum('knowledge_source_kind', KNOWLEDGE_SOURCE_KINDS)
 
 /** An uploaded file is `processing` until a job has read its text: then `ready`, or `failed` with the reason. */
-export const knowledgeSourceStatus = pgEnum('knowledge_source_status', ['processing', 'ready', 'failed'])
+export const knowledgeSourceStatus = pgEnum('knowledge_source_status', KNOWLEDGE_SOURCE_STATUSES)
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })
@@ -72,6 +74,14 @@ export const knowledgeChunks = pgTable(
     /** Full-text configuration the chunk was indexed with (english, french, simple, …). */
     language: text('language').notNull().default('simple'),
     tsv: tsvector('tsv').notNull(),
+    /**
+     * The passage's unit vector from the embedding model (null when none is configured), made by
+     * the training job with the rest of the generation. A plain array, not pgvector's type: the
+     * databases this runs on (embedded PGlite, a stock PostgreSQL) do not all have pgvector.
+     */
+    embedding: real('embedding').array(),
+    /** The model that made `embedding` (`provider:model`): vectors of another model are not comparable. */
+    embeddingModel: text('embedding_model'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

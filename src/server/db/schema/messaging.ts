@@ -10,30 +10,18 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
+import {
+  CONVERSATION_STATUSES,
+  MESSAGE_DIRECTIONS,
+  MESSAGE_SOURCES,
+  MESSAGE_STATUSES,
+} from '../../../shared/enums.js'
 import { organizations } from './organizations.js'
 
-export const conversationStatus = pgEnum('conversation_status', ['ai', 'human', 'closed'])
-export const messageDirection = pgEnum('message_direction', ['inbound', 'outbound'])
-export const messageStatus = pgEnum('message_status', [
-  'received',
-  'queued',
-  'sent',
-  'delivered',
-  'read',
-  'failed',
-  'undelivered',
-])
-export const messageSource = pgEnum('message_source', [
-  'customer',
-  'ai',
-  'welcome',
-  'out_of_hours',
-  'limit_notice',
-  'opt_out',
-  'escalation',
-  'agent',
-  'broadcast',
-])
+export const conversationStatus = pgEnum('conversation_status', CONVERSATION_STATUSES)
+export const messageDirection = pgEnum('message_direction', MESSAGE_DIRECTIONS)
+export const messageStatus = pgEnum('message_status', MESSAGE_STATUSES)
+export const messageSource = pgEnum('message_source', MESSAGE_SOURCES)
 
 export interface MediaItem {
   url: string
@@ -52,6 +40,7 @@ export const contacts = pgTable(
     profileName: text('profile_name'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The organization's labels for this customer; written by the contacts pages (issue 15), read by segments. */
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     optedOut: boolean('opted_out').notNull().default(false),
     optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
@@ -78,7 +67,7 @@ export const conversations = pgTable(
     /** The organization's number the customer wrote to (E.164); replies go out from it. */
     channelNumber: text('channel_number').notNull(),
     status: conversationStatus('status').notNull().default('ai'),
-    /** Set when the team has something to look at (handed to a human, escalation); cleared when seen. */
+    /** Set when the team has something to look at (the AI handed the chat over); cleared when seen. */
     needsAttention: boolean('needs_attention').notNull().default(false),
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
@@ -88,9 +77,8 @@ export const conversations = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('conversations_open_uq')
-      .on(t.organizationId, t.contactId)
-      .where(sql`${t.status} <> 'closed'`),
+    // One conversation per contact: it never ends, it only passes between the AI and the team.
+    uniqueIndex('conversations_contact_uq').on(t.organizationId, t.contactId),
     index('conversations_org_last_idx').on(t.organizationId, t.lastMessageAt),
   ],
 )

@@ -1,15 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { NUMBER_STATUSES } from '../../../shared/enums.js'
 import { organizations } from './organizations.js'
 
-export const numberStatus = pgEnum('number_status', [
-  'purchasing',
-  'registering',
-  'active',
-  'releasing',
-  'released',
-  'failed',
-])
+export const numberStatus = pgEnum('number_status', NUMBER_STATUSES)
 
 export const phoneNumbers = pgTable(
   'phone_numbers',

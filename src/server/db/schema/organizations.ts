@@ -1,17 +1,24 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  MEMBER_ROLES,
+  ORGANIZATION_KINDS,
+  PLAN_TYPES,
+  TRAINING_STATUSES,
+  type Weekday,
+} from '../../../shared/enums.js'
 import { user } from './auth.js'
 
-export const planType = pgEnum('plan_type', ['starter', 'business', 'enterprise'])
-export const memberRole = pgEnum('member_role', ['owner', 'admin', 'agent', 'viewer'])
-export const trainingStatus = pgEnum('training_status', ['untrained', 'training', 'trained', 'failed'])
-export const organizationKind = pgEnum('organization_kind', ['business', 'personal', 'platform'])
+export const planType = pgEnum('plan_type', PLAN_TYPES)
+export const memberRole = pgEnum('member_role', MEMBER_ROLES)
+export const trainingStatus = pgEnum('training_status', TRAINING_STATUSES)
+export const organizationKind = pgEnum('organization_kind', ORGANIZATION_KINDS)
 
 export interface Interval {
   open: string
   close: string
 }
-export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'
+export type { Weekday }
 export interface BusinessHours {
   enabled: boolean
   timezone: string
@@ -20,7 +27,14 @@ export interface BusinessHours {
 }
 export interface AiSettings {
   tone: string
+  /** The default answering language (ISO code); also the text-search language of the knowledge. */
   language: string
+  /**
+   * The languages the assistant answers in (ISO codes; `language` always among them): a customer
+   * writing in one of them is answered in it, anyone else in `language`. Unset: the reply follows
+   * the customer's language, whatever it is.
+   */
+  languages?: string[]
   provider?: string
   model?: string
   escalationRules?: string

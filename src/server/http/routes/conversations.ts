@@ -1,5 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import {
+  CONVERSATION_STATUSES,
+  MESSAGE_DIRECTIONS,
+  MESSAGE_SOURCES,
+  MESSAGE_STATUSES,
+} from '../../../shared/enums.js'
+import {
   getConversation,
   handBack,
   listConversations,
@@ -13,13 +19,13 @@ import { createRouter, jsonBody, jsonResponse } from '../router.js'
 export const MessageSchema = z
   .object({
     id: z.string(),
-    direction: z.enum(['inbound', 'outbound']),
+    direction: z.enum(MESSAGE_DIRECTIONS),
     body: z.string(),
     media: z.array(z.object({ url: z.string(), contentType: z.string() })),
-    status: z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed', 'undelivered']),
+    status: z.enum(MESSAGE_STATUSES),
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
-    source: z.string(),
+    source: z.enum(MESSAGE_SOURCES),
     model: z.string().nullable(),
     latencyMs: z.number().nullable(),
     createdAt: z.string(),
@@ -30,7 +36,7 @@ export const MessageSchema = z
 export const ConversationSummarySchema = z
   .object({
     id: z.string(),
-    status: z.enum(['ai', 'human', 'closed']),
+    status: z.enum(CONVERSATION_STATUSES),
     needsAttention: z.boolean(),
     lastMessageAt: z.string(),
     createdAt: z.string(),

@@ -1,4 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import {
+  KNOWLEDGE_SOURCE_KINDS,
+  KNOWLEDGE_SOURCE_STATUSES,
+  TRAINING_STATUSES,
+} from '../../../shared/enums.js'
 import { askKnowledge } from '../../core/knowledge/ask-knowledge.js'
 import { createSource } from '../../core/knowledge/create-source.js'
 import { deleteSource } from '../../core/knowledge/delete-source.js'
@@ -16,7 +21,7 @@ import { createRouter, jsonBody, jsonResponse } from '../router.js'
 export const SourceSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['profile', 'faq', 'text', 'file']),
+    kind: z.enum(KNOWLEDGE_SOURCE_KINDS),
     title: z.string(),
     question: z.string().nullable(),
     content: z.string().openapi({
@@ -30,7 +35,7 @@ export const SourceSchema = z
     fileName: z.string().nullable(),
     mimeType: z.string().nullable(),
     sizeBytes: z.number().nullable(),
-    status: z.enum(['processing', 'ready', 'failed']).openapi({
+    status: z.enum(KNOWLEDGE_SOURCE_STATUSES).openapi({
       description:
         'An uploaded file is processing until its text is read, then ready, or failed with the reason in error',
     }),
@@ -43,7 +48,7 @@ export const SourceSchema = z
 
 export const TrainingSchema = z
   .object({
-    status: z.enum(['untrained', 'training', 'trained', 'failed']),
+    status: z.enum(TRAINING_STATUSES),
     progress: z.number(),
     error: z.string().nullable(),
     trainedAt: z.string().nullable(),
@@ -271,10 +276,12 @@ export function knowledgeRoutes() {
       path: '/api/organizations/{id}/train',
       tags,
       summary: 'Train the knowledge base again (owner/admin); progress shows in `training`',
+      description:
+        'A knowledge base with no profile, FAQ, text or readable file is refused with a 400 (`details[0].reason` = `NOTHING_TO_TRAIN`) and nothing changes.',
       request: { params: OrgParam },
       responses: {
         202: jsonResponse(z.object({ training: TrainingSchema }), 'Training started'),
-        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
       },
     }),
     async (c) => {

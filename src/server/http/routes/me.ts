@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { MEMBER_ROLES } from '../../../shared/enums.js'
+import { PhoneSchema } from '../../../shared/phone.js'
 import { getAccount } from '../../core/account/account.js'
 import { requestPhoneVerification } from '../../core/account/request-phone-verification.js'
 import { unlinkPhone } from '../../core/account/unlink-phone.js'
@@ -7,7 +9,6 @@ import { BadRequest } from '../../core/errors.js'
 import { acceptInvitation } from '../../core/members/accept-invitation.js'
 import { declineInvitation } from '../../core/members/decline-invitation.js'
 import { listMyInvitations } from '../../core/members/list-my-invitations.js'
-import { E164 } from '../../providers/telephony/types.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
@@ -26,8 +27,6 @@ const AccountSchema = z
   })
   .openapi('Account')
 
-const Phone = z.string().regex(E164, 'must be an E.164 number like +250788123456')
-
 const PhoneCodeSentSchema = z
   .object({
     phone: z.string(),
@@ -45,7 +44,7 @@ const MyInvitationSchema = z
     id: z.string(),
     organizationId: z.string(),
     organizationName: z.string(),
-    role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+    role: z.enum(MEMBER_ROLES),
     invitedBy: z.string().nullable(),
     expiresAt: z.string(),
     createdAt: z.string(),
@@ -96,7 +95,7 @@ export function meRoutes() {
         "Send a one-time code by WhatsApp (from the platform's shared number) to the number you want to link",
       description:
         'The code has 6 digits, works for 10 minutes and for 5 tries. One code a minute, 5 an hour per account and per number (429 with Retry-After beyond).',
-      request: { body: jsonBody(z.object({ phone: Phone }).strict()) },
+      request: { body: jsonBody(z.object({ phone: PhoneSchema }).strict()) },
       responses: {
         202: jsonResponse(z.object({ verification: PhoneCodeSentSchema }), 'Code sent'),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'CONFLICT', 'PROVIDER_FAILED'),
@@ -117,7 +116,9 @@ export function meRoutes() {
         'Link the number with the code it received (messages from it to the shared number then use your personal knowledge base)',
       request: {
         body: jsonBody(
-          z.object({ phone: Phone, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }).strict(),
+          z
+            .object({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') })
+            .strict(),
         ),
       },
       responses: {
@@ -166,7 +167,7 @@ export function meRoutes() {
           z.object({
             membership: z.object({
               organizationId: z.string(),
-              role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+              role: z.enum(MEMBER_ROLES),
             }),
           }),
           'Joined',

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { INVITATION_STATUSES, MEMBER_ROLES } from '../../../shared/enums.js'
 import { inviteMember } from '../../core/members/invite-member.js'
 import { listInvitations } from '../../core/members/list-invitations.js'
 import { listMembers, removeMember, updateMemberRole } from '../../core/members/members.js'
@@ -13,7 +14,7 @@ const MemberSchema = z
     userId: z.string(),
     email: z.string(),
     name: z.string(),
-    role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+    role: z.enum(MEMBER_ROLES),
     joinedAt: z.string(),
   })
   .openapi('Member')
@@ -22,8 +23,8 @@ const InvitationSchema = z
   .object({
     id: z.string(),
     email: z.string(),
-    role: z.enum(['owner', 'admin', 'agent', 'viewer']),
-    status: z.enum(['pending', 'accepted', 'declined', 'revoked']),
+    role: z.enum(MEMBER_ROLES),
+    status: z.enum(INVITATION_STATUSES),
     expired: z.boolean(),
     invitedBy: z.string().nullable(),
     expiresAt: z.string(),

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { NUMBER_STATUSES, NUMBER_TYPES } from '../../../shared/enums.js'
 import { listNumbers } from '../../core/numbers/list-numbers.js'
 import { provisionNumber } from '../../core/numbers/provision-number.js'
 import { releaseNumber } from '../../core/numbers/release-number.js'
@@ -13,7 +14,7 @@ export const PhoneNumberSchema = z
     id: z.string(),
     phoneNumber: z.string().openapi({ example: '+14155550123' }),
     provider: z.string(),
-    status: z.enum(['purchasing', 'registering', 'active', 'releasing', 'released', 'failed']),
+    status: z.enum(NUMBER_STATUSES),
     senderStatus: z.string().nullable(),
     failureReason: z.string().nullable(),
     isPrimary: z.boolean(),
@@ -28,7 +29,7 @@ const AvailableNumberSchema = z
     phoneNumber: z.string(),
     friendlyName: z.string(),
     isoCountry: z.string(),
-    type: z.enum(['local', 'mobile', 'tollFree']),
+    type: z.enum(NUMBER_TYPES),
     locality: z.string().optional(),
     region: z.string().optional(),
   })
@@ -41,7 +42,7 @@ const SearchQuery = z
       .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as US or RW')
       .transform((c) => c.toUpperCase())
       .openapi({ example: 'US' }),
-    type: z.enum(['local', 'mobile', 'tollFree']).default('local'),
+    type: z.enum(NUMBER_TYPES).default('local'),
     contains: z
       .string()
       .regex(/^[0-9*]{1,10}$/, 'digits only (up to 10)')

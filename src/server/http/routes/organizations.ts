@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { AI_PROVIDERS, MEMBER_ROLES, PLAN_TYPES, TRAINING_STATUSES } from '../../../shared/enums.js'
 import { createOrganization } from '../../core/organizations/create-organization.js'
 import { deleteOrganization } from '../../core/organizations/delete-organization.js'
 import { getOrganization } from '../../core/organizations/get-organization.js'
@@ -13,6 +14,11 @@ import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
 
+const ModelSchema = z.object({
+  provider: z.enum(AI_PROVIDERS),
+  model: z.string().openapi({ example: 'deepseek-chat' }),
+})
+
 export const OrganizationSchema = z
   .object({
     id: z.string(),
@@ -23,7 +29,7 @@ export const OrganizationSchema = z
     whatsappDisplayName: z.string(),
     numberStatus: z.string(),
     numberFailureReason: z.string().nullable(),
-    planType: z.enum(['starter', 'business', 'enterprise']),
+    planType: z.enum(PLAN_TYPES),
     monthlyMessageLimit: z.number(),
     monthlyMessageCount: z.number(),
     lastResetDate: z.string(),
@@ -31,19 +37,43 @@ export const OrganizationSchema = z
     conversationsNeedingAttention: z.number(),
     welcomeMessage: z.string(),
     businessHours: BusinessHoursSchema,
-    ai: z.object({
-      tone: z.string(),
-      language: z.string(),
-      provider: z.string(),
-      model: z.string().optional(),
-      escalationRules: z.string().optional(),
-    }),
+    ai: z
+      .object({
+        tone: z.string(),
+        language: z.string(),
+        languages: z.array(z.string()).optional().openapi({
+          description:
+            'The languages customers are answered in (`language` always among them); unset: the customer’s own, whatever it is',
+        }),
+        provider: z.string().optional(),
+        model: z.string().optional(),
+        escalationRules: z.string().optional(),
+      })
+      .openapi({
+        description:
+          'The AI settings as the organization chose them; no `provider` means the platform default (see `aiModel`)',
+      }),
+    aiModel: z
+      .object({
+        effective: ModelSchema.openapi({
+          description:
+            "What answers this organization's customers now: its chosen provider and model when this platform has that provider, else the default",
+        }),
+        default: ModelSchema.openapi({
+          description: 'What answers an organization that chooses no provider',
+        }),
+      })
+      .openapi({ description: 'Read-only: the model that actually answers, as recorded on AI replies' }),
     isModelTrained: z.boolean(),
-    trainingStatus: z.enum(['untrained', 'training', 'trained', 'failed']),
+    trainingStatus: z.enum(TRAINING_STATUSES),
     trainingProgress: z.number(),
     trainingError: z.string().nullable(),
     trainedAt: z.string().nullable(),
-    role: z.enum(['owner', 'admin', 'agent', 'viewer']),
+    lastInboundAt: z.string().nullable().openapi({
+      description:
+        "When the last customer message reached one of the organization's numbers (the simulator's excluded); null if none yet",
+    }),
+    role: z.enum(MEMBER_ROLES),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

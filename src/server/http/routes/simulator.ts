@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { customerView, sendAsCustomer } from '../../core/simulator/simulator.js'
+import { customerView, simulatedChat } from '../../core/simulator/simulator.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
+import { postSimulatedInbound } from '../simulated-webhook.js'
 import { MessageSchema } from './conversations.js'
 import { OrgIdParam } from './organizations.js'
 
@@ -41,12 +42,15 @@ export function simulatorRoutes() {
       },
     }),
     async (c) => {
-      const result = await sendAsCustomer({
-        ctx: actorCtx(c),
-        input: { organizationId: c.req.valid('param').id, ...c.req.valid('json') },
-        dispatch: c.get('dispatch'),
+      const ctx = actorCtx(c)
+      const { body, profileName, from } = c.req.valid('json')
+      const chat = await simulatedChat({ ctx, input: { organizationId: c.req.valid('param').id, from } })
+      const { messageSid } = await postSimulatedInbound(ctx, c.get('dispatch'), {
+        ...chat,
+        body,
+        profileName,
       })
-      return c.json(result, 202)
+      return c.json({ messageSid, to: chat.to }, 202)
     },
   )
 

@@ -19,7 +19,6 @@ const StatsSchema = z
     conversations: z.object({
       total: z.number(),
       thisMonth: z.number(),
-      open: z.number(),
       withHuman: z.number(),
       needsAttention: z.number(),
     }),

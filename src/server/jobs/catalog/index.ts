@@ -17,3 +17,6 @@ export const jobCatalog = {
 export type JobCatalog = typeof jobCatalog
 export type JobName = keyof JobCatalog
 export type JobPayload<N extends JobName> = z.infer<JobCatalog[N]['payload']>
+
+/** Whether a name from outside (a NOTIFY payload) is one of the catalog's jobs. */
+export const isJobName = (name: string): name is JobName => Object.hasOwn(jobCatalog, name)

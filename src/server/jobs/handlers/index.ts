@@ -1,5 +1,5 @@
 import type { Services } from '../../core/context.js'
-import type { JobName, JobPayload } from '../catalog/index.js'
+import type { JobCatalog, JobName, JobPayload } from '../catalog/index.js'
 import { inboundHandlers } from './inbound.js'
 import { knowledgeHandlers } from './knowledge.js'
 import { numberHandlers } from './numbers.js'
@@ -18,7 +18,12 @@ export type JobHandler<N extends JobName> = (
   services: Services,
   meta: JobMeta,
 ) => Promise<void>
-export type JobHandlers = { [N in JobName]?: JobHandler<N> }
+/**
+ * One handler for every job of a part of the catalog: a job defined there without a handler here
+ * does not compile (rather than being skipped when the worker starts).
+ */
+export type HandlersFor<Jobs> = { [N in keyof Jobs & JobName]: JobHandler<N> }
+export type JobHandlers = HandlersFor<JobCatalog>
 
 export const jobHandlers: JobHandlers = {
   ...systemHandlers,

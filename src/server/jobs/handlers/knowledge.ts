@@ -1,9 +1,10 @@
 import { extractSource, markExtractionFailed } from '../../core/knowledge/extract-source.js'
 import { markTrainingFailed, trainKnowledge } from '../../core/knowledge/train-knowledge.js'
-import type { JobHandlers } from './index.js'
+import type { knowledgeJobs } from '../catalog/knowledge.js'
+import type { HandlersFor } from './index.js'
 
 // Handlers of the knowledge area's jobs: each parses nothing itself (the catalog did), builds a context, calls one core action.
-export const knowledgeHandlers: JobHandlers = {
+export const knowledgeHandlers: HandlersFor<typeof knowledgeJobs> = {
   'knowledge.train': async (payload, services, meta) => {
     const ctx = { ...services, log: services.log.child({ job: 'knowledge.train', jobId: meta.id }) }
     try {

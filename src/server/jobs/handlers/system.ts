@@ -2,9 +2,10 @@ import { lt } from 'drizzle-orm'
 import { pruneInbox } from '../../core/inbound/inbox-queue.js'
 import { rollOverUsage } from '../../core/usage/roll-over.js'
 import { rateLimits, session } from '../../db/schema/index.js'
-import type { JobHandlers } from './index.js'
+import type { systemJobs } from '../catalog/system.js'
+import type { HandlersFor } from './index.js'
 
-export const systemHandlers: JobHandlers = {
+export const systemHandlers: HandlersFor<typeof systemJobs> = {
   'usage.roll-over': async (_payload, services) => {
     await rollOverUsage({ ctx: services })
   },

@@ -1,5 +1,20 @@
 import { APICallError, generateText, type LanguageModel, type ModelMessage, RetryError } from 'ai'
-import { ProviderFailed } from '../../core/errors.js'
+
+/**
+ * The model provider failed: it timed out, answered an error after the retries, or answered
+ * something unreadable. `retryAfter` (seconds) is the provider's own hint when it gave one.
+ */
+export class ModelProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+    /** The provider's HTTP status, when it answered at all. */
+    readonly statusCode?: number | null,
+  ) {
+    super(message)
+    this.name = 'ModelProviderError'
+  }
+}
 
 export interface GeneratedReply {
   text: string
@@ -22,7 +37,7 @@ export interface GenerateReplyOptions {
 
 /**
  * One completion through the AI SDK. Any provider failure (time-out, 4xx/5xx after retries,
- * malformed response) becomes ProviderFailed, which the inbound job retries later.
+ * malformed response) becomes a ModelProviderError.
  */
 export async function generateReply(opts: GenerateReplyOptions): Promise<GeneratedReply> {
   const started = performance.now()
@@ -43,25 +58,26 @@ export async function generateReply(opts: GenerateReplyOptions): Promise<Generat
       latencyMs: Math.round(performance.now() - started),
     }
   } catch (err) {
-    throw toProviderFailed(err)
+    throw toModelProviderError(err)
   }
 }
 
-function toProviderFailed(err: unknown): ProviderFailed {
+function toModelProviderError(err: unknown): ModelProviderError {
   const last = RetryError.isInstance(err) ? err.lastError : err
   if (APICallError.isInstance(last)) {
     const retryAfter = Number(last.responseHeaders?.['retry-after'])
-    return new ProviderFailed(
+    return new ModelProviderError(
       `The model provider answered ${last.statusCode ?? 'with an error'}: ${last.message}`.slice(0, 500),
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 30,
-      { statusCode: last.statusCode ?? null },
+      last.statusCode ?? null,
     )
   }
   const message = last instanceof Error ? last.message : String(last)
   const timedOut = last instanceof Error && (last.name === 'AbortError' || last.name === 'TimeoutError')
-  return new ProviderFailed(
+  return new ModelProviderError(
     timedOut
       ? 'The model provider did not answer in time'
       : `The model provider failed: ${message}`.slice(0, 500),
+    30,
   )
 }

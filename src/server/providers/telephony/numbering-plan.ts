@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { E164, type NumberType } from './types.js'
+import { E164 } from '../../../shared/phone.js'
+import type { NumberType } from './types.js'
 
 // Enough of the world's numbering plans to hand out numbers that are valid E.164 for their
 // country: every ISO 3166-1 alpha-2 code with its calling code, plus prefixes and lengths per
@@ -46,30 +47,34 @@ const blocks = (length: number, prefixes: string[], next?: string): Block[] =>
 
 const NXX = '23456789'
 
-const US_LOCAL: Block[] = [
-  ['415', 'San Francisco', 'CA'],
-  ['212', 'New York', 'NY'],
-  ['312', 'Chicago', 'IL'],
-  ['213', 'Los Angeles', 'CA'],
-  ['617', 'Boston', 'MA'],
-  ['305', 'Miami', 'FL'],
-  ['206', 'Seattle', 'WA'],
-  ['512', 'Austin', 'TX'],
-].map(([prefix, locality, region]) => ({ prefix, length: 10, next: NXX, locality, region }))
+/** City blocks: [area prefix, city, region] rows sharing a length and next-digit rule. */
+const cities = (length: number, next: string, rows: [string, string, string][]): Block[] =>
+  rows.map(([prefix, locality, region]) => ({ prefix, length, next, locality, region }))
+
+const US: Plan = {
+  local: cities(10, NXX, [
+    ['415', 'San Francisco', 'CA'],
+    ['212', 'New York', 'NY'],
+    ['312', 'Chicago', 'IL'],
+    ['213', 'Los Angeles', 'CA'],
+    ['617', 'Boston', 'MA'],
+    ['305', 'Miami', 'FL'],
+    ['206', 'Seattle', 'WA'],
+    ['512', 'Austin', 'TX'],
+  ]),
+  mobile: blocks(10, ['332', '628', '786', '737'], NXX),
+  tollFree: blocks(10, ['800', '833', '844', '855', '866', '877', '888'], NXX),
+}
 
 const PLANS: Record<string, Plan> = {
-  US: {
-    local: US_LOCAL,
-    mobile: blocks(10, ['332', '628', '786', '737'], NXX),
-    tollFree: blocks(10, ['800', '833', '844', '855', '866', '877', '888'], NXX),
-  },
+  US,
   CA: {
-    local: [
+    local: cities(10, NXX, [
       ['416', 'Toronto', 'ON'],
       ['604', 'Vancouver', 'BC'],
       ['514', 'Montreal', 'QC'],
       ['613', 'Ottawa', 'ON'],
-    ].map(([prefix, locality, region]) => ({ prefix, length: 10, next: NXX, locality, region })),
+    ]),
     mobile: blocks(10, ['437', '236', '438'], NXX),
     tollFree: blocks(10, ['800', '833', '844', '855', '866', '877', '888'], NXX),
   },
@@ -103,12 +108,12 @@ const PLANS: Record<string, Plan> = {
     tollFree: blocks(9, ['800']),
   },
   BR: {
-    local: [
+    local: cities(10, '2345', [
       ['11', 'São Paulo', 'SP'],
       ['21', 'Rio de Janeiro', 'RJ'],
       ['31', 'Belo Horizonte', 'MG'],
       ['61', 'Brasília', 'DF'],
-    ].map(([prefix, locality, region]) => ({ prefix, length: 10, next: '2345', locality, region })),
+    ]),
     mobile: blocks(11, ['119', '219', '319', '619']),
     tollFree: blocks(10, ['800']),
   },
@@ -185,7 +190,7 @@ export function planFor(country: string): { callingCode: string; plan: Plan } | 
   const code = CALLING_CODES[iso]
   if (!code) return undefined
   // Territories without a plan of their own that share +1 without an area code follow the US plan.
-  const plan = PLANS[iso] ?? (code === '1' ? PLANS.US : defaultPlan(code))
+  const plan = PLANS[iso] ?? (code === '1' ? US : defaultPlan(code))
   return { callingCode: code, plan }
 }
 
@@ -197,6 +202,13 @@ export interface PlannedNumber {
   region?: string
 }
 
+/** Letter → digit on a phone keypad. */
+const KEYPAD: Record<string, string> = Object.fromEntries(
+  ['abc', 'def', 'ghi', 'jkl', 'mno', 'pqrs', 'tuv', 'wxyz'].flatMap((letters, i) =>
+    [...letters].map((letter) => [letter, String(i + 2)]),
+  ),
+)
+
 /** Twilio's `Contains` pattern (digits, letters on a keypad, `*` for any digit) as a regex source over digits. */
 export function containsPattern(contains: string, callingCode: string): string[] | undefined {
   let c = contains.trim()
@@ -205,15 +217,11 @@ export function containsPattern(contains: string, callingCode: string): string[]
     c = c.slice(1)
     if (c.startsWith(callingCode)) c = c.slice(callingCode.length)
   }
-  const keypad = 'abc2def3ghi4jkl5mno6pqrs7tuv8wxyz9'
   const out: string[] = []
   for (const ch of c.toLowerCase()) {
-    if (/[0-9]/.test(ch)) out.push(ch)
-    else if (ch === '*') out.push('*')
-    else if (/[a-z]/.test(ch)) {
-      const i = keypad.indexOf(ch)
-      out.push(keypad.slice(i).match(/[2-9]/)![0])
-    } else return []
+    const digit = /[0-9*]/.test(ch) ? ch : KEYPAD[ch]
+    if (digit === undefined) return []
+    out.push(digit)
   }
   return out
 }
@@ -227,7 +235,7 @@ const digitStream = (seed: string) => {
       buf = createHash('sha256').update(`${seed}#${round++}`).digest()
       pos = 0
     }
-    return buf[pos++]
+    return buf.readUInt8(pos++)
   }
 }
 
@@ -259,9 +267,9 @@ export function plannedNumbers(q: {
     }
     for (let offset = 0; offset + pattern.length <= block.length; offset++) {
       let ok = true
-      for (let k = 0; k < pattern.length && ok; k++) {
+      for (const [k, p] of pattern.entries()) {
+        if (!ok) break
         const at = offset + k
-        const p = pattern[k]
         if (p === '*') continue
         if (at < block.prefix.length) ok = block.prefix[at] === p
         else if (at === block.prefix.length && block.next) ok = block.next.includes(p)
@@ -273,14 +281,16 @@ export function plannedNumbers(q: {
   const seen = new Set<string>()
   const out: PlannedNumber[] = []
   for (let i = 0; out.length < q.count && i < q.count * 20; i++) {
-    const { block, offset } = placements[i % placements.length]
+    const placement = placements[i % placements.length]
+    if (!placement) break
+    const { block, offset } = placement
     const next = digitStream(
       `${q.salt ?? ''}|${iso}|${q.type}|${block.prefix}|${offset}|${q.contains ?? ''}|${i}`,
     )
     const digits = block.prefix.split('')
     while (digits.length < block.length) {
       if (digits.length === block.prefix.length && block.next)
-        digits.push(block.next[next() % block.next.length])
+        digits.push(block.next.charAt(next() % block.next.length))
       else digits.push(String(next() % 10))
     }
     if (pattern && offset >= 0) {
@@ -301,13 +311,13 @@ export function classifyNumber(e164: string): { isoCountry: string; type: Number
   if (!E164.test(e164)) return undefined
   const digits = e164.slice(1)
   for (const iso of Object.keys(CALLING_CODES)) {
-    const found = planFor(iso)!
-    if (!digits.startsWith(found.callingCode)) continue
+    const found = planFor(iso)
+    if (!found || !digits.startsWith(found.callingCode)) continue
     const national = digits.slice(found.callingCode.length)
     for (const type of ['local', 'mobile', 'tollFree'] as const) {
       for (const block of found.plan[type]) {
         if (national.length !== block.length || !national.startsWith(block.prefix)) continue
-        if (block.next && !block.next.includes(national[block.prefix.length])) continue
+        if (block.next && !block.next.includes(national.charAt(block.prefix.length))) continue
         return { isoCountry: iso, type }
       }
     }

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, inArray, isNotNull, notInArray } from 'drizzle-orm'
+import { WHATSAPP_ADDRESS } from '../../../shared/phone.js'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/client.js'
 import { phoneNumbers } from '../../db/schema/index.js'
 import { classifyNumber, friendlyName, planFor, plannedNumbers } from './numbering-plan.js'
 import {
   type AvailableNumber,
-  E164,
   type NumberType,
   type OutboundMessage,
   type ProvisionedNumber,
@@ -16,8 +16,7 @@ import {
   TelephonyError,
 } from './types.js'
 
-/** E.164, optionally with Twilio's `whatsapp:` channel prefix. */
-const isAddress = (value: string) => E164.test(value.replace(/^whatsapp:/, ''))
+const isAddress = (value: string) => WHATSAPP_ADDRESS.test(value)
 const NOT_LIVE = ['released', 'failed'] as const
 const MAX_LIMIT = 100
 
@@ -31,6 +30,11 @@ const senderSid = (e164: string) => `XE${hex32(`sender:${e164}`)}`
  * Telephony without Twilio: a deterministic inventory of valid numbers for every country,
  * purchases that always succeed, senders that are online at once, and outbound messages that
  * go nowhere (the in-app simulator reads replies from our messages table).
+ *
+ * It reads `phone_numbers` (never writes it), although providers otherwise know nothing of our
+ * tables: the sandbox stands in for a Twilio account whose only customer is this platform, so the
+ * numbers that account holds are exactly the live rows with a sandbox sid. A table of its own
+ * would copy those rows and could disagree with them (a purchase whose row was never stored).
  */
 export class SandboxTelephony implements Telephony {
   readonly kind = 'sandbox' as const
@@ -128,7 +132,9 @@ export class SandboxTelephony implements Telephony {
       .select({ e164: phoneNumbers.e164, sid: phoneNumbers.providerNumberSid })
       .from(phoneNumbers)
       .where(and(isNotNull(phoneNumbers.providerNumberSid), notInArray(phoneNumbers.status, [...NOT_LIVE])))
-    return rows.map((r) => ({ sid: r.sid!, phoneNumber: r.e164, ...this.webhooks.get(r.sid!) }))
+    return rows.flatMap(({ sid, e164 }) =>
+      sid ? [{ sid, phoneNumber: e164, ...this.webhooks.get(sid) }] : [],
+    )
   }
 
   async releaseNumber(sid: string): Promise<void> {

@@ -179,7 +179,8 @@ export class TwilioTelephony implements Telephony {
   }
 
   // The SDK's Senders types are camelCase and it sends them as they are, while the API reads
-  // snake_case JSON (twilio_messaging_v2.json), so these calls go through client.request().
+  // snake_case JSON (Twilio's published OpenAPI description of the Messaging v2 API says so), so
+  // these calls go through client.request().
   async registerSender(input: {
     phoneNumber: string
     profileName: string

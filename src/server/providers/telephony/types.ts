@@ -1,9 +1,8 @@
 // Our own telephony interface. Vendor quirks (Twilio's casing, hosts, error codes) stay in the adapters.
 
-/** An E.164 phone number, e.g. +250788123456 (no `whatsapp:` prefix). */
-export const E164 = /^\+[1-9]\d{6,14}$/
+import type { NumberType } from '../../../shared/enums.js'
 
-export type NumberType = 'local' | 'mobile' | 'tollFree'
+export type { NumberType }
 
 export interface AvailableNumber {
   /** E.164 */

@@ -13,15 +13,22 @@ import { Badge, MessageStatusBadge } from '../../components/Badges'
 import { Button, focusRing } from '../../components/Button'
 import { Card, EmptyState, ErrorNotice, LoadingBlock, ReadOnlyNote } from '../../components/Feedback'
 import { TextAreaField } from '../../components/Field'
-import { formatDateTime, formatDuration } from '../../components/format'
+import {
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatOrgDate,
+  formatPhone,
+  messageSourceLabel,
+} from '../../components/format'
 import { MessagesChart } from '../../components/MessagesChart'
 
 function Stat({ label, value, testId }: { label: string; value: string | number; testId?: string }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold" data-testid={testId}>
-        {value}
+        {typeof value === 'number' ? formatCount(value) : value}
       </dd>
     </div>
   )
@@ -29,9 +36,7 @@ function Stat({ label, value, testId }: { label: string; value: string | number;
 
 const statusBadge = (c: ConversationSummary) => (
   <>
-    <Badge color={c.status === 'human' ? 'amber' : c.status === 'closed' ? 'gray' : 'green'}>
-      {c.status === 'human' ? 'Agent' : c.status === 'closed' ? 'Closed' : 'AI'}
-    </Badge>
+    <Badge color={c.status === 'human' ? 'amber' : 'green'}>{c.status === 'human' ? 'Agent' : 'AI'}</Badge>
     {c.needsAttention && <Badge color="red">Needs attention</Badge>}
   </>
 )
@@ -63,7 +68,7 @@ function ConversationList({
             <span className="min-w-0 flex-1">
               <span className="block text-sm font-medium">
                 {c.contact.profileName ? `${c.contact.profileName} · ` : ''}
-                <span className="font-mono">+{c.contact.waId.replace(/^\+/, '')}</span>
+                <span className="font-mono">{formatPhone(c.contact.waId, 'international')}</span>
                 {c.contact.simulated && <SimulatedBadge />}
               </span>
               <span className="block truncate text-sm text-slate-600">{c.lastMessage ?? '—'}</span>
@@ -102,7 +107,7 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
         <div className="space-y-4">
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <span className="font-medium">{c.contact.profileName ?? 'Customer'}</span>
-            <span className="font-mono text-slate-600">+{c.contact.waId.replace(/^\+/, '')}</span>
+            <span className="font-mono text-slate-600">{formatPhone(c.contact.waId, 'international')}</span>
             {c.contact.simulated && <SimulatedBadge />}
             <span data-testid="conversation-status" data-status={c.status}>
               {statusBadge(c)}
@@ -137,9 +142,9 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
                       {media.contentType}
                     </a>
                   ))}
-                  <div className="mt-1 flex flex-wrap items-center justify-end gap-2 text-[11px] text-slate-500">
+                  <div className="mt-1 flex flex-wrap items-center justify-end gap-2 text-[11px] text-slate-600">
                     {m.direction === 'outbound' && (
-                      <span>{m.source === 'agent' ? 'Agent' : m.source === 'ai' ? 'AI' : m.source}</span>
+                      <span data-testid="message-source">{messageSourceLabel(m.source)}</span>
                     )}
                     <span>{formatDateTime(m.createdAt)}</span>
                     <MessageStatusBadge status={m.status} errorMessage={m.errorMessage} />
@@ -228,7 +233,7 @@ export function AnalyticsTab({ org }: { org: Organization }) {
         <>
           <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
             <Stat
-              label="Messages this month"
+              label="All messages this month"
               value={s.month.inbound + s.month.outbound}
               testId="stat-messages"
             />
@@ -247,9 +252,14 @@ export function AnalyticsTab({ org }: { org: Organization }) {
               <MessagesChart data={s.perDay} />
             )}
             <p className="mt-2 text-xs text-slate-500">
-              This month: {s.month.inbound} received, {s.month.outbound} sent · usage {s.usage.used} /{' '}
-              {s.usage.limit}
-              {s.usage.limitReachedAt ? ` · limit reached ${formatDateTime(s.usage.limitReachedAt)}` : ''}
+              All messages this month: {formatCount(s.month.inbound)} received,{' '}
+              {formatCount(s.month.outbound)} sent ·{' '}
+              <span data-testid="stats-usage">
+                Answers counted this month: {formatCount(s.usage.used)} / {formatCount(s.usage.limit)}
+              </span>
+              {s.usage.limitReachedAt
+                ? ` · limit reached ${formatOrgDate(s.usage.limitReachedAt, org.businessHours.timezone, true)}`
+                : ''}
             </p>
           </Card>
         </>
@@ -257,9 +267,9 @@ export function AnalyticsTab({ org }: { org: Organization }) {
       <Card title="Conversations">
         {s && (
           <div className="mb-3 flex flex-wrap gap-3 text-sm text-slate-600">
-            <span>This month: {s.conversations.thisMonth}</span>
-            <span>Open: {s.conversations.open}</span>
-            <span>Needs attention: {s.conversations.needsAttention}</span>
+            <span>This month: {formatCount(s.conversations.thisMonth)}</span>
+            <span>With an agent: {formatCount(s.conversations.withHuman)}</span>
+            <span>Needs attention: {formatCount(s.conversations.needsAttention)}</span>
           </div>
         )}
         {conversations.isError && !list && (

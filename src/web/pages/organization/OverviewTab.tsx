@@ -12,7 +12,7 @@ import { NumberStatusBadge, TrainingBadge } from '../../components/Badges'
 import { Button, focusRing } from '../../components/Button'
 import { Card, EmptyState, ErrorNotice, ReadOnlyNote, Skeleton } from '../../components/Feedback'
 import { SelectField, TextField } from '../../components/Field'
-import { formatDate, formatDateTime, waMeLink } from '../../components/format'
+import { formatCount, formatDateTime, formatOrgDate, formatPhone, waMeLink } from '../../components/format'
 import { ConfirmDialog } from '../../components/Modal'
 import { ProgressBar, UsageBar } from '../../components/UsageBar'
 
@@ -53,7 +53,12 @@ function NumberPicker({ org }: { org: Organization }) {
 
   return (
     <div className="space-y-4">
-      <form onSubmit={onSearch} className="grid gap-3 sm:grid-cols-4 sm:items-end">
+      <h3 className="text-sm font-semibold text-slate-900">Provision a Number</h3>
+      <form
+        onSubmit={onSearch}
+        className="grid gap-3 sm:grid-cols-4 sm:items-end"
+        aria-label="Search available numbers"
+      >
         <SelectField
           id="number-country"
           label="Country"
@@ -115,7 +120,7 @@ function NumberPicker({ org }: { org: Organization }) {
                     onChange={() => setPicked(n.phoneNumber)}
                   />
                   <span>
-                    <span className="block font-mono">{n.friendlyName || n.phoneNumber}</span>
+                    <span className="block font-mono">{formatPhone(n.phoneNumber)}</span>
                     <span className="block text-xs text-slate-500">
                       {[n.locality, n.region, n.isoCountry].filter(Boolean).join(', ')} · {n.type}
                     </span>
@@ -129,7 +134,7 @@ function NumberPicker({ org }: { org: Organization }) {
             disabled={!picked}
             busy={provision.isPending}
           >
-            {picked ? `Provision ${picked}` : 'Provision the picked number'}
+            {picked ? `Provision ${formatPhone(picked)}` : 'Provision the picked number'}
           </Button>
           {provision.isError && (
             <ErrorNotice error={provision.error} title="Provisioning failed" showFields />
@@ -156,7 +161,11 @@ function NumberCard({ org }: { org: Organization }) {
       <div className="space-y-4">
         <div className="flex flex-wrap items-center gap-3" aria-live="polite">
           <span className="font-mono text-lg" data-testid="org-number">
-            {org.whatsappNumber ?? 'No number yet'}
+            {org.whatsappNumber ? (
+              <data value={org.whatsappNumber}>{formatPhone(org.whatsappNumber)}</data>
+            ) : (
+              'No number yet'
+            )}
           </span>
           <span data-testid="number-status">
             <NumberStatusBadge status={org.numberStatus} />
@@ -167,6 +176,15 @@ function NumberCard({ org }: { org: Organization }) {
             </span>
           )}
         </div>
+        {hasNumber && (
+          // Whether customers' messages arrive at all: the first thing to check when none show up.
+          <p className="text-sm text-slate-600" data-testid="last-inbound">
+            Last message received:{' '}
+            {org.lastInboundAt
+              ? formatDateTime(org.lastInboundAt)
+              : 'none yet (the simulator does not count)'}
+          </p>
+        )}
         {org.numberStatus === 'failed' && (
           <ErrorNotice
             error={new Error(org.numberFailureReason ?? 'The number could not be set up.')}
@@ -179,7 +197,7 @@ function NumberCard({ org }: { org: Organization }) {
               href={waMeLink(org.whatsappNumber)}
               target="_blank"
               rel="noreferrer"
-              className={`inline-flex items-center rounded-md bg-emerald-600 px-3 py-2 text-sm font-medium text-white hover:bg-emerald-700 ${focusRing}`}
+              className={`inline-flex items-center rounded-md bg-emerald-700 px-3 py-2 text-sm font-medium text-white hover:bg-emerald-800 ${focusRing}`}
             >
               Open in WhatsApp
             </a>
@@ -211,8 +229,9 @@ function NumberCard({ org }: { org: Organization }) {
         onConfirm={() => release.mutate(undefined, { onSettled: () => setConfirming(false) })}
       >
         <p className="text-sm text-slate-600">
-          Customers will no longer reach <span className="font-mono">{org.whatsappNumber}</span>. The number
-          goes back to the provider and may not be available again.
+          Customers will no longer reach{' '}
+          <span className="font-mono">{org.whatsappNumber ? formatPhone(org.whatsappNumber) : ''}</span>. The
+          number goes back to the provider and may not be available again.
         </p>
       </ConfirmDialog>
     </Card>
@@ -228,9 +247,10 @@ export function OverviewTab({ org }: { org: Organization }) {
       <Card title="Usage this month">
         <div className="space-y-2">
           <UsageBar id="overview-usage" used={org.monthlyMessageCount} limit={org.monthlyMessageLimit} />
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600" data-testid="usage-period">
             Plan: <span className="capitalize">{org.planType}</span> · counting since{' '}
-            {formatDate(org.lastResetDate)} · {org.totalConversations} conversations in total
+            {formatOrgDate(org.lastResetDate, org.businessHours.timezone)} ·{' '}
+            {formatCount(org.totalConversations)} conversations in total
           </p>
         </div>
       </Card>
@@ -247,7 +267,7 @@ export function OverviewTab({ org }: { org: Organization }) {
           )}
           {org.trainingError && <p className="text-red-700">{org.trainingError}</p>}
           <Link to="?tab=training" className={`font-medium text-emerald-700 underline ${focusRing}`}>
-            Manage AI training
+            Train Your AI
           </Link>
         </div>
       </Card>

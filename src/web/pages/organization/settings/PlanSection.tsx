@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react'
-import { useAccount } from '../../api/account'
-import { ApiError } from '../../api/client'
-import { PLANS, useSetPlan } from '../../api/plans'
-import type { Organization, PlanType } from '../../api/types'
-import { Button } from '../../components/Button'
-import { Card, ErrorNotice, SuccessNotice } from '../../components/Feedback'
-import { SelectField, TextField } from '../../components/Field'
+import { useAccount } from '../../../api/account'
+import { ApiError } from '../../../api/client'
+import { PLANS, useSetPlan } from '../../../api/plans'
+import { type Organization, PLAN_TYPES, type PlanType } from '../../../api/types'
+import { Button } from '../../../components/Button'
+import { Card, ErrorNotice, SuccessNotice } from '../../../components/Feedback'
+import { SelectField, TextField } from '../../../components/Field'
 
 /**
  * The organization's plan and monthly limit. Members see them; only a platform operator changes
@@ -92,16 +92,23 @@ export function OperatorPlanForm({
   }
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-4" data-testid="operator-plan-form">
+    <form
+      onSubmit={submit}
+      // "Plan changed." describes the values just sent: editing them again takes it away.
+      onChange={() => setPlan.isSuccess && setPlan.reset()}
+      noValidate
+      className="space-y-4"
+      data-testid="operator-plan-form"
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           id={`${idPrefix}-plan`}
           label="Plan"
           value={planType}
-          onChange={(e) => setPlanType(e.target.value as PlanType)}
+          onChange={(e) => setPlanType(PLAN_TYPES.find((p) => p === e.target.value) ?? planType)}
           error={err?.fieldError('planType')}
         >
-          {(Object.keys(PLANS) as PlanType[]).map((p) => (
+          {PLAN_TYPES.map((p) => (
             <option key={p} value={p}>
               {PLANS[p].label} ({PLANS[p].messages.toLocaleString()} messages a month)
             </option>

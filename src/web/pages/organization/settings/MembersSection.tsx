@@ -1,62 +1,47 @@
 import { useState } from 'react'
-import { useSession } from '../../api/auth'
-import { ApiError } from '../../api/client'
-import { useInviteMember, useOrgInvitations, useRevokeInvitation } from '../../api/invitations'
-import { useMembers, useRemoveMember, useUpdateMemberRole } from '../../api/members'
-import { atLeast, type Organization, type Role } from '../../api/types'
-import { Button } from '../../components/Button'
-import {
-  Card,
-  EmptyState,
-  ErrorNotice,
-  LoadingBlock,
-  ReadOnlyNote,
-  SuccessNotice,
-} from '../../components/Feedback'
-import { inlineInputClass, SelectField, TextField } from '../../components/Field'
-import { formatDate } from '../../components/format'
-import { ConfirmDialog } from '../../components/Modal'
+import { useSession } from '../../../api/auth'
+import { useInviteMember, useOrgInvitations, useRevokeInvitation } from '../../../api/invitations'
+import { useMembers, useRemoveMember, useUpdateMemberRole } from '../../../api/members'
+import { atLeast, type Organization, ROLES, type Role } from '../../../api/types'
+import { Button } from '../../../components/Button'
+import { Card, EmptyState, ErrorNotice, LoadingBlock, ReadOnlyNote } from '../../../components/Feedback'
+import { inlineInputClass, SelectField, TextField } from '../../../components/Field'
+import { formatDate } from '../../../components/format'
+import { useServerForm } from '../../../components/forms/useServerForm'
+import { ConfirmDialog } from '../../../components/Modal'
+import { useToast } from '../../../components/Toast'
 
-const ROLES: Role[] = ['owner', 'admin', 'agent', 'viewer']
+const roleOf = (value: string) => ROLES.find((r) => r === value)
 
 function InviteForm({ org, assignable }: { org: Organization; assignable: Role[] }) {
   const invite = useInviteMember(org.id)
-  const [email, setEmail] = useState('')
-  const [role, setRole] = useState<Role>('agent')
-  const [sentTo, setSentTo] = useState<string | null>(null)
-  const err = invite.error instanceof ApiError ? invite.error : null
+  const form = useServerForm<{ email: string; role: Role }>({ email: '', role: 'agent' }, invite)
+  const toast = useToast()
   return (
     <form
       className="grid gap-3 border-t border-slate-200 pt-4 sm:grid-cols-[1fr_10rem_auto] sm:items-end"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault()
-        setSentTo(null)
-        invite.mutate(
-          { email, role },
-          {
-            onSuccess: (inv) => {
-              setSentTo(inv.email)
-              setEmail('')
-            },
+      onSubmit={form.submit((v) =>
+        invite.mutate(v, {
+          onSuccess: (inv) => {
+            toast(`Invitation sent to ${inv.email}.`)
+            form.set('email', '')
           },
-        )
-      }}
+        }),
+      )}
     >
       <TextField
         id="member-email"
         label="Invite by email"
         type="email"
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        error={err?.fieldError('email')}
+        {...form.bind('email')}
         hint="We email them an invitation; they join when they accept it from an account with this verified address."
       />
       <SelectField
         id="member-role"
         label="Role"
-        value={role}
-        onChange={(e) => setRole(e.target.value as Role)}
+        value={form.values.role}
+        onChange={(e) => form.set('role', roleOf(e.target.value) ?? form.values.role)}
       >
         {assignable.map((r) => (
           <option key={r} value={r}>
@@ -67,12 +52,7 @@ function InviteForm({ org, assignable }: { org: Organization; assignable: Role[]
       <Button type="submit" busy={invite.isPending}>
         Send invitation
       </Button>
-      {sentTo && (
-        <div className="sm:col-span-3">
-          <SuccessNotice>Invitation sent to {sentTo}.</SuccessNotice>
-        </div>
-      )}
-      {invite.isError && !err?.fieldError('email') && (
+      {invite.isError && !form.error('email') && (
         <div className="sm:col-span-3">
           <ErrorNotice error={invite.error} title="Invitation not sent" />
         </div>
@@ -137,6 +117,8 @@ export function MembersSection({ org }: { org: Organization }) {
   const [removing, setRemoving] = useState<{ userId: string; name: string } | null>(null)
   const canManage = atLeast(org.role, 'admin')
   const assignable = ROLES.filter((r) => org.role === 'owner' || r !== 'owner')
+  // An organization always keeps an owner: its only owner cannot leave (or be removed) until another is made owner.
+  const owners = members.data?.filter((m) => m.role === 'owner').length ?? 0
 
   return (
     <Card title="Team">
@@ -150,6 +132,7 @@ export function MembersSection({ org }: { org: Organization }) {
             {members.data.map((m) => {
               const self = m.userId === session.data?.user.id
               const editable = canManage && (org.role === 'owner' || m.role !== 'owner')
+              const soleOwner = m.role === 'owner' && owners === 1
               return (
                 <li
                   key={m.userId}
@@ -170,8 +153,11 @@ export function MembersSection({ org }: { org: Organization }) {
                       id={`role-${m.userId}`}
                       className={`${inlineInputClass} w-28`}
                       value={m.role}
-                      disabled={!editable || changeRole.isPending}
-                      onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as Role })}
+                      disabled={!editable || soleOwner || changeRole.isPending}
+                      onChange={(e) => {
+                        const role = roleOf(e.target.value)
+                        if (role) changeRole.mutate({ userId: m.userId, role })
+                      }}
                     >
                       {(editable ? assignable : ROLES).map((r) => (
                         <option key={r} value={r}>
@@ -179,7 +165,12 @@ export function MembersSection({ org }: { org: Organization }) {
                         </option>
                       ))}
                     </select>
-                    {editable && (
+                    {editable && soleOwner && self && (
+                      <span className="text-xs text-slate-600" data-testid="sole-owner-note">
+                        Only owner: make someone else owner before you can leave
+                      </span>
+                    )}
+                    {editable && !soleOwner && (
                       <Button
                         variant="ghost"
                         className="text-red-700"

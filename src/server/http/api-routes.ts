@@ -1,0 +1,53 @@
+import { createRouter } from './router.js'
+import { adminRoutes } from './routes/admin.js'
+import { conversationRoutes } from './routes/conversations.js'
+import { cronRoutes } from './routes/cron.js'
+import { knowledgeRoutes } from './routes/knowledge.js'
+import { meRoutes } from './routes/me.js'
+import { memberRoutes } from './routes/members.js'
+import { numberRoutes } from './routes/numbers.js'
+import { organizationRoutes } from './routes/organizations.js'
+import { simulatorRoutes } from './routes/simulator.js'
+import { statsRoutes } from './routes/stats.js'
+import { trainingRoutes } from './routes/training.js'
+import { whatsappRoutes } from './routes/whatsapp.js'
+
+/** The OpenAPI document's header, served at /api/openapi.json. */
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'WhatsApp AI Assistants API',
+    version: '1.0.0',
+    description:
+      'Organizations, WhatsApp numbers, knowledge and conversations. Sign in through /api/auth/* (session cookie).',
+  },
+} as const
+
+/**
+ * Every documented route module, in mounting order: routes with fixed segments (search-numbers)
+ * go before /api/organizations/{id}.
+ */
+export const apiRoutes = () => [
+  numberRoutes(),
+  meRoutes(),
+  trainingRoutes(),
+  whatsappRoutes(),
+  cronRoutes(),
+  adminRoutes(),
+  organizationRoutes(),
+  memberRoutes(),
+  knowledgeRoutes(),
+  conversationRoutes(),
+  statsRoutes(),
+  simulatorRoutes(),
+]
+
+/**
+ * The OpenAPI document without a running app (no database, no services): route definitions carry
+ * their schemas, so mounting them on a bare router is enough. The web app's types are generated from it.
+ */
+export function openApiDocument() {
+  const router = createRouter()
+  for (const routes of apiRoutes()) router.route('/', routes)
+  return router.getOpenAPI31Document(OPENAPI_INFO)
+}

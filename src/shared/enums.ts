@@ -1,0 +1,88 @@
+// The value lists of the database's enums, importable by the web app too (this folder imports
+// nothing from src/server or src/web). The schema's pgEnums are built from these lists, and
+// request/response schemas from the pgEnums' `enumValues`, so a value is added in one place.
+
+export const MEMBER_ROLES = ['owner', 'admin', 'agent', 'viewer'] as const
+export type MemberRole = (typeof MEMBER_ROLES)[number]
+
+export const PLAN_TYPES = ['starter', 'business', 'enterprise'] as const
+export type PlanType = (typeof PLAN_TYPES)[number]
+
+export const TRAINING_STATUSES = ['untrained', 'training', 'trained', 'failed'] as const
+export type TrainingStatus = (typeof TRAINING_STATUSES)[number]
+
+export const ORGANIZATION_KINDS = ['business', 'personal', 'platform'] as const
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number]
+
+export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked'] as const
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number]
+
+/** Who answers a conversation: the AI, or a person who took it over. */
+export const CONVERSATION_STATUSES = ['ai', 'human'] as const
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number]
+
+export const MESSAGE_DIRECTIONS = ['inbound', 'outbound'] as const
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number]
+
+export const MESSAGE_STATUSES = [
+  'received',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'undelivered',
+] as const
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number]
+
+export const MESSAGE_SOURCES = [
+  'customer',
+  'ai',
+  'welcome',
+  'out_of_hours',
+  'limit_notice',
+  'opt_out',
+  'agent',
+  // Written by broadcasts (issue 15): messages sent to many contacts at once.
+  'broadcast',
+] as const
+export type MessageSource = (typeof MESSAGE_SOURCES)[number]
+
+export const NUMBER_STATUSES = [
+  'purchasing',
+  'registering',
+  'active',
+  'releasing',
+  'released',
+  'failed',
+] as const
+export type NumberStatus = (typeof NUMBER_STATUSES)[number]
+
+export const NUMBER_TYPES = ['local', 'mobile', 'tollFree'] as const
+export type NumberType = (typeof NUMBER_TYPES)[number]
+
+export const KNOWLEDGE_SOURCE_KINDS = ['profile', 'faq', 'text', 'file'] as const
+export type KnowledgeSourceKind = (typeof KNOWLEDGE_SOURCE_KINDS)[number]
+
+export const KNOWLEDGE_SOURCE_STATUSES = ['processing', 'ready', 'failed'] as const
+export type KnowledgeSourceStatus = (typeof KNOWLEDGE_SOURCE_STATUSES)[number]
+
+/** The days of a business-hours schedule, Monday first. */
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const
+export type Weekday = (typeof WEEKDAYS)[number]
+
+/** The tones an organization's assistant can answer in. */
+export const TONES = ['friendly', 'professional', 'formal', 'casual', 'playful'] as const
+export type Tone = (typeof TONES)[number]
+
+/** The model providers an organization can choose (whether this server has a key for one is separate). */
+export const AI_PROVIDERS = ['builtin', 'deepseek', 'openai', 'anthropic', 'compatible'] as const
+export type AiProvider = (typeof AI_PROVIDERS)[number]
