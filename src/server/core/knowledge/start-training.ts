@@ -103,6 +103,9 @@ async function storeKnowledge(tx: Tx, organizationId: string, knowledge: TrainIn
       .where(and(eq(knowledgeSources.organizationId, organizationId), eq(knowledgeSources.kind, 'faq')))
     const byQuestion = new Map(stored.map((s) => [faqKey(s.question ?? ''), s.id]))
     const added: (typeof knowledgeSources.$inferInsert)[] = []
+    // Sources are listed by creation time: FAQs sent together get one millisecond each, in the
+    // request's order, instead of one shared time that would list them in random (id) order.
+    const now = Date.now()
     for (const faq of knowledge.faqs) {
       const id = byQuestion.get(faqKey(faq.question))
       if (id) {
@@ -118,6 +121,7 @@ async function storeKnowledge(tx: Tx, organizationId: string, knowledge: TrainIn
           title: faq.question,
           question: faq.question,
           content: faq.answer,
+          createdAt: new Date(now + added.length),
         })
       }
     }
