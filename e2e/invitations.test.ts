@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readOutbox } from '../src/server/providers/mail/log-outbox'
+import { formatPhone } from '../src/web/components/format'
 import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser, signUpInBrowser } from './support/browser'
 import { docScreenshot } from './support/screenshots'
@@ -102,7 +103,10 @@ describe('invitations and account verification in a real browser', () => {
     await b.page.getByText('Wrong code; 4 tries left').waitFor()
     await b.page.getByLabel('Code').fill(code)
     await b.page.getByRole('button', { name: 'Link number' }).click()
-    await b.page.getByTestId('account-phone').getByText(`${phone} is linked to your account.`).waitFor()
+    await b.page
+      .getByTestId('account-phone')
+      .getByText(`${formatPhone(phone, 'international')} is linked to your account.`)
+      .waitFor()
     await b.page.getByRole('button', { name: 'Unlink this number' }).waitFor()
 
     expect(pageErrors).toEqual([])

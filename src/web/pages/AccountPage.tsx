@@ -12,6 +12,7 @@ import type { Account, PhoneCodeSent } from '../api/types'
 import { Button } from '../components/Button'
 import { Card, ErrorNotice, LoadingBlock, SuccessNotice } from '../components/Feedback'
 import { TextField } from '../components/Field'
+import { formatPhone } from '../components/format'
 
 function EmailSection({ account }: { account: Account }) {
   const resend = useResendVerificationEmail()
@@ -105,7 +106,8 @@ function LinkPhoneForm({ account }: { account: Account }) {
       }}
     >
       <p className="text-sm text-slate-600" role="status">
-        We sent a code by WhatsApp to <span className="font-medium">{sent.phone}</span>. It works for 10
+        We sent a code by WhatsApp to{' '}
+        <span className="font-medium">{formatPhone(sent.phone, 'international')}</span>. It works for 10
         minutes.
       </p>
       {sent.sandboxMessage && (
@@ -173,9 +175,10 @@ function PhoneSection({ account }: { account: Account }) {
         ) : account.phone ? (
           <>
             <p>
-              <span className="font-mono font-medium">{account.phone}</span> is linked to your account.
-              Messages from it to <span className="font-mono">{account.sharedNumber}</span> are answered from
-              your personal knowledge base.
+              <span className="font-medium">{formatPhone(account.phone, 'international')}</span> is linked to
+              your account. Messages from it to{' '}
+              <span className="font-medium">{formatPhone(account.sharedNumber, 'international')}</span> are
+              answered from your personal knowledge base.
             </p>
             <Button variant="secondary" busy={unlink.isPending} onClick={() => unlink.mutate()}>
               Unlink this number
