@@ -7,6 +7,7 @@ const UNIT = [
   'test/api-types.test.ts',
   'test/business-hours.test.ts',
   'test/config.test.ts',
+  'test/job-handlers.test.ts',
   'test/knowledge-text.test.ts',
   'test/telephony-twilio.test.ts',
 ]
