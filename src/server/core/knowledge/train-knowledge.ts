@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client.js'
 import { knowledgeChunks, knowledgeSources, organizations } from '../../db/schema/index.js'
 import { embedderFor, embedTexts } from '../../providers/ai/embed-texts.js'
