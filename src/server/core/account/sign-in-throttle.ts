@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Config } from '../../config.js'
 import { type Db, oneRow } from '../../db/client.js'
 import { authThrottles } from '../../db/schema/index.js'
@@ -69,10 +69,11 @@ export async function signInBlock({
   return { retryAfter, locked, message }
 }
 
-/** Counts one more consecutive failure and sets the wait it earns. */
-export async function recordSignInFailure({ ctx, input }: { ctx: ThrottleCtx; input: { email: string } }) {
-  const key = accountKey(ctx, input.email)
-  const stale = sql`${authThrottles.updatedAt} < now() - ${FORGET_AFTER}`
+/**
+ * One more hit on a throttle's counter, in one statement: the counter and its window start again
+ * when `stale` (a condition on the stored row) holds. Returns the count and the window's age.
+ */
+export async function countThrottleHit(ctx: Pick<ThrottleCtx, 'db'>, key: string, stale: SQL) {
   const row = oneRow(
     await ctx.db
       .insert(authThrottles)
@@ -85,9 +86,19 @@ export async function recordSignInFailure({ ctx, input }: { ctx: ThrottleCtx; in
           updatedAt: sql`now()`,
         },
       })
-      .returning({ count: authThrottles.count }),
-    'sign-in throttle',
+      .returning({
+        count: authThrottles.count,
+        windowAgeSeconds: sql<string>`extract(epoch from now() - ${authThrottles.windowStart})`,
+      }),
+    `throttle ${key}`,
   )
+  return { count: row.count, windowAgeSeconds: Number(row.windowAgeSeconds) }
+}
+
+/** Counts one more consecutive failure and sets the wait it earns. */
+export async function recordSignInFailure({ ctx, input }: { ctx: ThrottleCtx; input: { email: string } }) {
+  const key = accountKey(ctx, input.email)
+  const row = await countThrottleHit(ctx, key, sql`${authThrottles.updatedAt} < now() - ${FORGET_AFTER}`)
   const wait = waitAfterFailures(row.count)
   if (wait > 0) {
     await ctx.db

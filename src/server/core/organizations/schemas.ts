@@ -158,35 +158,22 @@ const refuseExtraKeys = {
   },
 }
 
+/** What an organization's owner may set, each field optional: a change sends only what changes. */
+const settableFields = {
+  name: writable.name.optional(),
+  description: writable.description.optional(),
+  industry: writable.industry.optional(),
+  whatsappDisplayName: writable.whatsappDisplayName.optional(),
+  welcomeMessage: writable.welcomeMessage.optional(),
+  businessHours: writable.businessHours.optional(),
+  ai: writable.ai.optional(),
+}
+
 export const CreateOrganizationInput = z
-  .object(
-    {
-      name: writable.name,
-      description: writable.description.optional(),
-      industry: writable.industry.optional(),
-      whatsappDisplayName: writable.whatsappDisplayName.optional(),
-      welcomeMessage: writable.welcomeMessage.optional(),
-      businessHours: writable.businessHours.optional(),
-      ai: writable.ai.optional(),
-    },
-    refuseExtraKeys,
-  )
+  .object({ ...settableFields, name: writable.name }, refuseExtraKeys)
   .strict()
 
-export const UpdateOrganizationInput = z
-  .object(
-    {
-      name: writable.name.optional(),
-      description: writable.description.optional(),
-      industry: writable.industry.optional(),
-      whatsappDisplayName: writable.whatsappDisplayName.optional(),
-      welcomeMessage: writable.welcomeMessage.optional(),
-      businessHours: writable.businessHours.optional(),
-      ai: writable.ai.optional(),
-    },
-    refuseExtraKeys,
-  )
-  .strict()
+export const UpdateOrganizationInput = z.object(settableFields, refuseExtraKeys).strict()
 
 /** The operator's change of an organization's plan and limit (PATCH /api/admin/organizations/:id/plan). */
 export const SetPlanInput = z

@@ -35,18 +35,15 @@ const WORDS: Record<
 
 const headOf = (kind: Kind, s: Source) => (kind === 'faq' ? s.question : s.title) ?? ''
 
-/** Edits one FAQ or text in place, once its whole text is loaded (the list carries previews of long ones). */
-function EditSourceItem({
-  org,
-  kind,
-  source,
-  onDone,
-}: {
+interface EditProps {
   org: Organization
   kind: Kind
   source: Source
   onDone: () => void
-}) {
+}
+
+/** Edits one FAQ or text in place, once its whole text is loaded (the list carries previews of long ones). */
+function EditSourceItem({ org, kind, source, onDone }: EditProps) {
   const whole = useSource(org.id, source.contentTruncated ? source.id : undefined)
   if (source.contentTruncated && !whole.data) {
     return (
@@ -62,17 +59,7 @@ function EditSourceItem({
   return <EditSourceForm org={org} kind={kind} source={whole.data ?? source} onDone={onDone} />
 }
 
-function EditSourceForm({
-  org,
-  kind,
-  source,
-  onDone,
-}: {
-  org: Organization
-  kind: Kind
-  source: Source
-  onDone: () => void
-}) {
+function EditSourceForm({ org, kind, source, onDone }: EditProps) {
   const update = useUpdateSource(org.id)
   const form = useServerForm({ head: headOf(kind, source), content: source.content }, update)
   const headKey = kind === 'faq' ? 'question' : 'title'
