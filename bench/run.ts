@@ -13,6 +13,8 @@ import pg from 'pg'
 import twilio from 'twilio'
 import { startFakeTwilio } from '../test/support/fake-twilio.js'
 import { startBareServer } from './bare-server.js'
+import { benchBroadcast } from './broadcast.js'
+import { benchContactImport } from './contact-import.js'
 import { startInstantModel } from './instant-model.js'
 import { benchRetrieval } from './retrieval.js'
 import { createScratchDatabase } from './scratch-database.js'
@@ -500,6 +502,8 @@ async function main() {
     for (const l of e2e) console.log(l)
   }
   if (want('retrieval')) console.log(`\n${(await benchRetrieval()).join('\n')}`)
+  if (want('broadcast')) console.log(`\n${(await benchBroadcast()).join('\n')}`)
+  if (want('import')) console.log(`\n${(await benchContactImport()).join('\n')}`)
 }
 
 main().catch((err) => {

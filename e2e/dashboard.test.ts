@@ -430,6 +430,11 @@ describe('dashboard in a real browser', () => {
     await page.getByTestId('organization-card').filter({ hasText: 'Viewer Test Co' }).click()
     // Tabs work from the keyboard: arrow keys move between them, and the URL follows.
     await page.getByRole('tab', { name: 'Overview' }).focus()
+    await page.keyboard.press('ArrowLeft')
+    await page.getByRole('tab', { name: 'Analytics', selected: true }).waitFor()
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('analytics')
+    await page.getByRole('tab', { name: 'Broadcasts' }).click()
+    await page.getByRole('tab', { name: 'Broadcasts' }).focus()
     await page.keyboard.press('ArrowRight')
     await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor()
     expect(new URL(page.url()).searchParams.get('tab')).toBe('settings')

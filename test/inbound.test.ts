@@ -557,16 +557,20 @@ describe('the reply job', () => {
     expect(stats.body.usage.used).toBe(0) // a message never sent is not counted
   })
 
-  it("holds an agent's reply outside WhatsApp's 24-hour window as failed with that reason", async () => {
+  it("refuses an agent's free-text reply outside WhatsApp's 24-hour window, storing and sending nothing", async () => {
     const { owner, org, number } = await setup({ welcomeMessage: '' })
     const from = uniquePhone()
     await settledReplies(await customerSays(number, from, 'hi'), 1)
     const list = await api(rt, owner, 'GET', `/api/organizations/${org.id}/conversations`)
     const conv = list.body.conversations[0]
+    expect(conv.windowOpen).toBe(true)
     await rt.services.db
       .update(conversations)
       .set({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) })
       .where(eq(conversations.id, conv.id))
+    const countMessages = async () =>
+      (await rt.services.db.select().from(messages).where(eq(messages.conversationId, conv.id))).length
+    const storedBefore = await countMessages()
     const before = sentTo(from).length
     const reply = await api(
       rt,
@@ -575,12 +579,12 @@ describe('the reply job', () => {
       `/api/organizations/${org.id}/conversations/${conv.id}/reply`,
       { body: 'late answer' },
     )
-    const failed = await waitFor(async () => {
-      const [m] = await rt.services.db.select().from(messages).where(eq(messages.id, reply.body.message.id))
-      return m?.status === 'failed' ? m : null
-    })
-    expect(failed.errorMessage).toMatch(/24-hour window/)
+    expect(reply.status).toBe(409)
+    expect(reply.body.error.details.reason).toBe('OUTSIDE_WINDOW')
+    expect(await countMessages()).toBe(storedBefore)
     expect(sentTo(from).length).toBe(before)
+    const after = await api(rt, owner, 'GET', `/api/organizations/${org.id}/conversations`)
+    expect(after.body.conversations[0].windowOpen).toBe(false)
   })
 })
 

@@ -265,4 +265,37 @@ describe('SandboxTelephony', () => {
       (await failure(sandbox.sendMessage({ from: '+250788123456', to: 'not-a-number', body: 'Hi' }))).kind,
     ).toBe('invalid')
   })
+
+  it('makes templates with HX sids, approves them at once and sends them by Content SID', async () => {
+    const { sid } = await sandbox.createTemplate({
+      name: 'order_ready',
+      language: 'en',
+      body: 'Hi {{1}}, order {{2}} is ready',
+      examples: { '1': 'Ana', '2': 'A-17' },
+    })
+    expect(sid).toMatch(/^HX[0-9a-f]{32}$/)
+    expect(await sandbox.submitTemplate(sid, { name: 'order_ready', category: 'utility' })).toEqual({
+      status: 'approved',
+    })
+    expect(await sandbox.getTemplateApproval(sid)).toEqual({ status: 'approved' })
+    const sent = await sandbox.sendMessage({
+      from: '+250788123456',
+      to: '+15551234567',
+      body: 'Hi Ana, order A-17 is ready',
+      contentSid: sid,
+      contentVariables: { '1': 'Ana', '2': 'A-17' },
+    })
+    expect(sent.sid).toMatch(/^SM[0-9a-f]{32}$/)
+    const bad = await failure(
+      sandbox.sendMessage({ from: '+250788123456', to: '+15551234567', body: 'x', contentSid: 'HXnope' }),
+    )
+    expect(bad.kind).toBe('rejected')
+    expect(bad.providerCode).toBe(21655)
+    expect((await failure(sandbox.getTemplateApproval('nope'))).kind).toBe('not_found')
+    await expect(sandbox.deleteTemplate(sid)).resolves.toBeUndefined()
+    expect(
+      (await failure(sandbox.createTemplate({ name: 'empty', language: 'en', body: '  ', examples: {} })))
+        .kind,
+    ).toBe('invalid')
+  })
 })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../src/server/config.js'
-import { TwilioTelephony } from '../src/server/providers/telephony/twilio.js'
+import { TwilioTelephony, toTelephonyError } from '../src/server/providers/telephony/twilio.js'
 import { TelephonyError } from '../src/server/providers/telephony/types.js'
 import { first, nth } from './support/defined.js'
 import { type FakeTwilio, fakeAvailableNumber, startFakeTwilio } from './support/fake-twilio.js'
@@ -365,5 +365,174 @@ describe('TwilioTelephony against the fake Twilio API', () => {
     const optedOut = await failure(t.sendMessage({ from: '+14155550111', to: '+250788123456', body: 'hi' }))
     expect(optedOut.kind).toBe('rejected')
     expect(optedOut.providerCode).toBe(21610)
+  })
+
+  it('creates a template in the Content API with the wire field names and submits it for WhatsApp approval', async () => {
+    const t = telephonyFor(fake)
+    const { sid } = await t.createTemplate({
+      name: 'order_ready',
+      language: 'en',
+      body: 'Hi {{1}}, order {{2}} is ready',
+      examples: { '1': 'Ana', '2': 'A-17' },
+    })
+    expect(sid).toMatch(/^HX[0-9a-f]{32}$/)
+    const create = first(fake.requests, 'the create request')
+    expect(create.method).toBe('POST')
+    expect(create.path).toBe('/v1/Content')
+    expect(create.headers['content-type']).toMatch(/^application\/json/)
+    expect(create.body).toEqual({
+      friendly_name: 'order_ready',
+      language: 'en',
+      variables: { '1': 'Ana', '2': 'A-17' },
+      types: { 'twilio/text': { body: 'Hi {{1}}, order {{2}} is ready' } },
+    })
+    expect(fake.state.contents.get(sid)?.types).toEqual({
+      'twilio/text': { body: 'Hi {{1}}, order {{2}} is ready' },
+    })
+
+    const submitted = await t.submitTemplate(sid, { name: 'order_ready', category: 'utility' })
+    expect(submitted).toEqual({ status: 'pending' })
+    const submit = nth(fake.requests, 1, 'the approval request')
+    expect(submit.method).toBe('POST')
+    expect(submit.path).toBe(`/v1/Content/${sid}/ApprovalRequests/whatsapp`)
+    expect(submit.body).toEqual({ name: 'order_ready', category: 'UTILITY' })
+
+    expect(await t.getTemplateApproval(sid)).toEqual({ status: 'pending' })
+    expect(fake.requests.at(-1)?.path).toBe(`/v1/Content/${sid}/ApprovalRequests`)
+    fake.setApproval('order_ready', 'approved')
+    expect(await t.getTemplateApproval(sid)).toEqual({ status: 'approved' })
+  })
+
+  it('reports a rejected template with the reason, and a decision made before submission', async () => {
+    const t = telephonyFor(fake)
+    fake.setApproval('promo_blast', 'rejected', 'INVALID_FORMAT: the body has too many variables')
+    const { sid } = await t.createTemplate({
+      name: 'promo_blast',
+      language: 'fr',
+      body: '{{1}} {{2}}',
+      examples: { '1': 'a', '2': 'b' },
+    })
+    expect(await t.submitTemplate(sid, { name: 'promo_blast', category: 'marketing' })).toEqual({
+      status: 'pending',
+    })
+    expect(await t.getTemplateApproval(sid)).toEqual({
+      status: 'rejected',
+      rejectionReason: 'INVALID_FORMAT: the body has too many variables',
+    })
+    // A content never submitted has no review yet.
+    const other = await t.createTemplate({ name: 'draft_only', language: 'en', body: 'Hi', examples: {} })
+    expect(await t.getTemplateApproval(other.sid)).toEqual({ status: 'pending' })
+  })
+
+  it('refuses a bad template (name, missing content) as invalid', async () => {
+    const t = telephonyFor(fake)
+    const { sid } = await t.createTemplate({ name: 'x', language: 'en', body: 'Hi', examples: {} })
+    const badName = await failure(t.submitTemplate(sid, { name: 'Not Valid', category: 'utility' }))
+    expect(badName.kind).toBe('invalid')
+    const missing = await failure(
+      t.submitTemplate('HX00000000000000000000000000000000', { name: 'x', category: 'utility' }),
+    )
+    expect(missing.kind).toBe('not_found')
+  })
+
+  it('deletes the content, and deleting it again is not an error', async () => {
+    const t = telephonyFor(fake)
+    const { sid } = await t.createTemplate({ name: 'bye', language: 'en', body: 'Bye', examples: {} })
+    await t.deleteTemplate(sid)
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/v1/Content/${sid}` })
+    expect(fake.state.contents.has(sid)).toBe(false)
+    await expect(t.deleteTemplate(sid)).resolves.toBeUndefined()
+  })
+
+  it('sends an approved template with ContentSid and ContentVariables as a JSON string, without Body', async () => {
+    const t = telephonyFor(fake)
+    const { sid } = await t.createTemplate({
+      name: 'order_ready',
+      language: 'en',
+      body: 'Hi {{1}}, order {{2}} is ready',
+      examples: { '1': 'Ana', '2': 'A-17' },
+    })
+    await t.submitTemplate(sid, { name: 'order_ready', category: 'utility' })
+    fake.setApproval(sid, 'approved')
+    fake.requests.length = 0
+    const before = Date.now()
+    const sent = await t.sendMessage({
+      from: '+14155550111',
+      to: '+250788123456',
+      body: 'Hi Bea, order B-2 is ready',
+      contentSid: sid,
+      contentVariables: { '1': 'Bea', '2': 'B-2' },
+      statusCallback: STATUS_URL,
+    })
+    const r = first(fake.requests, 'the send')
+    expect(r.path).toBe(`${accountPath()}/Messages.json`)
+    expect(r.body).toEqual({
+      From: 'whatsapp:+14155550111',
+      To: 'whatsapp:+250788123456',
+      ContentSid: sid,
+      ContentVariables: JSON.stringify({ '1': 'Bea', '2': 'B-2' }),
+      StatusCallback: STATUS_URL,
+    })
+    const recorded = fake.state.sends.at(-1)
+    expect(recorded).toMatchObject({
+      sid: sent.sid,
+      contentSid: sid,
+      contentVariables: { '1': 'Bea', '2': 'B-2' },
+      body: 'Hi Bea, order B-2 is ready',
+    })
+    expect(recorded?.at).toBeGreaterThanOrEqual(before)
+  })
+
+  it('has a template send refused like Twilio: unknown sid 21655, unapproved 63016, bad variables 21656', async () => {
+    const t = telephonyFor(fake)
+    const unknown = await failure(
+      t.sendMessage({
+        from: '+14155550111',
+        to: '+250788123456',
+        body: 'x',
+        contentSid: 'HX0123456789abcdef0123456789abcdef',
+      }),
+    )
+    expect(unknown.kind).toBe('rejected')
+    expect(unknown.providerCode).toBe(21655)
+    expect(unknown.retryable).toBe(false)
+
+    const { sid } = await t.createTemplate({
+      name: 'not_yet',
+      language: 'en',
+      body: 'Hi {{1}}',
+      examples: {},
+    })
+    await t.submitTemplate(sid, { name: 'not_yet', category: 'utility' })
+    const sends = fake.state.sends.length
+    const pending = await failure(
+      t.sendMessage({
+        from: '+14155550111',
+        to: '+250788123456',
+        body: 'x',
+        contentSid: sid,
+        contentVariables: { '1': 'A' },
+      }),
+    )
+    expect(pending.kind).toBe('rejected')
+    expect(pending.providerCode).toBe(63016)
+    expect(fake.state.sends).toHaveLength(sends)
+
+    fake.setApproval(sid, 'approved')
+    // The SDK sends ContentVariables as given; a non-JSON string is what Twilio calls 21656.
+    const badVars = await failure(
+      t.client.messages
+        .create({
+          from: 'whatsapp:+14155550111',
+          to: 'whatsapp:+250788123456',
+          contentSid: sid,
+          contentVariables: '{nope',
+        })
+        .catch((err: unknown) => {
+          throw toTelephonyError('send message', err, { sending: true })
+        }),
+    )
+    expect(badVars.kind).toBe('rejected')
+    expect(badVars.providerCode).toBe(21656)
   })
 })

@@ -4,7 +4,7 @@
 // PGlite database; then every question is answered twice through answerCustomer: once with a
 // local fake OpenAI-compatible model (the exact request it receives is the prompt measured) and
 // once with the built-in responder. Prints a Markdown table; `--json` prints the figures as JSON,
-// `--verbose` lists every miss.
+// `--verbose` lists every miss; `--dev` runs the development set (bench/eval/dev) instead.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,6 +24,7 @@ import { createLogger } from '../../src/server/logger.js'
 import { createMailer } from '../../src/server/providers/mail/index.js'
 import { createTelephony } from '../../src/server/providers/telephony/index.js'
 import { messageText, startFakeOpenAI } from '../../test/support/fake-openai.js'
+import { DEV_SETS } from './dev/sets.js'
 import { bikes } from './sets/bikes-es.js'
 import { dental } from './sets/dental-en.js'
 import { hotel } from './sets/hotel-fr.js'
@@ -100,8 +101,9 @@ function checkSets(sets: EvalOrganization[]) {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 
-export async function runEval() {
-  checkSets(SETS)
+/** `sets`: the held-out SETS by default; DEV_SETS (`--dev`) for tuning, so SETS stay unseen. */
+export async function runEval(sets: EvalOrganization[] = SETS) {
+  checkSets(sets)
   const fake = await startFakeOpenAI()
   // The fake model's reply is irrelevant: only the request it receives (the prompt) is measured.
   fake.fallback = () => ({ text: 'OK.' })
@@ -136,7 +138,7 @@ export async function runEval() {
     const hybridCtx: ActorCtx = { ...servicesFor(hybridConfig, database), actor }
 
     const ids = new Map<EvalOrganization, string>()
-    for (const o of SETS) {
+    for (const o of sets) {
       const org = await createOrganization({
         ctx: builtinCtx,
         input: { name: o.name, industry: o.industry, ai: { tone: 'friendly', language: o.language } },
@@ -158,11 +160,11 @@ export async function runEval() {
     }
 
     const outcomes: Outcome[] = []
-    for (const o of SETS) {
+    for (const o of sets) {
       const organizationId = ids.get(o) ?? ''
       const owner = await loadKnowledgeOwner(builtinCtx, organizationId)
       const generation = owner?.knowledgeGeneration ?? 0
-      const others = SETS.filter((s) => s !== o).flatMap((s) => s.distinctive)
+      const others = sets.filter((s) => s !== o).flatMap((s) => s.distinctive)
       for (const question of o.questions) {
         const started = performance.now()
         await retrievePassages(builtinCtx, { organizationId, generation, message: question.text })
@@ -213,7 +215,7 @@ export async function runEval() {
         })
       }
     }
-    return summarize(outcomes)
+    return summarize(sets, outcomes)
   } finally {
     await database.close()
     await fake.close()
@@ -249,10 +251,10 @@ function row(label: string, list: Outcome[]): Row {
   }
 }
 
-function summarize(outcomes: Outcome[]) {
+function summarize(sets: EvalOrganization[], outcomes: Outcome[]) {
   const kinds: QuestionKind[] = ['direct', 'paraphrase', 'out-of-scope', 'injection']
   const rows = [
-    ...SETS.map((s) =>
+    ...sets.map((s) =>
       row(
         s.name,
         outcomes.filter((o) => o.organization === s.name),
@@ -303,7 +305,7 @@ export function markdown(rows: Row[]): string[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2)
-  runEval()
+  runEval(args.includes('--dev') ? DEV_SETS : SETS)
     .then(({ rows, misses }) => {
       if (args.includes('--json')) console.log(JSON.stringify({ rows, misses }, null, 2))
       else {

@@ -78,6 +78,7 @@ const envSchema = z
     MAX_ORGANIZATIONS_PER_USER: z.coerce.number().int().min(1).default(5),
     MAX_NUMBERS_PER_USER: z.coerce.number().int().min(0).default(2),
     PROVISIONING_ATTEMPTS_PER_HOUR: z.coerce.number().int().min(1).default(5),
+    BROADCAST_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
@@ -185,6 +186,11 @@ export interface Config {
     /** Purchase attempts per organization in any hour. */
     provisioningAttemptsPerHour: number
   }
+  /**
+   * Broadcast messages sent per second from one WhatsApp sender (Twilio queues what goes faster
+   * than 80/s per sender, and Meta may lower a new sender's throughput).
+   */
+  broadcastRatePerSecond: number
 }
 
 /**
@@ -297,6 +303,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       numbersPerUser: e.MAX_NUMBERS_PER_USER,
       provisioningAttemptsPerHour: e.PROVISIONING_ATTEMPTS_PER_HOUR,
     },
+    broadcastRatePerSecond: e.BROADCAST_RATE_PER_SECOND,
   }
 }
 

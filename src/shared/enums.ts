@@ -86,3 +86,46 @@ export type Tone = (typeof TONES)[number]
 /** The model providers an organization can choose (whether this server has a key for one is separate). */
 export const AI_PROVIDERS = ['builtin', 'deepseek', 'openai', 'anthropic', 'compatible'] as const
 export type AiProvider = (typeof AI_PROVIDERS)[number]
+
+/** A background import of contacts from a CSV file. */
+export const IMPORT_STATUSES = ['pending', 'running', 'done', 'failed'] as const
+export type ImportStatus = (typeof IMPORT_STATUSES)[number]
+
+/** WhatsApp's template categories (Meta decides the price and the rules by category). */
+export const TEMPLATE_CATEGORIES = ['marketing', 'utility', 'authentication'] as const
+export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number]
+
+/**
+ * A template's WhatsApp approval: `draft` (made, not submitted), `pending` (submitted, waiting for
+ * Meta), `approved` (can be sent), `rejected` (with the reason), `paused`/`disabled` (Meta stopped
+ * it after poor feedback; cannot be sent).
+ */
+export const TEMPLATE_STATUSES = ['draft', 'pending', 'approved', 'rejected', 'paused', 'disabled'] as const
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number]
+
+/**
+ * A broadcast's life: `scheduled` (waiting for its time), `sending`, `completed` (every recipient
+ * sent or skipped), `cancelled` (by a person), `stopped` (the organization ran out of messages,
+ * or the broadcast could not go on; `stopped_reason` says which).
+ */
+export const BROADCAST_STATUSES = ['scheduled', 'sending', 'completed', 'cancelled', 'stopped'] as const
+export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number]
+
+/**
+ * A broadcast recipient's own state. Once a message exists the recipient's visible status is the
+ * message's (queued, sent, delivered, read, failed, undelivered): one status, kept by the status
+ * callbacks, never copied.
+ */
+export const RECIPIENT_STATES = ['pending', 'skipped', 'messaged'] as const
+export type RecipientState = (typeof RECIPIENT_STATES)[number]
+
+/** Why a recipient was not messaged. */
+export const SKIP_REASONS = [
+  'opted_out',
+  'no_consent',
+  'over_limit',
+  'duplicate_number',
+  'missing_variables',
+  'cancelled',
+] as const
+export type SkipReason = (typeof SKIP_REASONS)[number]

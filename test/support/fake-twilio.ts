@@ -107,6 +107,50 @@ export interface FakeMessage {
   subresource_uris: { media: string }
 }
 
+/** What a send carried, with the instant it reached the fake (for measuring send rates). */
+export interface FakeSend {
+  sid: string
+  /** Date.now() when the request arrived. */
+  at: number
+  from: string
+  to: string
+  /** The Body field, or for a template the text Twilio renders from it. */
+  body: string
+  contentSid: string | null
+  /** ContentVariables parsed from its JSON string. */
+  contentVariables: Record<string, string> | null
+}
+
+/** WhatsApp's review of one Content resource (content.v1.content.approval_fetch's `whatsapp`). */
+export interface FakeApproval {
+  type: 'whatsapp'
+  name: string
+  category: string
+  content_type: string
+  /** unsubmitted | received | pending | approved | rejected | paused | disabled */
+  status: string
+  rejection_reason: string
+  allow_category_change: boolean
+}
+
+/** A Content resource as content.v1.content describes it, plus its WhatsApp approval. */
+export interface FakeContent {
+  sid: string
+  account_sid: string
+  friendly_name: string
+  language: string
+  variables: Record<string, string>
+  types: Record<string, unknown>
+  url: string
+  date_created: string
+  date_updated: string
+  links: { approval_create: string; approval_fetch: string }
+  /** Not part of the resource: the approval request, once made. */
+  approval: FakeApproval | null
+}
+
+export type FakeApprovalDecision = 'approved' | 'rejected' | 'paused' | 'disabled' | 'pending'
+
 /** The create body of twilio_messaging_v2.json (messaging.v2.channels_sender.requests.create). */
 interface SenderCreateBody {
   sender_id?: unknown
@@ -121,6 +165,10 @@ export interface FakeTwilioState {
   /** WhatsApp senders by sid (XE…). */
   senders: Map<string, FakeSender>
   messages: FakeMessage[]
+  /** Every accepted send, in arrival order, with its arrival time. */
+  sends: FakeSend[]
+  /** Content API resources (templates) by sid (HX…). */
+  contents: Map<string, FakeContent>
   /** What AvailablePhoneNumbers offers; purchases take from it, releases put back. */
   available: FakeAvailableNumber[]
   /** Where a CREATING sender goes on its next GET. */
@@ -141,6 +189,12 @@ export interface FakeTwilio {
   authToken: string
   requests: FakeTwilioRequest[]
   state: FakeTwilioState
+  /**
+   * Decides WhatsApp's review of a template, by Content SID or by template name: applies now to a
+   * submitted one and to any later submission under that name. Without a decision a submitted
+   * template stays `pending`, as a real review does for a while.
+   */
+  setApproval(sidOrName: string, status: FakeApprovalDecision, rejectionReason?: string): void
   /** The next `times` requests matching `match` get `response` instead of the normal answer. */
   failNext(
     match: { method?: string; pathIncludes?: string },
@@ -239,6 +293,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     numbers: new Map(),
     senders: new Map(),
     messages: [],
+    sends: [],
+    contents: new Map(),
     available: opts.available ?? defaultInventory(),
     senderOutcome: 'online',
     senderOfflineReason: { code: '63100', message: 'The WhatsApp Business Account was rejected by Meta' },
@@ -250,6 +306,25 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     remaining: number
   }[] = []
   const accountBase = `/2010-04-01/Accounts/${accountSid}`
+  const decisions = new Map<string, { status: FakeApprovalDecision; reason: string }>()
+
+  function applyDecision(content: FakeContent) {
+    if (!content.approval) return
+    const decision = decisions.get(content.sid) ?? decisions.get(content.approval.name)
+    if (!decision) return
+    content.approval.status = decision.status
+    content.approval.rejection_reason = decision.status === 'approved' ? '' : decision.reason
+    content.date_updated = new Date().toISOString()
+  }
+
+  /** The text a twilio/text content renders to: {{n}} from the send's variables, else the content's defaults. */
+  function renderContent(content: FakeContent, vars: Record<string, string>) {
+    const text = (content.types['twilio/text'] as { body?: string } | undefined)?.body ?? ''
+    return text.replace(
+      /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g,
+      (m, k: string) => vars[k] ?? content.variables[k] ?? m,
+    )
+  }
 
   const errorBody = (status: number, code: number, message: string) => ({
     code,
@@ -397,6 +472,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     }
   }
 
+  function contentResource(c: FakeContent) {
+    const { approval: _approval, ...resource } = c
+    return resource
+  }
+
   function route(r: FakeTwilioRequest): { status: number; body?: unknown } {
     const { method, path, query } = r
     const form = (r.body ?? {}) as Record<string, string | string[]>
@@ -462,6 +542,127 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       if (method === 'DELETE') {
         state.senders.delete(sender.sid)
         return { status: 204 }
+      }
+    }
+
+    // Content API (twilio_content_v1.json): JSON bodies, templates and their WhatsApp approval.
+    if (path === '/v1/Content' && method === 'POST') {
+      if (!String(r.headers['content-type'] ?? '').startsWith('application/json')) {
+        throw new HttpError(400, 20001, 'Expected an application/json body')
+      }
+      const body = (r.body ?? {}) as {
+        friendly_name?: unknown
+        language?: unknown
+        variables?: unknown
+        types?: unknown
+      }
+      if (typeof body.language !== 'string' || !body.language)
+        throw new HttpError(400, 20001, 'Missing required parameter language')
+      if (typeof body.types !== 'object' || body.types === null || Object.keys(body.types).length === 0)
+        throw new HttpError(400, 20001, 'Missing required parameter types')
+      const types = body.types as Record<string, unknown>
+      const text = types['twilio/text'] as { body?: unknown } | undefined
+      if (text !== undefined && (typeof text.body !== 'string' || !text.body))
+        throw new HttpError(400, 20001, 'twilio/text requires a body')
+      const variables = (body.variables ?? {}) as Record<string, unknown>
+      if (typeof variables !== 'object' || Object.values(variables).some((v) => typeof v !== 'string'))
+        throw new HttpError(400, 20001, 'variables must map names to strings')
+      const sid = `HX${hex(16)}`
+      const now = new Date().toISOString()
+      const url = `https://content.twilio.com/v1/Content/${sid}`
+      const content: FakeContent = {
+        sid,
+        account_sid: accountSid,
+        friendly_name: typeof body.friendly_name === 'string' ? body.friendly_name : '',
+        language: body.language,
+        variables: variables as Record<string, string>,
+        types,
+        url,
+        date_created: now,
+        date_updated: now,
+        links: {
+          approval_create: `${url}/ApprovalRequests/whatsapp`,
+          approval_fetch: `${url}/ApprovalRequests`,
+        },
+        approval: null,
+      }
+      state.contents.set(sid, content)
+      return { status: 201, body: contentResource(content) }
+    }
+    if (path === '/v1/Content' && method === 'GET') {
+      const pageSize = pageSizeOf(query)
+      const contents = [...state.contents.values()].slice(0, pageSize).map(contentResource)
+      return {
+        status: 200,
+        body: {
+          contents,
+          meta: {
+            page: 0,
+            page_size: pageSize,
+            first_page_url: `https://content.twilio.com/v1/Content?PageSize=${pageSize}&Page=0`,
+            previous_page_url: null,
+            url: `https://content.twilio.com/v1/Content?PageSize=${pageSize}&Page=0`,
+            next_page_url: null,
+            key: 'contents',
+          },
+        },
+      }
+    }
+    const contentMatch = /^\/v1\/Content\/([^/]+)(\/ApprovalRequests(?:\/whatsapp)?)?$/.exec(path)
+    if (contentMatch) {
+      const sid = defined(contentMatch[1], 'content sid')
+      const sub = contentMatch[2]
+      if (!/^HX[0-9a-fA-F]{32}$/.test(sid))
+        throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
+      const content = state.contents.get(sid)
+      if (!content) throw new HttpError(404, 20404, `The requested resource ${path} was not found`)
+      if (!sub && method === 'GET') return { status: 200, body: contentResource(content) }
+      if (!sub && method === 'DELETE') {
+        state.contents.delete(sid)
+        return { status: 204 }
+      }
+      if (sub === '/ApprovalRequests' && method === 'GET') {
+        applyDecision(content)
+        return {
+          status: 200,
+          body: {
+            sid,
+            account_sid: accountSid,
+            whatsapp: content.approval ?? {},
+            url: `https://content.twilio.com/v1/Content/${sid}/ApprovalRequests`,
+          },
+        }
+      }
+      if (sub === '/ApprovalRequests/whatsapp' && method === 'POST') {
+        if (!String(r.headers['content-type'] ?? '').startsWith('application/json')) {
+          throw new HttpError(400, 20001, 'Expected an application/json body')
+        }
+        const body = (r.body ?? {}) as { name?: unknown; category?: unknown }
+        if (typeof body.name !== 'string' || !body.name)
+          throw new HttpError(400, 20001, 'Missing required parameter name')
+        if (typeof body.category !== 'string' || !body.category)
+          throw new HttpError(400, 20001, 'Missing required parameter category')
+        // WhatsApp template names: lowercase alphanumerics and underscores.
+        if (!/^[a-z0-9_]+$/.test(body.name))
+          throw new HttpError(400, 20001, `Invalid template name ${body.name}`)
+        const category = body.category.toUpperCase()
+        if (!['UTILITY', 'MARKETING', 'AUTHENTICATION'].includes(category))
+          throw new HttpError(400, 20001, `Invalid category ${body.category}`)
+        if (content.approval) throw new HttpError(409, 20409, 'An approval request already exists')
+        content.approval = {
+          type: 'whatsapp',
+          name: body.name,
+          category,
+          content_type: Object.keys(content.types)[0] ?? 'twilio/text',
+          status: 'received',
+          rejection_reason: '',
+          allow_category_change: true,
+        }
+        // Meta takes its time: "received" now, "pending" at the next look unless decided.
+        const { type: _type, ...created } = content.approval
+        content.approval.status = 'pending'
+        applyDecision(content)
+        return { status: 201, body: { ...created, status: 'received' } }
       }
     }
 
@@ -544,14 +745,55 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       requireForm(r)
       const to = one(form.To)
       const from = one(form.From)
-      const body = one(form.Body) ?? ''
+      let body = one(form.Body) ?? ''
       const media = many(form.MediaUrl)
+      const contentSid = one(form.ContentSid)
+      const rawVariables = one(form.ContentVariables)
       if (!to) throw new HttpError(400, 21604, "A 'To' phone number is required.")
       if (!from && !one(form.MessagingServiceSid))
         throw new HttpError(400, 21603, "A 'From' phone number is required.")
-      if (!body && media.length === 0) throw new HttpError(400, 21602, 'Message body is required.')
+      // 21654: ContentVariables without ContentSid (twilio.com/docs/api/errors/21654).
+      if (rawVariables !== undefined && !contentSid) throw new HttpError(400, 21654, 'ContentSid Required')
+      if (!body && media.length === 0 && !contentSid)
+        throw new HttpError(400, 21602, 'Message body is required.')
       if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to))
         throw new HttpError(400, 21211, `Invalid 'To' Phone Number: ${to}`)
+      let contentVariables: Record<string, string> | null = null
+      if (contentSid) {
+        // 21655: not an HX sid of this account, or deleted (twilio.com/docs/api/errors/21655).
+        const content = state.contents.get(contentSid)
+        if (!content) throw new HttpError(400, 21655, 'The ContentSid is Invalid')
+        if (rawVariables !== undefined) {
+          // 21656: ContentVariables must be a JSON object of strings (twilio.com/docs/api/errors/21656).
+          let parsed: unknown
+          try {
+            parsed = JSON.parse(rawVariables)
+          } catch {
+            throw new HttpError(400, 21656, 'The ContentVariables Parameter is invalid')
+          }
+          if (
+            typeof parsed !== 'object' ||
+            parsed === null ||
+            Array.isArray(parsed) ||
+            Object.values(parsed).some((v) => typeof v !== 'string')
+          )
+            throw new HttpError(400, 21656, 'The ContentVariables Parameter is invalid')
+          contentVariables = parsed as Record<string, string>
+        }
+        // WhatsApp delivers a business-initiated message only from an approved template; Twilio
+        // fails any other with 63016 (freeform outside the window: twilio.com/docs/api/errors/63016).
+        // Real Twilio reports it later in the status callback; the fake refuses at once so the
+        // caller sees it in the response.
+        applyDecision(content)
+        if (content.approval?.status !== 'approved') {
+          throw new HttpError(
+            400,
+            63016,
+            'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.',
+          )
+        }
+        body = renderContent(content, contentVariables ?? {})
+      }
       const sid = `SM${hex(16)}`
       const now = rfc2822()
       const message: FakeMessage = {
@@ -579,6 +821,15 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
         subresource_uris: { media: `${accountBase}/Messages/${sid}/Media.json` },
       }
       state.messages.push(message)
+      state.sends.push({
+        sid,
+        at: Date.now(),
+        from: from ?? '',
+        to,
+        body,
+        contentSid: contentSid ?? null,
+        contentVariables,
+      })
       return { status: 201, body: message }
     }
     const messageMatch = /^\/Messages\/(SM[0-9a-fA-F]{32})\.json$/.exec(rest)
@@ -665,6 +916,12 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     authToken,
     requests,
     state,
+    setApproval(sidOrName, status, rejectionReason = 'The template was rejected by WhatsApp') {
+      decisions.set(sidOrName, { status, reason: rejectionReason })
+      for (const content of state.contents.values()) {
+        if (content.sid === sidOrName || content.approval?.name === sidOrName) applyDecision(content)
+      }
+    },
     failNext(match, response, times = 1) {
       failures.push({ ...match, response, remaining: times })
     },

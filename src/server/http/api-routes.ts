@@ -1,5 +1,7 @@
 import { createRouter } from './router.js'
 import { adminRoutes } from './routes/admin.js'
+import { broadcastRoutes } from './routes/broadcasts.js'
+import { contactRoutes } from './routes/contacts.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { cronRoutes } from './routes/cron.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
@@ -9,6 +11,7 @@ import { numberRoutes } from './routes/numbers.js'
 import { organizationRoutes } from './routes/organizations.js'
 import { simulatorRoutes } from './routes/simulator.js'
 import { statsRoutes } from './routes/stats.js'
+import { templateRoutes } from './routes/templates.js'
 import { trainingRoutes } from './routes/training.js'
 import { whatsappRoutes } from './routes/whatsapp.js'
 
@@ -38,8 +41,11 @@ export const apiRoutes = () => [
   memberRoutes(),
   knowledgeRoutes(),
   conversationRoutes(),
+  contactRoutes(),
   statsRoutes(),
   simulatorRoutes(),
+  broadcastRoutes(),
+  templateRoutes(),
 ]
 
 /**

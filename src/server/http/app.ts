@@ -27,6 +27,9 @@ export const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024
 /** Paths that are not user API calls: signed by Twilio, or bearer-authenticated cron. */
 const isMachinePath = (path: string) => path.startsWith('/api/whatsapp/') || path.startsWith('/api/cron/')
 const isUploadPath = (path: string) => /\/knowledge\/files$/.test(path)
+// A contacts CSV may be 20 MB (core/contacts/contacts-csv.ts IMPORT_LIMITS); the form adds a little.
+const isImportPath = (path: string) => /\/contacts\/imports(\/preview)?$/.test(path)
+export const IMPORT_BODY_LIMIT = 21 * 1024 * 1024
 
 export interface AppOptions {
   services: Services
@@ -72,6 +75,10 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
     )
   const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) })
   const uploadLimit = bodyLimit({ maxSize: UPLOAD_BODY_LIMIT, onError: tooLarge(UPLOAD_BODY_LIMIT) })
+  const importLimit = bodyLimit({
+    maxSize: IMPORT_BODY_LIMIT,
+    onError: tooLarge(IMPORT_BODY_LIMIT - 1024 * 1024),
+  })
   // Twilio's forms are a few KB: a forged one is refused before its signature is even computed.
   const webhookLimit = bodyLimit({
     maxSize: WEBHOOK_BODY_LIMIT,
@@ -83,6 +90,7 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
   })
   app.use('/api/*', (c, next) => {
     if (c.req.path.startsWith('/api/whatsapp/')) return webhookLimit(c, next)
+    if (isImportPath(c.req.path)) return importLimit(c, next)
     return isUploadPath(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)
   })
 

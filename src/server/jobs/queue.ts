@@ -95,7 +95,10 @@ export function createJobQueue(
       const data = def.payload.parse(payload) as object
       const id = await boss.send(name, data, {
         singletonKey: opts.singletonKey,
-        startAfter: opts.startAfter,
+        // As an instant, not seconds: pg-boss binds startAfter into both a timestamptz and an
+        // interval cast, and inside our transaction executor each use is its own parameter, so a
+        // number of seconds cannot bind to the timestamptz one. An ISO instant binds to both.
+        startAfter: opts.startAfter === undefined ? undefined : new Date(Date.now() + opts.startAfter * 1000),
         ...(opts.tx ? { db: txExecutor(opts.tx) } : {}),
       })
       if (!opts.tx && !opts.startAfter) wake(name)

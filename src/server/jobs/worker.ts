@@ -22,6 +22,8 @@ export async function startWorker(
   // Built-in scheduler: nothing depends on an outside cron.
   await boss.schedule('usage.roll-over', '0 0 1 * *', {}, { tz: 'UTC' })
   await boss.schedule('system.cleanup', '*/10 * * * *', {})
+  // Restarts a broadcast whose sending job vanished (a sending one idle, a scheduled one past due).
+  await boss.schedule('broadcasts.sweep', '* * * * *', {})
 }
 
 /** The catalog seen per job name, so parsing job `N`'s payload yields `JobPayload<N>`. */

@@ -83,6 +83,38 @@ export type ConversationSummary = Schemas['ConversationSummary']
 export type Message = Schemas['Message']
 export type Stats = Schemas['Stats']
 
+export type Contact = Schemas['Contact']
+export type ContactPage = ResponseOf<'/api/organizations/{id}/contacts', 'get'>
+/** What PATCH …/contacts/{contactId} accepts. */
+export type ContactChanges = BodyOf<'/api/organizations/{id}/contacts/{contactId}', 'patch'>
+/** Which contacts a segment (or a broadcast's audience) means. */
+export type ContactFilter = Schemas['ContactFilter']
+export type Tag = Schemas['Tag']
+export type Segment = Schemas['Segment']
+export type ContactImport = Schemas['ContactImport']
+/** What the server understood of a CSV's first rows (and its row errors), before importing it. */
+export type ImportPreview = ResponseOf<'/api/organizations/{id}/contacts/imports/preview', 'post'>
+
+export type Broadcast = Schemas['Broadcast']
+export type BroadcastStatus = Broadcast['status']
+export type BroadcastRecipient = Schemas['BroadcastRecipient']
+export type RecipientStatus = BroadcastRecipient['status']
+export type BroadcastPreview = Schemas['BroadcastPreview']
+export type BroadcastPreviewInput = BodyOf<'/api/organizations/{id}/broadcasts/preview', 'post'>
+/** What POST …/broadcasts accepts: the template, a source per variable, the audience, an optional local time. */
+export type NewBroadcast = BodyOf<'/api/organizations/{id}/broadcasts', 'post'>
+export type Audience = NewBroadcast['audience']
+/** Where a template variable's value comes from for each recipient. */
+export type VariableSource = NonNullable<NewBroadcast['variables']>[string]
+
+export type Template = Schemas['Template']
+export type TemplateStatus = Template['status']
+export type TemplateCategory = Template['category']
+/** What POST …/templates accepts. */
+export type NewTemplate = BodyOf<'/api/organizations/{id}/templates', 'post'>
+/** What POST …/conversations/{conversationId}/template accepts. */
+export type TemplateSend = BodyOf<'/api/organizations/{id}/conversations/{conversationId}/template', 'post'>
+
 export type Account = Schemas['Account']
 export type PhoneCodeSent = Schemas['PhoneCodeSent']
 export type Invitation = Schemas['Invitation']

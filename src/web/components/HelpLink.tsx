@@ -1,6 +1,15 @@
 import { focusRing } from './Button'
 
-export type HelpPage = 'overview' | 'settings' | 'training' | 'analytics' | 'simulator' | 'organizations'
+export type HelpPage =
+  | 'overview'
+  | 'contacts'
+  | 'templates'
+  | 'broadcasts'
+  | 'settings'
+  | 'training'
+  | 'analytics'
+  | 'simulator'
+  | 'organizations'
 
 /**
  * The owner's guide for the page in view (served by the server at /help/<page>, not by this app),

@@ -7,12 +7,18 @@ import { focusRing } from '../components/Button'
 import { ErrorNotice, LoadingBlock } from '../components/Feedback'
 import { HelpLink } from '../components/HelpLink'
 import { AnalyticsTab } from './organization/AnalyticsTab'
+import { BroadcastsTab } from './organization/broadcasts/BroadcastsTab'
+import { ContactsTab } from './organization/contacts/ContactsTab'
 import { OverviewTab } from './organization/OverviewTab'
 import { SettingsTab } from './organization/SettingsTab'
 import { TrainingTab } from './organization/TrainingTab'
+import { TemplatesTab } from './organization/templates/TemplatesTab'
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
+  { id: 'contacts', label: 'Contacts' },
+  { id: 'templates', label: 'Templates' },
+  { id: 'broadcasts', label: 'Broadcasts' },
   { id: 'settings', label: 'Settings' },
   { id: 'training', label: 'AI Training' },
   { id: 'analytics', label: 'Analytics' },
@@ -31,6 +37,7 @@ export function OrganizationPage() {
     if (next === 'overview') p.delete('tab')
     else p.set('tab', next)
     p.delete('conversation')
+    for (const key of ['broadcast', 'compose']) p.delete(key)
     setParams(p)
   }
 
@@ -120,6 +127,9 @@ export function OrganizationPage() {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'overview' && <OverviewTab org={o} />}
+        {tab === 'contacts' && <ContactsTab org={o} />}
+        {tab === 'templates' && <TemplatesTab org={o} />}
+        {tab === 'broadcasts' && <BroadcastsTab org={o} />}
         {tab === 'settings' && <SettingsTab org={o} />}
         {tab === 'training' && <TrainingTab org={o} />}
         {tab === 'analytics' && <AnalyticsTab org={o} />}

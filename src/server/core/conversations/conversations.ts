@@ -2,7 +2,8 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import { oneRow, type Tx } from '../../db/client.js'
 import { contacts, conversations, messages } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
-import { BadRequest, NotFound } from '../errors.js'
+import { BadRequest, Conflict, NotFound } from '../errors.js'
+import { SESSION_WINDOW_MS } from '../inbound/send-outbound.js'
 import { authorizeOrganization, isUuid } from '../members/permissions.js'
 
 type MessageRow = typeof messages.$inferSelect
@@ -16,6 +17,7 @@ export const messageView = (m: MessageRow) => ({
   errorCode: m.errorCode,
   errorMessage: m.errorMessage,
   source: m.source,
+  templateId: m.templateId,
   model: m.model,
   latencyMs: m.latencyMs,
   createdAt: m.createdAt.toISOString(),
@@ -43,6 +45,7 @@ export async function conversationSummaries(
     )
     .orderBy(desc(conversations.lastMessageAt))
     .limit(opts.limit)
+  const now = Date.now()
   return rows.map((r) => ({
     id: r.conversation.id,
     status: r.conversation.status,
@@ -50,6 +53,7 @@ export async function conversationSummaries(
     lastMessageAt: r.conversation.lastMessageAt.toISOString(),
     createdAt: r.conversation.createdAt.toISOString(),
     lastMessage: r.lastMessage,
+    ...sessionWindow(r.conversation.lastInboundAt, now),
     contact: {
       waId: r.contact.waId,
       profileName: r.contact.profileName,
@@ -57,6 +61,18 @@ export async function conversationSummaries(
       simulated: r.contact.simulated,
     },
   }))
+}
+
+/**
+ * WhatsApp's customer service window: free text may be sent until 24 hours after the customer's
+ * last message; after that (or before they ever wrote) only an approved template.
+ */
+export function sessionWindow(lastInboundAt: Date | null, now = Date.now()) {
+  const closesAt = lastInboundAt ? lastInboundAt.getTime() + SESSION_WINDOW_MS : null
+  return {
+    windowOpen: closesAt !== null && now < closesAt,
+    windowClosesAt: closesAt === null ? null : new Date(closesAt).toISOString(),
+  }
 }
 
 export async function listConversations({
@@ -70,7 +86,7 @@ export async function listConversations({
   return conversationSummaries(ctx.db, input.organizationId, { limit: input.limit ?? 50 })
 }
 
-async function oneConversation(ctx: ActorCtx, organizationId: string, conversationId: string) {
+export async function oneConversation(ctx: ActorCtx, organizationId: string, conversationId: string) {
   if (!isUuid(conversationId)) throw new NotFound('Conversation')
   const [summary] = await conversationSummaries(ctx.db, organizationId, { limit: 1, conversationId })
   if (!summary) throw new NotFound('Conversation')
@@ -143,6 +159,13 @@ export async function replyAsAgent({
   const body = input.body.trim()
   if (!body) throw new BadRequest('Invalid input', [{ path: 'body', message: 'must not be empty' }])
   const conversation = await oneConversation(ctx, input.organizationId, input.conversationId)
+  if (!conversation.windowOpen) {
+    // It would only fail at WhatsApp (63016): say so now, so the agent sends a template instead.
+    throw new Conflict(
+      "The customer's last message is more than 24 hours old: WhatsApp only lets a business write first with an approved template",
+      { reason: 'OUTSIDE_WINDOW', windowClosesAt: conversation.windowClosesAt },
+    )
+  }
   const message = await ctx.db.transaction(async (tx) => {
     const row = oneRow(
       await tx

@@ -119,8 +119,8 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
   const contactRows = await rows<{ id: string; organization_id: string; wa_id: string; simulated: boolean }>(
     tx,
     sql`
-      insert into contacts (organization_id, wa_id, profile_name, simulated)
-      select x.org, x.wa_id, x.profile_name, x.simulated
+      insert into contacts (organization_id, wa_id, profile_name, simulated, last_seen_at)
+      select x.org, x.wa_id, x.profile_name, x.simulated, now()
       from jsonb_to_recordset(${json([...uniqueContacts.values()])}) as x(org text, wa_id text, profile_name text, simulated boolean)
       on conflict (organization_id, wa_id, simulated) do update
         set last_seen_at = now(), profile_name = coalesce(excluded.profile_name, contacts.profile_name)

@@ -1,5 +1,5 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm'
-import { contacts, conversations, messages } from '../../db/schema/index.js'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { contacts, conversations, messages, templates } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { Ctx } from '../context.js'
 import { webhookUrls } from '../numbers/webhook-urls.js'
@@ -14,17 +14,30 @@ export const OUTSIDE_WINDOW_REASON =
 /** `failed`: this call marked it failed; `already-failed`: it was before. */
 export type SendOutcome = 'sent' | 'already-sent' | 'failed' | 'already-failed'
 
-export type OutboundRow = Awaited<ReturnType<typeof loadOutbound>>[number]
+/** `template` is the message's template when the caller joined it; absent, it is read when needed. */
+export interface OutboundRow {
+  message: MessageRow
+  conversation: typeof conversations.$inferSelect
+  contact: typeof contacts.$inferSelect
+  template?: typeof templates.$inferSelect | null
+}
 
-/** Outbound messages with their conversation and contact, oldest first. */
-export function loadOutbound(ctx: Ctx, ids: string[]) {
-  return ctx.db
-    .select({ message: messages, conversation: conversations, contact: contacts })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(inArray(messages.id, ids))
-    .orderBy(asc(messages.createdAt))
+/** Outbound messages with their conversation, contact and (for a template message) template, oldest first. */
+export function loadOutbound(ctx: Ctx, ids: string[]): Promise<OutboundRow[]> {
+  return (
+    ctx.db
+      .select({ message: messages, conversation: conversations, contact: contacts, template: templates })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      // Same organization as the message: a template id never reaches across tenants.
+      .leftJoin(
+        templates,
+        and(eq(templates.id, messages.templateId), eq(templates.organizationId, messages.organizationId)),
+      )
+      .where(inArray(messages.id, ids))
+      .orderBy(asc(messages.createdAt))
+  )
 }
 
 /**
@@ -65,10 +78,36 @@ export async function sendOutbound(
     await markMessageFailed(ctx, message.id, 'The customer opted out (STOP); nothing more is sent to them')
     return 'failed'
   }
-  const lastInbound = conversation.lastInboundAt?.getTime() ?? 0
-  if (Date.now() - lastInbound > SESSION_WINDOW_MS) {
-    await markMessageFailed(ctx, message.id, OUTSIDE_WINDOW_REASON, 'window')
-    return 'failed'
+  let content: { contentSid: string; contentVariables: Record<string, string> } | undefined
+  if (message.templateId) {
+    const template = row.template !== undefined ? row.template : await templateOf(ctx, message)
+    // A template message is WhatsApp's way to write outside the 24-hour window, so no window
+    // check; it must still be approved when it leaves (Meta can pause or disable it meanwhile).
+    if (!template?.contentSid) {
+      await markMessageFailed(
+        ctx,
+        message.id,
+        'The template was deleted before the message was sent',
+        'template',
+      )
+      return 'failed'
+    }
+    if (template.status !== 'approved') {
+      await markMessageFailed(
+        ctx,
+        message.id,
+        `The template "${template.name}" is ${template.status}, not approved; it cannot be sent`,
+        'template',
+      )
+      return 'failed'
+    }
+    content = { contentSid: template.contentSid, contentVariables: message.contentVariables ?? {} }
+  } else {
+    const lastInbound = conversation.lastInboundAt?.getTime() ?? 0
+    if (Date.now() - lastInbound > SESSION_WINDOW_MS) {
+      await markMessageFailed(ctx, message.id, OUTSIDE_WINDOW_REASON, 'window')
+      return 'failed'
+    }
   }
   if (contact.simulated) {
     // The dashboard's simulator: recorded as delivered, never sent to a phone.
@@ -80,6 +119,7 @@ export async function sendOutbound(
       from: conversation.channelNumber,
       to: contact.waId,
       body: message.body,
+      ...content,
       statusCallback: webhookUrls(ctx.config).statusCallback,
     })
     await recordSent(ctx, message, sent.sid, sent.status)
@@ -97,6 +137,15 @@ export async function sendOutbound(
     ctx.log.warn({ err, messageId }, 'outbound message failed for good')
     return 'failed'
   }
+}
+
+async function templateOf(ctx: Ctx, message: MessageRow) {
+  if (!message.templateId) return null
+  const [template] = await ctx.db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.id, message.templateId), eq(templates.organizationId, message.organizationId)))
+  return template ?? null
 }
 
 const KNOWN = new Set(['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'])

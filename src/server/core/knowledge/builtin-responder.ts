@@ -1,5 +1,5 @@
 import { fold, OFFERS, type ReplyLanguage } from './escalation.js'
-import { type Intent, MONEY } from './intents.js'
+import { CLOCK, DURATION, type Intent, MONEY } from './intents.js'
 import type { QuestionSlot, ResponderCandidate, RetrievedPassage } from './retrieve-passages.js'
 import { PROFILE_LABELS, profileLabelsFor } from './save-profile.js'
 
@@ -90,19 +90,67 @@ const INTENT_FIELDS: Partial<Record<Intent, ProfileField>> = {
   contact: 'contact',
 }
 
+/** What the answer to an intent looks like in a passage: an amount, a length of time, a time of day. */
+const ANSWER_TYPES: [Intent, RegExp][] = [
+  ['price', MONEY],
+  ['duration', DURATION],
+  ['hours', CLOCK],
+]
+
 /** Share of the question's weight a passage covers for a passage to answer it on its words alone. */
 export const MIN_COVERAGE = 0.5
+/** The same when the customer asks whether the business has a thing at all ("do you sell X?"): it must be that thing. */
+export const MIN_COVERAGE_AVAILABILITY = 0.7
 /** Words of a question beyond which its intent alone ("phone" in a long request) does not choose the profile field. */
 const MAX_WORDS_FOR_INTENT_ALONE = 3
 
-/** Weighed share of the words found in a passage; a synonym found counts for a little less than the customer's own word. */
-function coverageOf(slots: QuestionSlot[], lexemes: Set<string>): number {
+/**
+ * The lexemes of a passage, matched as the stemmer would have matched the accented text: the
+ * passage is indexed without accents, and "annulée" → "annulee" stems to "annule" where the
+ * customer's "annuler" stems to "annul". A lexeme of at least MIN_PREFIX letters meets one it
+ * begins, or that begins it, with at most MAX_SUFFIX letters more.
+ */
+const MIN_PREFIX = 5
+const MAX_SUFFIX = 2
+
+function lexemeMatcher(exact: Set<string>): (lexeme: string) => boolean {
+  const long = [...exact].filter((l) => l.length >= MIN_PREFIX)
+  return (l) =>
+    exact.has(l) ||
+    (l.length >= MIN_PREFIX &&
+      long.some((p) => Math.abs(p.length - l.length) <= MAX_SUFFIX && (p.startsWith(l) || l.startsWith(p))))
+}
+
+/** A synonym found counts for this share of the customer's own word. */
+const SYNONYM_CREDIT = 0.8
+
+/**
+ * Weighed share of the words found in a passage; a synonym found counts for a little less than the
+ * customer's own word, and only once: in "do you take card payment?" the passage saying "payment
+ * is due on arrival" holds "payment", not what "card" asks.
+ */
+function coverageOf(
+  slots: QuestionSlot[],
+  has: { own: (lexeme: string) => boolean; exact: (lexeme: string) => boolean },
+): number {
   const total = slots.reduce((sum, s) => sum + s.idf, 0)
   if (total === 0) return 0
   let covered = 0
+  const used = new Set<string>()
+  const bySynonym: QuestionSlot[] = []
   for (const s of slots) {
-    if (s.own.some((l) => lexemes.has(l))) covered += s.idf
-    else if (s.synonyms.some((l) => lexemes.has(l))) covered += 0.8 * s.idf
+    const found = s.own.filter(has.own)
+    if (found.length === 0) bySynonym.push(s)
+    else {
+      covered += s.idf
+      for (const l of found) used.add(l)
+    }
+  }
+  for (const s of bySynonym) {
+    const phrase = s.synonyms.find((p) => p.every(has.exact) && !p.every((l) => used.has(l)))
+    if (!phrase) continue
+    covered += SYNONYM_CREDIT * s.idf
+    for (const l of phrase) used.add(l)
   }
   return covered / total
 }
@@ -139,21 +187,26 @@ export function rankForResponder(input: {
   const wantedFields = new Set([...input.intents].flatMap((i) => INTENT_FIELDS[i] ?? []))
   const candidates = input.candidates.filter((c) => profileField(c) !== 'name')
   const ranked = candidates.map((candidate): RankedCandidate => {
-    const lexemes = new Set(candidate.lexemes)
-    const coverage = coverageOf(subject, lexemes)
-    const intentCoverage = coverageOf(intentWords, lexemes)
+    // Prefixes for the customer's own words only: synonyms in several languages would meet
+    // unrelated words ("stationner" in "station").
+    const exact = new Set(candidate.lexemes)
+    const has = { own: lexemeMatcher(exact), exact: (l: string) => exact.has(l) }
+    const coverage = coverageOf(subject, has)
+    const intentCoverage = coverageOf(intentWords, has)
     const field = profileField(candidate)
     const intentField = field !== undefined && wantedFields.has(field)
     let score = coverage + 0.3 * intentCoverage + candidate.score * 0.01
     if (intentField) score += 0.45
-    if (input.intents.has('price') && MONEY.test(candidate.content)) score += 0.3
+    for (const [intent, pattern] of ANSWER_TYPES)
+      if (input.intents.has(intent) && pattern.test(candidate.content)) score += 0.3
     // The business's self-description mentions everything in passing.
     if (field === 'description') score -= 0.15
     return { candidate, coverage, intentCoverage, intentField, score }
   })
+  const minCoverage = input.intents.has('availability') ? MIN_COVERAGE_AVAILABILITY : MIN_COVERAGE
   const accepted = ranked.filter((r) =>
     subject.length > 0
-      ? r.coverage >= MIN_COVERAGE ||
+      ? r.coverage >= minCoverage ||
         (r.intentField && (subject.length <= MAX_WORDS_FOR_INTENT_ALONE || r.coverage > 0))
       : r.intentField || r.intentCoverage >= MIN_COVERAGE,
   )
@@ -175,7 +228,7 @@ export function builtinReply(input: {
   if (best.sourceKind === 'profile') {
     return { text: `${t.passage} ${endSentence(`${label(best)}: ${best.content.trim()}`)}`, used: [best] }
   }
-  const prefer = input.intents.has('price') ? MONEY : undefined
+  const prefer = ANSWER_TYPES.find(([intent]) => input.intents.has(intent))?.[1]
   const excerpt = bestExcerpt(best.content, input.searchText, 400, prefer)
   const heading = label(best)
   const body = heading && !fold(excerpt).startsWith(fold(heading)) ? `${heading}: ${excerpt}` : excerpt

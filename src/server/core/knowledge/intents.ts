@@ -1,3 +1,4 @@
+import { conceptPhrasesOf, joinPhrases } from './concepts.js'
 import { fold } from './escalation.js'
 
 // What a customer's question asks for, read from its question words before full-text search
@@ -5,23 +6,28 @@ import { fold } from './escalation.js'
 // price), in English, French and Spanish; and everyday words customers use for what businesses
 // write differently ("kids" → "children"). The built-in responder (no model) relies on both.
 
-export type Intent = 'location' | 'hours' | 'contact' | 'duration' | 'price'
+export type Intent = 'location' | 'hours' | 'contact' | 'duration' | 'price' | 'availability'
 
 /** Folded (lower case, accent-free) patterns; each match is removed from the words searched. */
-const INTENT_PATTERNS: Record<Intent, RegExp[]> = {
+const INTENT_PATTERNS: Record<Exclude<Intent, 'availability'>, RegExp[]> = {
   // Contact first: "email address" is not a location.
   contact: [
     /\b(e-?mail|postal|mailing) address(es)?\b/g,
     /\b(phone|telephone|mobile) (number|no)\b/g,
-    /\b(phone|telephone|email|e-mail|contact|call you|ring you|dial|reach you)\b/g,
+    /\b(phone|telephone|email|e-mail|contact|call you|ring you|dial|reach you|whatsapp)\b/g,
+    /\bget (in touch|hold of)( with)?( you)?\b/g,
+    /\b(your|the) number\b/g,
     /\b(numero de telephone|telephone|courriel|e-mail|email|contacter|joindre|appeler)\b/g,
-    /\b(numero de telefono|telefono|correo|correo electronico|contacto|llamar|llamarles|contactar)\b/g,
+    /\bvotre numero\b/g,
+    /\b(numero de telefono|telefono|correo|correo electronico|contacto|llamar|llamarles|contactar|comunicarme)\b/g,
+    /\bsu numero\b/g,
   ],
   location: [
     /\bwhere\b( (are|is) (you|it|the \w+)( located| based| situated)?)?/g,
     /\b(address|located|location|directions|whereabouts|street)\b/g,
     /\bhow (do|can) i (find|get to|reach) (you|your \w+)\b/g,
-    /\bou (etes|est|se trouve|trouver|vous trouver|sont)\b/g,
+    /\bou (etes|est|se trouve|trouver|vous trouver|sont|exactement|ca)\b/g,
+    /\b(c'est|vous etes|se trouve|situe|situee) ou\b/g,
     /\b(adresse|situe|situes|situee|emplacement|itineraire)\b/g,
     /\b(donde|adonde)\b( (estan|esta|queda|quedan|se encuentra|se encuentran))?/g,
     /\b(direccion|ubicacion|ubicados|ubicada|ubicado)\b/g,
@@ -29,6 +35,7 @@ const INTENT_PATTERNS: Record<Intent, RegExp[]> = {
   ],
   hours: [
     /\bwhat time\b/g,
+    /\bhow (late|early)\b/g,
     /\b(when|until when|till when)\b( (are|do|does|is) (you|it|the \w+))?( (open|close|closed))?/g,
     /\b(opening|closing) (hours|times?)\b/g,
     /\b(open|opens|opened|close|closes|closed|hours)\b/g,
@@ -48,6 +55,8 @@ const INTENT_PATTERNS: Record<Intent, RegExp[]> = {
   ],
   price: [
     /\bhow much\b( (is|are|does|do|for|would))?/g,
+    /\bwhat (do|does|would|will|did) (i|we|you|they|it|that|this|one) (pay|cost|charge|be)\b/g,
+    /(?<=\bwhat (do|does|would|will|did) \w+ )(pay|cost|charge)\b/g,
     /\b(price|prices|pricing|cost|costs|fee|fees|charge|charges|rate|rates)\b/g,
     /\bcombien\b( (coute|coutent|ca coute|est|pour))?/g,
     /\b(prix|coute|coutent|tarif|tarifs)\b/g,
@@ -59,13 +68,46 @@ const INTENT_PATTERNS: Record<Intent, RegExp[]> = {
 /**
  * Words that frame a question without saying what it is about ("can I", "je voudrais", "¿puedo?",
  * "a table for two"), which PostgreSQL's stop-word lists keep: counted as subjects they would
- * make every question look half out of scope, or match "Two-hour parking".
+ * make every question look half out of scope, or match "Two-hour parking". The verbs of any
+ * service ("do you offer / sell / take / accept …", "¿venden?", "proposez-vous") are among them:
+ * "do you sell wigs?" is about wigs, and must not find the FAQ "Do you sell gift vouchers?".
  */
-const FRAMING =
-  /\b(can|could|would|should|may|might|like|want|wanna|need|please|pls|hi|hello|hey|thanks|thank|tell|know|get|anything|something|possible|ok|okay|peux|peut|pouvez|puis|pourrais|pourriez|voudrais|voulez|veux|faut|dois|svp|stp|merci|bonjour|salut|possible|quel|quelle|quels|quelles|est-ce|avez-vous|y a-t-il|puedo|puede|pueden|podria|podrian|quiero|quisiera|necesito|hola|gracias|favor|posible|cual|cuales|tienen|hay|one|two|three|four|five|six|un|une|deux|trois|quatre|cinq|uno|una|dos|tres|cuatro|cinco)\b/g
+export const FRAMING_WORDS = `
+  can could would should may might like want wanna need please pls hi hello hey thanks thank tell know
+  get anything something possible ok okay one two three four five six
+  offer offers offering provide provides sell sells selling take takes accept accepts use using
+  give buy come coming go going bring allow allowed let serve serves available problem place thing
+  things stuff way option options kind sort type exactly just also really around somewhere else still
+  peux peut pouvez puis pourrais pourriez voudrais voulez veux faut dois svp stp merci bonjour salut
+  quel quelle quels quelles est-ce avez-vous y a-t-il un une deux trois quatre cinq
+  proposez proposer propose offrez vendez vendre vend acceptez accepter accepte prenez prendre
+  utilisez utiliser donner acheter venir aller avoir faire faites besoin probleme chose choses truc
+  moyen exactement juste aussi vraiment chez quoi encore bien servez
+  puedo puede pueden podria podrian quiero quisiera necesito hola gracias favor posible cual cuales
+  tienen hay uno una dos tres cuatro cinco ofrecen ofrece ofrecer venden vende vender aceptan acepta
+  aceptar toman tomar usan usar utilizan dan dar comprar venir ir voy vamos llevar hacer hacen hace
+  tener tengo problema manera forma exactamente solo tambien alguien`
+const FRAMING = new RegExp(
+  `(?<![\\p{L}\\p{N}])(${FRAMING_WORDS.trim().split(/\s+/).join('|')})(?![\\p{L}\\p{N}])`,
+  'gu',
+)
 
 /** In this order: contact first, so "email address" is not a location; duration before price. */
-const INTENTS: readonly Intent[] = ['contact', 'location', 'hours', 'duration', 'price']
+const INTENTS = ['contact', 'location', 'hours', 'duration', 'price'] as const
+
+/**
+ * "Do you sell / have / offer X?", "¿Hay / venden X?", "Vendez-vous X ?": whether the business has a
+ * thing at all, which a passage answers only if it names that thing, not one like it ("electric
+ * scooters" are not the "electric bikes" of the price list). Detected, not removed.
+ */
+const AVAILABILITY = [
+  /\b(do|does|did) (you|they|u) (sell|offer|have|do|make|provide|stock|carry|accept|take|rent|hire|serve)\b/,
+  /\b(is|are) there\b/,
+  /\b(vendez|proposez|avez|faites|acceptez|prenez|louez|servez|offrez)-vous\b/,
+  /\b(vous )?(vendez|proposez|avez|faites|acceptez|prenez|louez|servez|offrez)\b/,
+  /\b(y a-t-il|il y a|est-ce qu'il y a)\b/,
+  /\b(venden|ofrecen|tienen|hacen|aceptan|alquilan|sirven|hay)\b/,
+]
 
 export interface ReadQuestion {
   intents: Set<Intent>
@@ -75,11 +117,39 @@ export interface ReadQuestion {
   intentWords: string
 }
 
+/**
+ * Verbs where a question puts them: after "can I / do you / want to", after "peux-tu / pour" as an
+ * infinitive, after "puedo / para" as an infinitive. A verb the knowledge base lacks ("can I HOST a
+ * party?", "puis-je BRANCHER…") tells how the customer asks, not what about: it is weighed as an
+ * intent word. A verb of an everyday concept ("can I pay", "pour garer") stays what is asked.
+ */
+const VERB_POSITIONS = [
+  /\b(?:can|could|may|might|will|would|should|shall|do|does|did)\s+(?:i|we|you|u|someone|somebody|they|one)\s+(?:just\s+|also\s+|still\s+|please\s+|even\s+)?([a-z]+)\b/g,
+  /\b(?:want|need|like|love|able|how|going|have|has|try|trying|allowed)\s+to\s+([a-z]+)\b/g,
+  /\b(?:peux|peut|pouvez|puis|pourrais|pourriez|voudrais|veux|voulez|faut|dois|doit|devez|aimerais|souhaite|souhaiterais|vais|allez|pour)(?:-je|-on|-vous|-il|-tu)?\s+(?:(?:je|on|vous|me|se|le|la|les|y)\s+|[mslt]')?([a-z]+(?:er|ir|re))\b/g,
+  /\b(?:puedo|puede|pueden|podemos|podria|podrian|quiero|quisiera|necesito|hay que|tengo que|para|debo|se puede|voy a|vamos a|gustaria)\s+(?:(?:me|te|se|lo|la|los|las|le|les)\s+)?([a-z]+(?:ar|er|ir)(?:me|se|lo|la|le|los|las)?)\b/g,
+]
+
+function verbsOf(folded: string): Set<string> {
+  const verbs = new Set<string>()
+  for (const pattern of VERB_POSITIONS)
+    for (const match of folded.matchAll(pattern)) {
+      const verb = match[1]
+      if (verb && conceptPhrasesOf(verb).length === 0) verbs.add(verb)
+    }
+  return verbs
+}
+
+/** "cœliaque" → "coeliaque": accents are dropped, ligatures are not letters with accents. */
+const ligaturesApart = (text: string) => text.replace(/œ/g, 'oe').replace(/æ/g, 'ae')
+
 /** The intents of a customer message and the rest of it, to search. */
 export function readQuestion(message: string): ReadQuestion {
-  let content = fold(message).replace(/[’`]/g, "'")
+  // "call off" → "cancel", "sans rendez-vous" → one word of its concept, before the words are split.
+  let content = joinPhrases(ligaturesApart(fold(message)).replace(/[’`]/g, "'"))
   const intents = new Set<Intent>()
   const intentWords: string[] = []
+  if (AVAILABILITY.some((pattern) => pattern.test(content))) intents.add('availability')
   for (const intent of INTENTS) {
     for (const pattern of INTENT_PATTERNS[intent]) {
       const stripped = content.replace(pattern, (match) => {
@@ -92,6 +162,12 @@ export function readQuestion(message: string): ReadQuestion {
       }
     }
   }
+  for (const verb of verbsOf(content)) {
+    const stripped = content.replace(new RegExp(`(?<![\\p{L}\\p{N}])${verb}(?![\\p{L}\\p{N}])`, 'gu'), ' ')
+    if (stripped === content) continue
+    intentWords.push(verb)
+    content = stripped
+  }
   return {
     intents,
     content: content.replace(FRAMING, ' ').replace(/\s+/g, ' ').trim(),
@@ -103,69 +179,19 @@ export function readQuestion(message: string): ReadQuestion {
 export const MONEY =
   /(\p{Sc}\s?\d)|(\d[\d.,]*\s?\p{Sc})|\b(gbp|usd|eur|kes|rwf|chf|cad|aud|xof|mad)\s?\d|\d\s?(gbp|usd|eur|kes|rwf|chf|euros?|dollars?|pounds?)\b/iu
 
-/**
- * Everyday words → the words a business writes for the same thing, per language (folded). Only
- * general vocabulary of small businesses (families, cars, pets, payments, bookings, delivery,
- * access, connectivity), never one business's items.
- */
-const SYNONYMS: [RegExp, string][] = [
-  // English
-  [/\b(kids?|child|toddlers?|little ones?|son|daughter|boy|girl|baby|babies)\b/g, 'children child family'],
-  [/\b(car|cars|vehicle|drive|driving)\b/g, 'parking park'],
-  [/\b(dogs?|cats?|pets?|puppy)\b/g, 'dogs pets animals'],
-  [
-    /\b(call off|cancel|cancelling|canceling|change my mind|can't make it|cannot make it)\b/g,
-    'cancel cancellation notice',
-  ],
-  [/\b(money back|refund|refunded|reimburse)\b/g, 'refund return cancellation'],
-  [/\b(internet|online|laptop|wi-fi)\b/g, 'wifi'],
-  [/\b(bring|drop off|send|ship|shipping|home)\b/g, 'deliver delivery'],
-  [/\b(book|booking|reserve|table for)\b/g, 'reservation booking'],
-  [/\b(party|celebration|event|birthday|wedding|gathering)\b/g, 'private event party'],
-  [/\b(pay|paying|bill|card|cash|plastic|mobile money)\b/g, 'payment payments pay card cash'],
-  [/\b(wheelchair|disabled|disability|pram|stroller|stairs)\b/g, 'access step-free lift'],
-  [/\b(cheaper|cheap|discount|deal|offer)\b/g, 'discount price half'],
-  [/\b(meat-free|no meat|don't eat meat|plant-based)\b/g, 'vegetarian vegan'],
-  [/\b(sweet|sweets|pudding)\b/g, 'dessert desserts'],
-  [/\b(weekend)\b/g, 'saturday sunday'],
-  [/\b(tonight|evening|late)\b/g, 'closing hours'],
-  [/\b(scared|afraid|terrified|anxious|nervous|fear)\b/g, 'nervous anxious'],
-  [/\b(insurance|cover|covered|plan)\b/g, 'insurance'],
-  [/\b(borrow|borrowing|rent|renting|hire|hiring)\b/g, 'lend lent loan loans rental hire'],
-  // French
-  [/\b(enfants?|gamins?|petits?|bebes?|fils|fille)\b/g, 'enfant enfants famille'],
-  [/\b(voiture|garer|stationner|stationnement)\b/g, 'parking'],
-  [/\b(chiens?|chats?|animal|animaux de compagnie)\b/g, 'animaux'],
-  [/\b(annuler|rembourse|remboursement|change d'avis)\b/g, 'annulation'],
-  [/\b(internet|connecter|connexion)\b/g, 'wifi'],
-  [/\b(valises?|sacs?)\b/g, 'bagages bagagerie'],
-  [/\b(baigner|nager|baignade)\b/g, 'piscine plage'],
-  [/\b(velos?|bicyclettes?|deux roues|balade)\b/g, 'velo velos location'],
-  [/\b(payer|carte|especes|paiement)\b/g, 'paiement payer'],
-  [/\b(livrer|livraison|domicile)\b/g, 'livraison'],
-  [/\b(reserver|reservation)\b/g, 'reservation'],
-  [/\b(emprunter|emprunt|louer)\b/g, 'pret location'],
-  // Spanish
-  [/\b(nino|ninos|nina|ninas|hijo|hija|hijos|pequeno|pequena|bebe)\b/g, 'ninos infantil familia'],
-  [/\b(coche|aparcar|aparcamiento|estacionar)\b/g, 'aparcamiento parking'],
-  [/\b(perro|perros|gato|mascota|mascotas)\b/g, 'mascotas animales'],
-  [/\b(cancelar|devuelven|devolver|dinero|reembolso)\b/g, 'devoluciones cancelacion'],
-  [/\b(pagar|abonar|tarjeta|efectivo|movil)\b/g, 'pagar pago tarjeta'],
-  [/\b(casa|domicilio|llevar|envio|enviar|mandar)\b/g, 'domicilio envian envio'],
-  [/\b(roto|rota|estropea|estropeado|averia|arreglar|pinchada)\b/g, 'reparacion reparaciones garantia'],
-  [/\b(bici|bicis)\b/g, 'bicicleta bicicletas'],
-  [/\b(reservar|avisar|avisado|reserva)\b/g, 'reservar reserva'],
-  [/\b(documento|identidad|identificacion|carnet)\b/g, 'dni pasaporte'],
-  [/\b(prestar|prestamo|alquilar|rentar)\b/g, 'prestamo alquiler'],
-]
+/** A length of time in a passage: "3 to 6 hours", "48 heures", "90 minutos", "one week". */
+export const DURATION =
+  /\b(\d+|one|two|three|a|an|un|une|deux|trois|uno|una|dos|tres)(\s?(to|-|a|à|or|ou|o)\s?\d+)?\s?(min|mins|minutes?|minutos?|hrs?|hours?|heures?|horas?|days?|jours?|d[ií]as?|weeks?|semaines?|semanas?|months?|mois|mes|meses|nights?|nuits?|noches?|years?|ans|a[ñn]os?)\b/iu
 
-/** Words a business would use for what the text says in everyday words (folded, space-separated). */
+/** A time of day in a passage: "09:00", "7h30", "9h", "6 pm". */
+export const CLOCK = /\b\d{1,2}([:.h]\d{2}|h\b|\s?(am|pm)\b)/iu
+
+/**
+ * Words a business would use for what a customer's word says (the other words of its everyday
+ * concepts, concepts.ts), as phrases separated by commas; empty when it has none.
+ */
 export function synonymsOf(text: string): string {
-  const folded = fold(text)
-  return SYNONYMS.filter(([pattern]) => {
-    pattern.lastIndex = 0
-    return pattern.test(folded)
-  })
-    .map(([, words]) => words)
-    .join(' ')
+  return [...new Set(queryTokens(text).flatMap(conceptPhrasesOf))].join(', ')
 }
+
+const queryTokens = (text: string) => fold(text).match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? []

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm'
 import { rowsOf } from '../../db/client.js'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
+import { COMMON_WORDS } from './common-words.js'
+import { conceptLexemes } from './concept-lexemes.js'
+import { FRAMING_WORDS } from './intents.js'
 import { searchableText } from './language.js'
 import { backfillTermStatistics, pgTextArray, RANK_WEIGHTS } from './term-stats.js'
 
@@ -268,15 +271,23 @@ export interface ResponderCandidate extends RetrievedPassage {
 export interface QuestionSlot {
   word: string
   own: string[]
-  synonyms: string[]
+  /** Each synonym's lexemes ("gift card" → gift, card): a passage holding all of one has the synonym. */
+  synonyms: string[][]
   /**
-   * BM25's idf of the word in this generation. A word the knowledge base lacks weighs half the
-   * rarest: it may be what the question is about (out of scope), or only the customer's wording.
+   * BM25's idf of the word in this generation. A word the knowledge base lacks, with no synonym
+   * it has, weighs as a rare one: it is most likely what the question is about (out of scope).
    */
   idf: number
   /** 1 for what the question is about; less for its intent words ("hours", "how much"). */
   weight: number
 }
+
+/** A word the knowledge base lacks weighs this share of the idf of a word found in no passage. */
+export const UNKNOWN_WORD_IDF = 0.45
+/** Knowledge bases of at most this many passages give the built-in responder every passage to rank. */
+const RANK_WHOLE_UP_TO = 300
+/** The weight of an everyday verb of the question (COMMON_WORDS): like an intent word's, it only breaks ties. */
+const COMMON_WORD_WEIGHT = 0.5
 
 /**
  * Candidates for the built-in responder: the passages retrieved for the question's words and
@@ -291,8 +302,8 @@ export async function searchForResponder(
     organizationId: string
     generation: number
     /**
-     * Words of the question, each with its everyday synonyms and a weight (1 for what the question
-     * is about; less for its intent words, which only break ties).
+     * Words of the question, each with its everyday synonyms (phrases separated by commas) and a
+     * weight (1 for what the question is about; less for its intent words, which only break ties).
      */
     words: { word: string; synonyms: string; weight?: number }[]
     limit?: number
@@ -303,23 +314,29 @@ export async function searchForResponder(
   const stats = await generationStats(ctx, organizationId, generation)
   if (!stats) return { candidates: [], slots: [] }
   const idfOf = (df: number) => Math.log(1 + (stats.total - df + 0.5) / (df + 0.5))
-  const texts = [
-    ...input.words.map((w) => searchableText(w.word)),
-    ...input.words.map((w) => searchableText(w.synonyms)),
-  ]
+  // Every text to turn into lexemes: each word, then each of its synonyms, with its slot.
+  // The last text is the language's everyday verbs, whose lexemes mark a word as wording only.
+  const texts: { slot: number; synonym: boolean; text: string }[] = input.words.flatMap((w, slot) => [
+    { slot, synonym: false, text: searchableText(w.word) },
+    ...w.synonyms
+      .split(',')
+      .map((phrase) => phrase.trim())
+      .filter(Boolean)
+      .map((phrase) => ({ slot, synonym: true, text: searchableText(phrase) })),
+  ])
+  texts.push({ slot: -1, synonym: false, text: `${COMMON_WORDS[stats.config] ?? ''} ${FRAMING_WORDS}` })
   const lexemeRows =
     texts.length === 0
       ? []
       : rowsOf(
           await dbOf(ctx).execute(sql`
             select w.i::int as i, l.lexeme, coalesce(t.df, 0)::int as df
-            from unnest(${pgTextArray(texts)}::text[]) with ordinality as w(text, i),
+            from unnest(${pgTextArray(texts.map((t) => t.text))}::text[]) with ordinality as w(text, i),
               unnest(tsvector_to_array(to_tsvector(${stats.config}::regconfig, w.text))) as l(lexeme)
               left join knowledge_terms t
                 on t.organization_id = ${organizationId} and t.generation = ${generation} and t.lexeme = l.lexeme
           `),
         )
-  const n = input.words.length
   const slots: QuestionSlot[] = input.words.map((w) => ({
     word: w.word,
     own: [],
@@ -328,38 +345,93 @@ export async function searchForResponder(
     weight: w.weight ?? 1,
   }))
   const dfs = new Map<string, number>()
+  const phrases = new Map<number, string[]>()
+  const common = new Set<string>()
   for (const r of lexemeRows) {
     const i = Number(r.i) - 1
-    const slot = slots[i % n]
-    if (!slot) continue
+    const text = texts[i]
+    if (text?.slot === -1) {
+      common.add(String(r.lexeme))
+      continue
+    }
+    const slot = text && slots[text.slot]
+    if (!text || !slot) continue
     const lexeme = String(r.lexeme)
     dfs.set(lexeme, Number(r.df))
-    if (i < n) slot.own.push(lexeme)
-    else slot.synonyms.push(lexeme)
+    if (!text.synonym) slot.own.push(lexeme)
+    else phrases.set(i, [...(phrases.get(i) ?? []), lexeme])
   }
-  const unknownIdf = 0.35 * idfOf(0)
+  for (const [i, lexemes] of phrases) {
+    const text = texts[i]
+    const slot = text && slots[text.slot]
+    // The customer's own word already says it.
+    if (slot && !lexemes.every((l) => slot.own.includes(l))) slot.synonyms.push(lexemes)
+  }
+  // The concepts of each word in any form the stemmer folds together ("guardo" → "guardar").
+  const concepts = await conceptLexemes(ctx, stats.config)
   for (const slot of slots) {
-    const known = slot.own.filter((l) => (dfs.get(l) ?? 0) > 0)
-    const knownSynonyms = slot.synonyms.filter((l) => (dfs.get(l) ?? 0) > 0)
+    const [own, ...more] = slot.own
+    if (!own || more.length > 0) continue
+    const have = new Set([slot.own, ...slot.synonyms].map((p) => p.join(' ')))
+    for (const index of concepts.byLexeme.get(own) ?? [])
+      for (const phrase of concepts.phrases[index] ?? []) {
+        const key = phrase.join(' ')
+        if (have.has(key)) continue
+        have.add(key)
+        slot.synonyms.push(phrase)
+      }
+  }
+  const unseen = [...new Set(slots.flatMap((s) => s.synonyms.flat()))].filter((l) => !dfs.has(l))
+  if (unseen.length > 0) {
+    const rows = rowsOf(
+      await dbOf(ctx).execute(sql`
+        select lexeme, df from knowledge_terms
+        where organization_id = ${organizationId} and generation = ${generation}
+          and lexeme = any (${pgTextArray(unseen)}::text[])
+      `),
+    )
+    for (const l of unseen) dfs.set(l, 0)
+    for (const r of rows) dfs.set(String(r.lexeme), Number(r.df))
+  }
+  // "leave" in "where do I leave my car?" says how, not what: it weighs as an intent word does.
+  for (const slot of slots)
+    if (
+      slot.weight >= 1 &&
+      slot.synonyms.length === 0 &&
+      slot.own.length > 0 &&
+      slot.own.every((l) => common.has(l))
+    )
+      slot.weight = COMMON_WORD_WEIGHT
+  const known = (l: string) => (dfs.get(l) ?? 0) > 0
+  // A phrase is as rare as its rarest word.
+  const phraseIdf = (lexemes: string[]) => Math.max(...lexemes.map((l) => idfOf(dfs.get(l) ?? 0)))
+  const unknownIdf = UNKNOWN_WORD_IDF * idfOf(0)
+  for (const slot of slots) {
+    const own = slot.own.filter(known)
+    const synonyms = slot.synonyms.filter((p) => p.every(known))
     slot.idf =
-      known.length > 0
-        ? Math.max(...known.map((l) => idfOf(dfs.get(l) ?? 0)))
-        : knownSynonyms.length > 0
-          ? Math.max(...knownSynonyms.map((l) => idfOf(dfs.get(l) ?? 0)))
+      own.length > 0
+        ? Math.max(...own.map((l) => idfOf(dfs.get(l) ?? 0)))
+        : synonyms.length > 0
+          ? Math.max(...synonyms.map(phraseIdf))
           : unknownIdf
   }
   const searched = slots.filter((s) => s.own.length > 0 || s.synonyms.length > 0)
 
-  const message = input.words.map((w) => `${w.word} ${w.synonyms}`).join(' ')
+  // The customer's own words first: a long list of synonyms must not push them out of the query.
+  const message = [...input.words.map((w) => w.word), ...input.words.map((w) => w.synonyms)].join(' ')
   const retrieved = message.trim()
-    ? await retrievePassages(ctx, { organizationId, generation, message, limit: input.limit ?? 10 })
+    ? await retrievePassages(ctx, { organizationId, generation, message, limit: input.limit ?? 20 })
     : []
   const scores = new Map(retrieved.map((p) => [p.chunkId, p.score]))
   const profile = await profilePassages(ctx, organizationId, generation)
   const profileIds = new Set(profile.map((p) => p.chunkId))
   const ids = retrieved.map((p) => p.chunkId).filter((id) => !profileIds.has(id))
+  // A small knowledge base is ranked whole: a passage the customer's words reach only through a
+  // form its stemmer does not fold ("annuler" / "annulee") is still a candidate.
+  const whole = stats.total <= RANK_WHOLE_UP_TO
   const rows =
-    ids.length === 0
+    ids.length === 0 && !whole
       ? []
       : rowsOf(
           await dbOf(ctx).execute(sql`
@@ -368,7 +440,7 @@ export async function searchForResponder(
             from knowledge_chunks k
             join knowledge_sources s on s.id = k.source_id and s.organization_id = k.organization_id
             where k.organization_id = ${organizationId} and k.generation = ${generation}
-              and k.id = any (${pgTextArray(ids)}::text[])
+              and ${whole ? sql`s.kind <> 'profile'` : sql`k.id = any (${pgTextArray(ids)}::text[])`}
           `),
         )
   const candidates = [

@@ -15,7 +15,11 @@ export type Permission =
   | 'numbers:manage'
   | 'knowledge:write'
   | 'members:manage'
-  | 'conversations:reply' // take over, reply, hand back
+  | 'conversations:reply' // take over, reply, hand back (and send an approved template in a chat)
+  | 'contacts:write' // edit contacts, tag them, import, segments
+  | 'contacts:delete' // delete a contact and its conversation
+  | 'templates:manage' // create, submit and delete WhatsApp templates
+  | 'broadcasts:send' // create, schedule and cancel broadcasts
 
 const grants: Record<MemberRole, readonly Permission[]> = {
   owner: [
@@ -27,6 +31,10 @@ const grants: Record<MemberRole, readonly Permission[]> = {
     'knowledge:write',
     'members:manage',
     'conversations:reply',
+    'contacts:write',
+    'contacts:delete',
+    'templates:manage',
+    'broadcasts:send',
   ],
   admin: [
     'org:read',
@@ -35,8 +43,15 @@ const grants: Record<MemberRole, readonly Permission[]> = {
     'knowledge:write',
     'members:manage',
     'conversations:reply',
+    'contacts:write',
+    'contacts:delete',
+    'templates:manage',
+    'broadcasts:send',
   ],
-  agent: ['org:read', 'conversations:reply'],
+  // Agents talk to customers: they keep contacts and send broadcasts with the templates the
+  // owner or an admin made, but do not write templates (what the business says in its name to
+  // many people) nor delete customers' records.
+  agent: ['org:read', 'conversations:reply', 'contacts:write', 'broadcasts:send'],
   viewer: ['org:read'],
 }
 

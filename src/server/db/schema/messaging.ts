@@ -39,11 +39,24 @@ export const contacts = pgTable(
     waId: text('wa_id').notNull(),
     profileName: text('profile_name'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
-    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The customer's last message; null for a contact who never wrote (imported, added by hand). */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** The organization's labels for this customer; written by the contacts pages (issue 15), read by segments. */
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     optedOut: boolean('opted_out').notNull().default(false),
     optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    /**
+     * When the customer agreed to receive messages the business starts (marketing, reminders).
+     * Set only by an explicit opt-in (an import's opt-in column, or a person marking it); without
+     * it broadcasts skip the contact. Writing first needs consent; answering does not.
+     */
+    optedInAt: timestamp('opted_in_at', { withTimezone: true }),
+    /** The business's own name for the customer (the WhatsApp profile name is `profileName`). */
+    name: text('name'),
+    /** Free key → value facts the business keeps (plan, city, last order…); template variables read them. */
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    notes: text('notes'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     welcomedAt: timestamp('welcomed_at', { withTimezone: true }),
     /**
      * A customer played in the dashboard's simulator: kept apart from the real customer with the
@@ -51,7 +64,11 @@ export const contacts = pgTable(
      */
     simulated: boolean('simulated').notNull().default(false),
   },
-  (t) => [uniqueIndex('contacts_org_wa_uq').on(t.organizationId, t.waId, t.simulated)],
+  (t) => [
+    uniqueIndex('contacts_org_wa_uq').on(t.organizationId, t.waId, t.simulated),
+    index('contacts_org_last_seen_idx').on(t.organizationId, t.lastSeenAt),
+    index('contacts_tags_idx').using('gin', t.tags),
+  ],
 )
 
 export const conversations = pgTable(
@@ -104,6 +121,12 @@ export const messages = pgTable(
     source: messageSource('source').notNull(),
     /** For outbound messages: the inbound message that caused it (idempotent replies). */
     replyToId: text('reply_to_id'),
+    /**
+     * A WhatsApp template message (allowed outside the 24-hour window): the template and the
+     * values of its variables ({"1": "Ana"}); `body` holds the rendered text shown in the dashboard.
+     */
+    templateId: text('template_id'),
+    contentVariables: jsonb('content_variables').$type<Record<string, string>>(),
     /** The agent who wrote it (source = agent). */
     authorUserId: text('author_user_id'),
     tokensIn: integer('tokens_in'),

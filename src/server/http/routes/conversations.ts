@@ -12,6 +12,8 @@ import {
   replyAsAgent,
   takeOver,
 } from '../../core/conversations/conversations.js'
+import { sendTemplateMessage } from '../../core/conversations/send-template.js'
+import { SendTemplateInput } from '../../core/templates/schemas.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
@@ -26,6 +28,9 @@ export const MessageSchema = z
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
     source: z.enum(MESSAGE_SOURCES),
+    templateId: z.string().nullable().openapi({
+      description: 'The WhatsApp template it was sent with (the body is its text with the values in)',
+    }),
     model: z.string().nullable(),
     latencyMs: z.number().nullable(),
     createdAt: z.string(),
@@ -41,6 +46,14 @@ export const ConversationSummarySchema = z
     lastMessageAt: z.string(),
     createdAt: z.string(),
     lastMessage: z.string().nullable(),
+    windowOpen: z.boolean().openapi({
+      description:
+        "Within 24 hours of the customer's last message: free text may be sent. Outside it only an approved template",
+    }),
+    windowClosesAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "24 hours after the customer's last message; null if they never wrote" }),
     contact: z.object({
       waId: z.string(),
       profileName: z.string().nullable(),
@@ -131,7 +144,8 @@ export function conversationRoutes() {
       method: 'post',
       path: '/api/organizations/{id}/conversations/{conversationId}/reply',
       tags,
-      summary: "Reply as an agent (takes the conversation over); sent within WhatsApp's 24-hour window",
+      summary:
+        "Reply as an agent (takes the conversation over). Free text only within WhatsApp's 24-hour window: outside it, 409 with details.reason OUTSIDE_WINDOW (send a template instead)",
       request: {
         params: Params,
         body: jsonBody(z.object({ body: z.string().min(1).max(4096) }).strict()),
@@ -145,6 +159,28 @@ export function conversationRoutes() {
       const message = await replyAsAgent({
         ctx: actorCtx(c),
         input: { ...input(c.req.valid('param')), body: c.req.valid('json').body },
+      })
+      return c.json({ message }, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/organizations/{id}/conversations/{conversationId}/template',
+      tags,
+      summary:
+        'Send an approved WhatsApp template as an agent (agent and up), allowed outside the 24-hour window. 409 details.reason TEMPLATE_NOT_APPROVED with details.status; 400 details.missing names the variables without a value',
+      request: { params: Params, body: jsonBody(SendTemplateInput) },
+      responses: {
+        201: jsonResponse(z.object({ message: MessageSchema }), 'Stored and queued for sending'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+      },
+    }),
+    async (c) => {
+      const message = await sendTemplateMessage({
+        ctx: actorCtx(c),
+        input: { ...input(c.req.valid('param')), ...c.req.valid('json') },
       })
       return c.json({ message }, 201)
     },

@@ -1,9 +1,12 @@
 import type { Services } from '../../core/context.js'
 import type { JobCatalog, JobName, JobPayload } from '../catalog/index.js'
+import { broadcastHandlers } from './broadcasts.js'
+import { contactHandlers } from './contacts.js'
 import { inboundHandlers } from './inbound.js'
 import { knowledgeHandlers } from './knowledge.js'
 import { numberHandlers } from './numbers.js'
 import { systemHandlers } from './system.js'
+import { templateHandlers } from './templates.js'
 
 export interface JobMeta {
   id: string
@@ -30,4 +33,7 @@ export const jobHandlers: JobHandlers = {
   ...numberHandlers,
   ...inboundHandlers,
   ...knowledgeHandlers,
+  ...contactHandlers,
+  ...broadcastHandlers,
+  ...templateHandlers,
 }

@@ -14,6 +14,9 @@ import {
   type SentMessage,
   type Telephony,
   TelephonyError,
+  type TemplateApproval,
+  type TemplateCategory,
+  type TemplateDraft,
 } from './types.js'
 
 const isAddress = (value: string) => WHATSAPP_ADDRESS.test(value)
@@ -25,6 +28,7 @@ const hex32 = (seed: string) => createHash('sha256').update(seed).digest('hex').
 /** The sandbox's number sid: `PN` + 32 hex, the same for the same number. */
 export const sandboxNumberSid = (e164: string) => `PN${hex32(`number:${e164}`)}`
 const senderSid = (e164: string) => `XE${hex32(`sender:${e164}`)}`
+const CONTENT_SID = /^HX[0-9a-f]{32}$/
 
 /**
  * Telephony without Twilio: a deterministic inventory of valid numbers for every country,
@@ -166,6 +170,28 @@ export class SandboxTelephony implements Telephony {
       throw new TelephonyError('invalid', `${msg.to} is not an E.164 number`, 21211, 400)
     if (!isAddress(msg.from))
       throw new TelephonyError('invalid', `${msg.from} is not an E.164 number`, 21212, 400)
+    if (msg.contentSid !== undefined && !CONTENT_SID.test(msg.contentSid)) {
+      throw new TelephonyError('rejected', `${msg.contentSid} is not a Content SID`, 21655, 400)
+    }
     return { sid: `SM${randomBytes(16).toString('hex')}`, status: 'sent' }
   }
+
+  // Templates: WhatsApp's review is the part a sandbox cannot have, so every template is
+  // approved the moment it is submitted.
+  async createTemplate(draft: TemplateDraft): Promise<{ sid: string }> {
+    if (!draft.body.trim()) throw new TelephonyError('invalid', 'A template needs a body', 20001, 400)
+    return { sid: `HX${randomBytes(16).toString('hex')}` }
+  }
+
+  async submitTemplate(sid: string, _input: { name: string; category: TemplateCategory }) {
+    return this.getTemplateApproval(sid)
+  }
+
+  async getTemplateApproval(sid: string): Promise<TemplateApproval> {
+    if (!CONTENT_SID.test(sid))
+      throw new TelephonyError('not_found', `No content with sid ${sid}`, 20404, 404)
+    return { status: 'approved' }
+  }
+
+  async deleteTemplate(_sid: string): Promise<void> {}
 }

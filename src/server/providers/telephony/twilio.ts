@@ -1,5 +1,6 @@
 import twilio from 'twilio'
 import type IRequestClient from 'twilio/lib/base/RequestClient.js'
+import { ContentCreateRequest } from 'twilio/lib/rest/content/v1/content.js'
 import type { Config } from '../../config.js'
 import {
   type AvailableNumber,
@@ -10,6 +11,10 @@ import {
   type SentMessage,
   type Telephony,
   TelephonyError,
+  type TemplateApproval,
+  type TemplateApprovalStatus,
+  type TemplateCategory,
+  type TemplateDraft,
 } from './types.js'
 
 type TwilioClient = ReturnType<typeof twilio>
@@ -48,6 +53,22 @@ const NOT_AVAILABLE_CODES = new Set([21422, 21452])
 const INVALID_CODES = new Set([21421, 21211, 21212, 21214, 21401, 21402, 21404, 21608, 21606, 21620])
 /** Refusals to deliver one message: outside the 24h window, opted out, not a WhatsApp user, blocked… */
 const REJECTED_CODES = new Set([63016, 21610, 21614, 63003, 63024, 63032, 63049, 21408, 21612, 63018])
+/**
+ * A template send Twilio refused for the template itself: 21655 the ContentSid is invalid (deleted,
+ * another account's), 21656 the ContentVariables are invalid, 63027 no approved template in that
+ * language, 63040-63042 template rejected, paused, disabled (twilio.com/docs/api/errors/<code>).
+ * Retrying cannot help, so they are refusals.
+ */
+const TEMPLATE_REFUSAL_CODES = new Set([21655, 21656, 63027, 63040, 63041, 63042])
+
+/** WhatsApp's review statuses as the Content API reports them, mapped onto ours. */
+const APPROVAL_STATUS: Record<string, TemplateApprovalStatus> = {
+  approved: 'approved',
+  rejected: 'rejected',
+  paused: 'paused',
+  disabled: 'disabled',
+  // unsubmitted, received, pending, in_appeal…: not decided yet.
+}
 
 interface ErrorLike {
   status?: number
@@ -216,13 +237,69 @@ export class TwilioTelephony implements Telephony {
         this.client.messages.create({
           from: whatsapp(msg.from),
           to: whatsapp(msg.to),
-          body: msg.body,
-          ...(msg.mediaUrls?.length ? { mediaUrl: msg.mediaUrls } : {}),
+          // A template is sent by its Content SID with its variables as a JSON string (the
+          // Messages API's ContentVariables); Twilio renders the text, so no Body goes with it.
+          ...(msg.contentSid
+            ? {
+                contentSid: msg.contentSid,
+                ...(msg.contentVariables && Object.keys(msg.contentVariables).length
+                  ? { contentVariables: JSON.stringify(msg.contentVariables) }
+                  : {}),
+              }
+            : { body: msg.body }),
+          ...(msg.mediaUrls?.length && !msg.contentSid ? { mediaUrl: msg.mediaUrls } : {}),
           ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}),
         }),
       { sending: true },
     )
     return { sid: m.sid, status: m.status }
+  }
+
+  async createTemplate(draft: TemplateDraft): Promise<{ sid: string }> {
+    // The SDK posts `params` as the JSON body unchanged, while its declared fields are camelCase
+    // (friendlyName, types.twilioText); the API reads the spec's keys ("friendly_name",
+    // "twilio/text"). ContentCreateRequest's constructor takes the wire payload and passes
+    // `variables` and `types` through as they are; friendly_name is added under its wire name.
+    const request = Object.assign(
+      new ContentCreateRequest({
+        language: draft.language,
+        variables: draft.examples,
+        types: { 'twilio/text': { body: draft.body } },
+      }),
+      { friendly_name: draft.name },
+    )
+    const content = await this.call('create template', () => this.client.content.v1.contents.create(request))
+    return { sid: content.sid }
+  }
+
+  async submitTemplate(
+    sid: string,
+    input: { name: string; category: TemplateCategory },
+  ): Promise<TemplateApproval> {
+    const r = await this.call('submit template', () =>
+      this.client.content.v1
+        .contents(sid)
+        .approvalCreate.create({ name: input.name, category: input.category.toUpperCase() }),
+    )
+    return toApproval(r.status, r.rejectionReason)
+  }
+
+  async getTemplateApproval(sid: string): Promise<TemplateApproval> {
+    const r = await this.call('fetch template approval', () =>
+      this.client.content.v1.contents(sid).approvalFetch().fetch(),
+    )
+    const whatsapp = (r.whatsapp ?? {}) as { status?: unknown; rejection_reason?: unknown }
+    return toApproval(whatsapp.status, whatsapp.rejection_reason)
+  }
+
+  async deleteTemplate(sid: string): Promise<void> {
+    try {
+      await this.call('delete template', () => this.client.content.v1.contents(sid).remove())
+    } catch (err) {
+      // Already gone is what was asked for.
+      if (err instanceof TelephonyError && err.kind === 'not_found') return
+      throw err
+    }
   }
 
   private async raw(
@@ -273,6 +350,12 @@ function parseBody(body: unknown): unknown {
   }
 }
 
+function toApproval(status: unknown, reason: unknown): TemplateApproval {
+  const mapped = (typeof status === 'string' && APPROVAL_STATUS[status.toLowerCase()]) || 'pending'
+  const why = typeof reason === 'string' ? reason.trim() : ''
+  return { status: mapped, ...(why && mapped !== 'approved' ? { rejectionReason: why } : {}) }
+}
+
 function toSender(r: SenderResource): Sender {
   const reasons = (r.offline_reasons ?? [])
     .map((o) => [o?.code, o?.message].filter(Boolean).join(': '))
@@ -302,7 +385,11 @@ export function toTelephonyError(
   if (status === 401 || status === 403 || providerCode === 20003)
     return new TelephonyError('auth', message, providerCode, status)
   if (status >= 500) return new TelephonyError('unavailable', message, providerCode, status)
-  if (ctx.sending && providerCode !== undefined && REJECTED_CODES.has(providerCode)) {
+  if (
+    ctx.sending &&
+    providerCode !== undefined &&
+    (REJECTED_CODES.has(providerCode) || TEMPLATE_REFUSAL_CODES.has(providerCode))
+  ) {
     return new TelephonyError('rejected', message, providerCode, status)
   }
   if ((providerCode !== undefined && NOT_AVAILABLE_CODES.has(providerCode)) || /not available/i.test(text)) {

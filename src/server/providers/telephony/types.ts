@@ -47,6 +47,32 @@ export interface OutboundMessage {
   body: string
   mediaUrls?: string[]
   statusCallback?: string
+  /**
+   * An approved WhatsApp template (Twilio Content SID, HX…) and its variables ({"1": "Ana"}):
+   * sent instead of `body`, allowed outside the 24-hour window.
+   */
+  contentSid?: string
+  contentVariables?: Record<string, string>
+}
+
+export type TemplateCategory = 'marketing' | 'utility' | 'authentication'
+
+export interface TemplateDraft {
+  /** WhatsApp template name (lowercase, digits, underscores). */
+  name: string
+  language: string
+  /** Text with numbered variables {{1}}, {{2}}… */
+  body: string
+  /** One example value per variable, required by WhatsApp's review. */
+  examples: Record<string, string>
+}
+
+export type TemplateApprovalStatus = 'pending' | 'approved' | 'rejected' | 'paused' | 'disabled'
+
+export interface TemplateApproval {
+  status: TemplateApprovalStatus
+  /** Why WhatsApp refused it, when it did. */
+  rejectionReason?: string
 }
 
 export interface SentMessage {
@@ -108,4 +134,11 @@ export interface Telephony {
   getSender(sid: string): Promise<Sender>
   deleteSender(sid: string): Promise<void>
   sendMessage(msg: OutboundMessage): Promise<SentMessage>
+  /** Creates the template's content (Twilio Content API); returns its SID (HX…). */
+  createTemplate(draft: TemplateDraft): Promise<{ sid: string }>
+  /** Submits it for WhatsApp approval under a category. */
+  submitTemplate(sid: string, input: { name: string; category: TemplateCategory }): Promise<TemplateApproval>
+  /** Where WhatsApp's review stands. */
+  getTemplateApproval(sid: string): Promise<TemplateApproval>
+  deleteTemplate(sid: string): Promise<void>
 }

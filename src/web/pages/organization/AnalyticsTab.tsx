@@ -22,6 +22,7 @@ import {
   messageSourceLabel,
 } from '../../components/format'
 import { MessagesChart } from '../../components/MessagesChart'
+import { TemplateComposer } from './templates/TemplateComposer'
 
 function Stat({ label, value, testId }: { label: string; value: string | number; testId?: string }) {
   return (
@@ -182,7 +183,18 @@ function Transcript({ org, cid, onClose }: { org: Organization; cid: string; onC
               </div>
               {takeOver.isError && <ErrorNotice error={takeOver.error} title="Could not take over" />}
               {handBack.isError && <ErrorNotice error={handBack.error} title="Could not hand back" />}
-              {c.status === 'human' && (
+              {!c.windowOpen && (
+                <div className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="window-closed">
+                  <p className="text-sm text-slate-700">
+                    {c.windowClosesAt
+                      ? `The customer's last message was more than 24 hours ago (the window closed ${formatDateTime(c.windowClosesAt)}).`
+                      : 'This customer has not written yet.'}{' '}
+                    WhatsApp only lets you write with an approved template until they answer.
+                  </p>
+                  <TemplateComposer orgId={org.id} conversationId={cid} />
+                </div>
+              )}
+              {c.windowOpen && c.status === 'human' && (
                 <form
                   noValidate
                   className="space-y-2"
