@@ -425,9 +425,14 @@ describe('Broadcasts in a real browser', () => {
     // The viewer's page, polling while the broadcast was scheduled, sees it cancelled too.
     await v.page.locator('[data-testid="broadcast-status"][data-status="cancelled"]').waitFor()
 
-    // Contacts chosen elsewhere (the address carries their ids) are an audience of their own.
-    await page.goto(
-      `/Dashboard/organizations/${orgId}?tab=broadcasts&compose=1&contacts=${contactIds.slice(0, 2).join(',')}`,
+    // Contacts selected on the Contacts tab are an audience of their own (the address carries their ids).
+    await page.getByRole('tab', { name: 'Contacts' }).click()
+    await page.getByRole('checkbox', { name: 'Select Amir' }).check()
+    await page.getByRole('checkbox', { name: 'Select Bea' }).check()
+    await page.getByRole('link', { name: 'Send a broadcast to 2 selected' }).click()
+    await page.getByRole('tab', { name: 'Broadcasts', selected: true }).waitFor()
+    expect(new URL(page.url()).searchParams.get('contacts')?.split(',').sort()).toEqual(
+      contactIds.slice(0, 2).sort(),
     )
     expect(await page.getByLabel('The 2 contacts you chose').isChecked()).toBe(true)
     await composeMessage(page, 'Two friends')

@@ -331,11 +331,42 @@ describe('Contacts in a real browser', () => {
     await viewer.context.close()
 
     const agent = await openDana('agent')
+    // Agents send broadcasts: a selection can become one's audience.
+    await agent.page.getByRole('checkbox', { name: 'Select Dana Roy' }).check()
+    await agent.page.getByRole('link', { name: 'Send a broadcast to 1 selected' }).waitFor()
     await row(agent.page, 'Dana Roy').getByRole('button', { name: 'Dana Roy' }).click()
     const editing = agent.page.getByRole('dialog', { name: 'Dana Roy' })
     await editing.getByRole('button', { name: 'Save', exact: true }).waitFor()
     expect(await editing.getByRole('button', { name: 'Delete the contact' }).count()).toBe(0)
     await agent.context.close()
+  })
+
+  it('sends a broadcast to up to 200 selected contacts, and points to a tag or a segment past that', {
+    timeout: 180_000,
+  }, async () => {
+    const { owner, cookie, orgId } = await ownerWithOrganization(suite.server, 'Busy Bakery')
+    const many = Array.from({ length: 201 }, (_, i) => `+3362000${String(i).padStart(4, '0')},Buyer ${i}`)
+    await importViaApi(suite.server, cookie, orgId, `phone,name\n${many.join('\n')}\n`)
+    const { context, page } = await newPage(suite.browser, suite.server.url)
+    await signInInBrowser(page, owner)
+    await page.goto(`/Dashboard/organizations/${orgId}?tab=contacts`)
+    for (const shown of [100, 150, 200, 201]) {
+      await page.getByRole('button', { name: 'Load more' }).click()
+      await page.getByTestId('contacts-total').getByText(`${shown} of 201 contacts`).waitFor()
+    }
+    await page.getByRole('checkbox', { name: 'Select all the contacts shown' }).check()
+    expect(await page.getByTestId('selected-count').textContent()).toBe('201 selected')
+    await page
+      .getByTestId('broadcast-selection-too-large')
+      .getByText('at most 200 selected contacts')
+      .waitFor()
+    expect(await page.getByRole('link', { name: /^Send a broadcast/ }).count()).toBe(0)
+    await page.getByRole('checkbox', { name: 'Select Buyer 0', exact: true }).uncheck()
+    await page.getByRole('link', { name: 'Send a broadcast to 200 selected' }).click()
+    await page.getByRole('tab', { name: 'Broadcasts', selected: true }).waitFor()
+    expect(new URL(page.url()).searchParams.get('contacts')?.split(',')).toHaveLength(200)
+    await page.getByLabel('The 200 contacts you chose').waitFor()
+    await context.close()
   })
 
   it("pages with Load more, and opens a customer's conversation from their contact in one click", {

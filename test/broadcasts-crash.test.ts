@@ -1,34 +1,26 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/server/db/client.js'
-import { queryRows } from '../src/server/db/client.js'
 import {
   addContacts,
   approvedTemplate,
   recipientRows,
   sendsByRecipient,
+  usageOf,
   waitForStatus,
 } from './support/broadcasts.js'
-import { createTestDatabase } from './support/database.js'
-import { defined } from './support/defined.js'
 import { testEnv } from './support/env.js'
 import { api, createOrganization, signUp } from './support/factories.js'
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
-import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import type { TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber } from './support/whatsapp.js'
+import { startWebAndWorkers, type WebAndWorkers } from './support/worker-process.js'
 
 // A worker process killed (SIGKILL) in the middle of a broadcast: some messages sent, some handed
 // to Twilio and never answered (held by a relay in front of the fake, so they never arrive), the
 // rest made but not sent. Another worker process finishes it: every recipient gets exactly one
 // message. Worker processes share the database, so this runs on PostgreSQL (TEST_DATABASE_URL).
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const AUTH_SECRET = 'crash-test-secret-crash-test-secret-0123456789'
 
 /** Forwards everything to the fake Twilio, but holds message sends past the first `allow` unanswered. */
 function startRelay(target: string) {
@@ -73,42 +65,24 @@ function startRelay(target: string) {
   )
 }
 
-let database: Database
+let app: WebAndWorkers
 let web: TestRuntime
 let twilio: FakeTwilio
 let relay: Awaited<ReturnType<typeof startRelay>>
-let env: Record<string, string>
-const children: ChildProcess[] = []
-
-function startWorker() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--role=worker'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  children.push(child)
-  return child
-}
 
 describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-broadcast', () => {
   beforeAll(async () => {
-    database = await createTestDatabase()
     twilio = await startFakeTwilio()
     relay = await startRelay(twilio.url)
-    env = {
-      DATABASE_URL: defined(database.url, 'a PostgreSQL database URL'),
-      AUTH_SECRET,
-      APP_URL: 'http://localhost:3999',
+    app = await startWebAndWorkers({
       LOG_LEVEL: 'error',
       ...twilioEnv({ ...twilio, url: relay.url }),
       BROADCAST_RATE_PER_SECOND: '50',
-    }
-    web = await startTestRuntime({ role: 'web', database, env })
+    })
+    web = app.web
   })
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
-    await web?.close()
-    await database?.close()
+    await app?.close()
     await relay?.close()
     await twilio?.close()
   })
@@ -124,7 +98,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-broadcast', () 
       Array.from({ length: 60 }, (_, i) => ({ name: `Customer ${i}`, attributes: { order: `O-${i}` } })),
     )
     relay.state.allow = 20
-    const first = startWorker()
+    const first = app.startWorker()
     const res = await api(web, owner, 'POST', `/api/organizations/${org.id}/broadcasts`, {
       name: 'Crash',
       templateId: template.id,
@@ -153,7 +127,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-broadcast', () 
     expect(sendsByRecipient(twilio, number).size).toBe(20)
 
     // Another worker; the lost job is re-kicked (what the sweep does for a stalled broadcast).
-    startWorker()
+    app.startWorker()
     await web.services.jobs.send('broadcasts.send', { organizationId: org.id, broadcastId })
     await waitForStatus(web, owner, org.id, broadcastId, 'completed', 120_000)
     const sends = sendsByRecipient(twilio, number)
@@ -161,10 +135,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-broadcast', () 
     expect([...sends.values()].every((n) => n === 1)).toBe(true)
     const rows = await recipientRows(web, broadcastId)
     expect(rows.every((r) => r.state === 'messaged' && r.provider_message_id)).toBe(true)
-    const [usage] = await queryRows<{ message_count: number }>(
-      web.services.db,
-      sql`select message_count from monthly_usage where organization_id = ${org.id}`,
-    )
-    expect(usage?.message_count).toBe(60)
+    const usage = await usageOf(web, org.id)
+    expect(usage?.messageCount).toBe(60)
   }, 180_000)
 })

@@ -11,12 +11,13 @@ import {
   approvedTemplate,
   recipientRows,
   sendsByRecipient,
+  usageOf,
   waitForStatus,
 } from './support/broadcasts.js'
 import { defined } from './support/defined.js'
 import { api, createOrganization, signUp } from './support/factories.js'
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
-import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import type { FakeTwilio } from './support/fake-twilio.js'
+import { startTwilioTestRuntime, type TwilioTestRuntime } from './support/setups.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio } from './support/whatsapp.js'
 
@@ -24,18 +25,15 @@ import { giveActiveNumber, inboundParams, postTwilio } from './support/whatsapp.
 // stops half way or two run side by side, opt-outs and the monthly limit at send time, replies and
 // delivery statuses. Sending is slowed to 20 messages/s per number.
 const RATE = 20
+let rt: TwilioTestRuntime
 let twilio: FakeTwilio
-let rt: TestRuntime
 
 beforeAll(async () => {
-  twilio = await startFakeTwilio()
-  rt = await startTestRuntime({
-    env: { ...twilioEnv(twilio), BROADCAST_RATE_PER_SECOND: String(RATE) },
-  })
+  rt = await startTwilioTestRuntime({ BROADCAST_RATE_PER_SECOND: String(RATE) })
+  twilio = rt.twilio
 })
 afterAll(async () => {
   await rt?.close()
-  await twilio?.close()
 })
 
 const VARS = { '1': { from: 'name' }, '2': { from: 'attribute', key: 'order' } }
@@ -155,10 +153,7 @@ describe('broadcast sending', () => {
     expect([...sends.values()].every((n) => n === 1)).toBe(true)
     const [b] = await rt.services.db.select().from(broadcasts).where(eq(broadcasts.id, input.broadcastId))
     expect(b?.status).toBe('completed')
-    const [usage] = await rt.services.db
-      .select()
-      .from(monthlyUsage)
-      .where(eq(monthlyUsage.organizationId, s.org.id))
+    const usage = await usageOf(rt, s.org.id)
     expect(usage?.messageCount).toBe(30)
   }, 30_000)
 
@@ -210,10 +205,7 @@ describe('broadcast sending', () => {
     expect(rows.filter((r) => r.state === 'messaged')).toHaveLength(1)
     expect(sendsByRecipient(twilio, s.number).size).toBe(1)
     expect(sendsByRecipient(twilio, s.number).has(defined(stop, 'contact').waId)).toBe(false)
-    const [usage] = await rt.services.db
-      .select()
-      .from(monthlyUsage)
-      .where(eq(monthlyUsage.organizationId, s.org.id))
+    const usage = await usageOf(rt, s.org.id)
     expect(usage?.messageCount).toBe(1)
   })
 
@@ -232,10 +224,7 @@ describe('broadcast sending', () => {
     })
     expect(detail.body.broadcast.stoppedReason).toMatch(/limit of 10/)
     expect(sendsByRecipient(twilio, s.number).size).toBe(4)
-    const [usage] = await rt.services.db
-      .select()
-      .from(monthlyUsage)
-      .where(eq(monthlyUsage.organizationId, s.org.id))
+    const usage = await usageOf(rt, s.org.id)
     expect(usage?.messageCount).toBe(10)
     expect(usage?.limitReachedAt).not.toBeNull()
   })
@@ -256,10 +245,7 @@ describe('broadcast sending', () => {
     )
     expect(failed.body.recipients).toHaveLength(1)
     expect(failed.body.recipients[0]?.reason).toMatch(/refused/)
-    const [usage] = await rt.services.db
-      .select()
-      .from(monthlyUsage)
-      .where(eq(monthlyUsage.organizationId, s.org.id))
+    const usage = await usageOf(rt, s.org.id)
     expect(usage?.messageCount).toBe(2)
   })
 

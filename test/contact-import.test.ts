@@ -6,6 +6,7 @@ import { contactImports, contacts } from '../src/server/db/schema/index.js'
 import { defined } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { ownerWithOrganization } from './support/setups.js'
 import { waitFor } from './support/wait.js'
 
 let rt: TestRuntime
@@ -17,12 +18,6 @@ afterAll(async () => {
 })
 
 const base = (orgId: string) => `/api/organizations/${orgId}/contacts`
-
-async function setup() {
-  const owner = await signUp(rt)
-  const org = await createOrganization(rt, owner)
-  return { owner, org }
-}
 
 const csvForm = (text: string | Uint8Array<ArrayBuffer>, name = 'contacts.csv') => {
   const form = new FormData()
@@ -70,7 +65,7 @@ const SAMPLE = [
 
 describe('contact import', () => {
   it('previews a file: columns, the first rows as they would be imported, errors by line', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const res = await api(rt, owner, 'POST', `${base(org.id)}/imports/preview`, csvForm(SAMPLE))
     expect(res.status, JSON.stringify(res.body)).toBe(200)
     expect(res.body.columns).toEqual(['Phone', 'Name', 'Tags', 'Opt_In', 'City', 'Plan Type'])
@@ -109,7 +104,7 @@ describe('contact import', () => {
   })
 
   it('imports the valid rows, reports the others by line, and a re-import updates without duplicating', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const started = await importCsv(owner, org.id, SAMPLE)
     expect(started).toMatchObject({
       fileName: 'contacts.csv',
@@ -197,7 +192,7 @@ describe('contact import', () => {
   })
 
   it('a retried job resumes after the rows an earlier attempt wrote, and finishes the import once', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const csv = ['phone,name', '+14155558401,A', '+14155558402,B', '+14155558403,C', '+14155558404,D'].join(
       '\n',
     )
@@ -224,7 +219,7 @@ describe('contact import', () => {
   })
 
   it('does not touch a simulator customer with the same number', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     await rt.services.db
       .insert(contacts)
       .values({ organizationId: org.id, waId: '+14155558100', simulated: true, name: 'Sim' })
@@ -241,7 +236,7 @@ describe('contact import', () => {
   })
 
   it('refuses files it cannot use with a 4xx in the error shape, storing nothing', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const cases: [FormData, number, RegExp][] = [
       [csvForm('name,city\nAna,Paris'), 400, /phone.{0,2} column/],
       [csvForm('phone,phone_number\n+14155550000,+14155550001'), 400, /only one phone column|appears twice/],
@@ -275,7 +270,7 @@ describe('contact import', () => {
   })
 
   it('reads Windows-1252 and semicolon-separated files (Excel elsewhere than in the US)', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const bytes = Uint8Array.from(
       [...'phone;name;tags\n+14155558201;Jos']
         .map((c) => c.charCodeAt(0))
@@ -290,7 +285,7 @@ describe('contact import', () => {
   })
 
   it('security: 401 without a session, 404 for another tenant, 403 for a viewer; agents import', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const job = await importCsv(owner, org.id, 'phone\n+14155558300')
     await finished(owner, org.id, job.id)
     const viewer = await signUp(rt)
@@ -326,7 +321,7 @@ describe('a large import', () => {
   // 20,000 rows here (100,000 take 20 to 40 s on PGlite on a busy machine): `npm run bench -- import`
   // measures 100,000 on PGlite and PostgreSQL.
   it('imports 20,000 rows in the background in batches, with visible progress, the server answering meanwhile', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const ROWS = 20_000
     const rows = ['phone,name,tags,opt_in,city,plan']
     for (let i = 0; i < ROWS; i++)

@@ -5,6 +5,7 @@ import { contacts, conversations, messages, tags } from '../src/server/db/schema
 import { defined, first } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { ownerWithOrganization } from './support/setups.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, uniquePhone } from './support/whatsapp.js'
 
@@ -17,12 +18,6 @@ afterAll(async () => {
 })
 
 const base = (orgId: string) => `/api/organizations/${orgId}/contacts`
-
-async function setup() {
-  const owner = await signUp(rt)
-  const org = await createOrganization(rt, owner)
-  return { owner, org }
-}
 
 async function addContact(user: TestUser, orgId: string, body: Record<string, unknown>) {
   const res = await api(rt, user, 'POST', base(orgId), body)
@@ -54,7 +49,7 @@ const setLastSeen = (id: string, daysAgo: number | null) =>
 
 describe('contacts API', () => {
   it('creates, reads, edits and deletes a contact; tags made on the way join the tags list', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const created = await addContact(owner, org.id, {
       phone: '+1 (415) 555-0101',
       name: 'Ana',
@@ -122,7 +117,7 @@ describe('contacts API', () => {
   })
 
   it('refuses bad input with a 400 in the error shape and changes nothing', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const c = await addContact(owner, org.id, { phone: '+14155550102', tags: ['a'] })
     const bad: [string, string, unknown, RegExp][] = [
       ['POST', base(org.id), { phone: '4155550102' }, /country code/],
@@ -164,7 +159,7 @@ describe('contacts API', () => {
   })
 
   it('shows an opt-out and refuses to clear a STOP the customer sent', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const { from, number, contact } = await customerWrites(org.id)
     const stop = await postTwilio(
       rt,
@@ -201,7 +196,7 @@ describe('contacts API', () => {
   })
 
   it("deletes a contact's conversation and messages with it", async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const { contact } = await customerWrites(org.id)
     const [conv] = await rt.services.db
       .select()
@@ -218,7 +213,7 @@ describe('contacts API', () => {
   })
 
   it('never lists, shows or edits a simulator customer', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const real = await addContact(owner, org.id, { phone: '+14155550104' })
     const [sim] = await rt.services.db
       .insert(contacts)
@@ -239,7 +234,7 @@ describe('contacts API', () => {
   })
 
   it('pages through every contact once, in last-seen order, with a stable cursor and a total', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const ids: string[] = []
     for (let i = 0; i < 13; i++) {
       const c = await addContact(owner, org.id, { phone: `+1415555${String(1000 + i)}` })
@@ -282,7 +277,7 @@ describe('contacts API', () => {
   })
 
   it('filters by search, tags (any/all), consent, opt-out and last seen', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const ana = await addContact(owner, org.id, {
       phone: '+14155552001',
       name: 'Ana Lopez',
@@ -321,7 +316,7 @@ describe('contacts API', () => {
   })
 
   it('adds and removes tags on a selection in bulk; all ids must be the organization’s', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const a = await addContact(owner, org.id, { phone: '+14155553001', tags: ['old', 'keep'] })
     const b = await addContact(owner, org.id, { phone: '+14155553002' })
     const res = await api(rt, owner, 'POST', `${base(org.id)}/tags`, {
@@ -346,7 +341,7 @@ describe('contacts API', () => {
     expect(sale).toBeDefined()
 
     // Another organization's contact in the selection: 404, nothing changed.
-    const other = await setup()
+    const other = await ownerWithOrganization(rt)
     const foreign = await addContact(other.owner, other.org.id, { phone: '+14155553003' })
     const mixed = await api(rt, owner, 'POST', `${base(org.id)}/tags`, {
       contactIds: [a.id, foreign.id],
@@ -372,7 +367,7 @@ describe('contacts API', () => {
   })
 
   it('security: no session 401, another tenant 404, viewer 403 on writes, agent writes but cannot delete', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const c = await addContact(owner, org.id, { phone: '+14155554001' })
     const viewer = await signUp(rt)
     const agent = await signUp(rt)

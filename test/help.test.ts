@@ -20,7 +20,17 @@ const get = async (path: string) => {
 
 describe('help pages', () => {
   it('serves each dashboard tab’s guide as a page, with its screenshots', async () => {
-    for (const page of ['overview', 'settings', 'training', 'analytics', 'simulator', 'organizations']) {
+    for (const page of [
+      'overview',
+      'contacts',
+      'templates',
+      'broadcasts',
+      'settings',
+      'training',
+      'analytics',
+      'simulator',
+      'organizations',
+    ]) {
       const res = await get(`/help/${page}`)
       expect(res.status, page).toBe(200)
       expect(res.type).toMatch(/text\/html/)

@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { broadcasts, contacts, templates } from '../src/server/db/schema/index.js'
 import { defined } from './support/defined.js'
-import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
+import { addMember, api, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { ownerWithOrganization } from './support/setups.js'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -14,12 +15,6 @@ afterAll(async () => {
 })
 
 const org$ = (orgId: string) => `/api/organizations/${orgId}`
-
-async function setup() {
-  const owner = await signUp(rt)
-  const org = await createOrganization(rt, owner)
-  return { owner, org }
-}
 
 async function addContact(user: TestUser, orgId: string, body: Record<string, unknown>) {
   const res = await api(rt, user, 'POST', `${org$(orgId)}/contacts`, body)
@@ -32,7 +27,7 @@ const tagsOf = async (user: TestUser, orgId: string, id: string) =>
 
 describe('tags API', () => {
   it('creates, recolours, renames (rewriting contacts) and deletes (removing from contacts) tags', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const created = await api(rt, owner, 'POST', `${org$(org.id)}/tags`, { name: ' Gold ', color: '#FFAA00' })
     expect(created.status).toBe(201)
     expect(created.body.tag).toMatchObject({ name: 'Gold', color: '#ffaa00', contactCount: 0 })
@@ -84,7 +79,7 @@ describe('tags API', () => {
   })
 
   it('refuses bad colours and names with a 400', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const tag = (await api(rt, owner, 'POST', `${org$(org.id)}/tags`, { name: 'ok', color: '#000000' })).body
       .tag
     for (const body of [
@@ -107,7 +102,7 @@ describe('tags API', () => {
   })
 
   it('security: 401 without a session, 404 for another tenant, 403 for a viewer; agents manage tags', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const tag = (await api(rt, owner, 'POST', `${org$(org.id)}/tags`, { name: 'T' })).body.tag
     const viewer = await signUp(rt)
     const agent = await signUp(rt)
@@ -133,7 +128,7 @@ describe('tags API', () => {
 
 describe('segments API', () => {
   it('saves filters, counts them at read time, lists a segment’s contacts, edits and deletes', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const ana = await addContact(owner, org.id, {
       phone: '+14155557001',
       tags: ['vip'],
@@ -197,7 +192,7 @@ describe('segments API', () => {
   })
 
   it('refuses to delete a segment a scheduled broadcast is to be sent to (409)', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const seg = (await api(rt, owner, 'POST', `${org$(org.id)}/segments`, { name: 'Later', filter: {} })).body
       .segment
     const [template] = await rt.services.db
@@ -232,7 +227,7 @@ describe('segments API', () => {
   })
 
   it('refuses an invalid filter with a 400 and stores nothing', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     for (const filter of [
       { tagz: ['vip'] },
       { tags: 'vip' },
@@ -253,7 +248,7 @@ describe('segments API', () => {
   })
 
   it('security: 401 without a session, 404 for another tenant, 403 for a viewer; agents manage segments', async () => {
-    const { owner, org } = await setup()
+    const { owner, org } = await ownerWithOrganization(rt)
     const seg = (await api(rt, owner, 'POST', `${org$(org.id)}/segments`, { name: 'S', filter: {} })).body
       .segment
     const viewer = await signUp(rt)

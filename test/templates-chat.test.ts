@@ -4,24 +4,23 @@ import { sendOutbound } from '../src/server/core/inbound/send-outbound.js'
 import { conversations, messages, monthlyUsage, templates } from '../src/server/db/schema/index.js'
 import { defined } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
-import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import type { FakeTwilio } from './support/fake-twilio.js'
+import { startTwilioTestRuntime, type TwilioTestRuntime } from './support/setups.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, uniquePhone } from './support/whatsapp.js'
 
 // WhatsApp's 24-hour window in a chat: free text inside it, an approved template outside it,
 // sent as ContentSid + ContentVariables through the real `twilio` client to the fake Twilio.
 
+let rt: TwilioTestRuntime
 let fake: FakeTwilio
-let rt: TestRuntime
 
 beforeAll(async () => {
-  fake = await startFakeTwilio()
-  rt = await startTestRuntime({ env: twilioEnv(fake) })
+  rt = await startTwilioTestRuntime()
+  fake = rt.twilio
 })
 afterAll(async () => {
   await rt?.close()
-  await fake?.close()
 })
 
 const DAY = 24 * 3600_000

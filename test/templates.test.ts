@@ -5,22 +5,22 @@ import { broadcasts, templates } from '../src/server/db/schema/index.js'
 import { templateHandlers } from '../src/server/jobs/handlers/templates.js'
 import { defined, first } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
-import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
+import type { FakeTwilio } from './support/fake-twilio.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { ownerWithOrganization, startTwilioTestRuntime, type TwilioTestRuntime } from './support/setups.js'
 
 // WhatsApp templates through Twilio's Content API: written, submitted, followed until WhatsApp
 // decides, deleted; against the fake Twilio (the real `twilio` client) and against the sandbox.
 
+let rt: TwilioTestRuntime
 let fake: FakeTwilio
-let rt: TestRuntime
 
 beforeAll(async () => {
-  fake = await startFakeTwilio()
-  rt = await startTestRuntime({ env: twilioEnv(fake) })
+  rt = await startTwilioTestRuntime()
+  fake = rt.twilio
 })
 afterAll(async () => {
   await rt?.close()
-  await fake?.close()
 })
 
 let seq = 0
@@ -36,8 +36,7 @@ const draft = (overrides: Record<string, unknown> = {}) => ({
 })
 
 async function setup() {
-  const owner = await signUp(rt)
-  const org = await createOrganization(rt, owner)
+  const { owner, org } = await ownerWithOrganization(rt)
   return { owner, org, base: `/api/organizations/${org.id}/templates` }
 }
 

@@ -1,67 +1,42 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/server/db/client.js'
 import { queryRows } from '../src/server/db/client.js'
 import { messages } from '../src/server/db/schema/index.js'
-import { createTestDatabase } from './support/database.js'
-import { defined } from './support/defined.js'
 import { testEnv } from './support/env.js'
 import { createOrganization, signUp } from './support/factories.js'
 import { type FakeOpenAI, messageText, startFakeOpenAI } from './support/fake-openai.js'
 import { type FakeTwilio, startFakeTwilio, twilioEnv } from './support/fake-twilio.js'
-import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import type { TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, repliesTo, uniquePhone } from './support/whatsapp.js'
+import { startWebAndWorkers, type WebAndWorkers } from './support/worker-process.js'
 
 // A worker process killed (SIGKILL) while the model is answering: its inbox rows go to another
 // worker process and each customer still gets exactly one reply; two workers share one inbox. Worker processes share the
 // database, so this runs on the PostgreSQL server (TEST_DATABASE_URL), as in CI.
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const AUTH_SECRET = 'crash-test-secret-crash-test-secret-0123456789'
 
-let database: Database
+let app: WebAndWorkers
 let web: TestRuntime
 let twilio: FakeTwilio
 let model: FakeOpenAI
-let env: Record<string, string>
-const children: ChildProcess[] = []
-
-function startWorker() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--role=worker'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  children.push(child)
-  return child
-}
 
 describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
   beforeAll(async () => {
-    database = await createTestDatabase()
     twilio = await startFakeTwilio()
     model = await startFakeOpenAI()
-    env = {
-      DATABASE_URL: defined(database.url, 'a PostgreSQL database URL'),
-      AUTH_SECRET,
-      APP_URL: 'http://localhost:3999',
+    app = await startWebAndWorkers({
       LOG_LEVEL: 'warn',
       ...twilioEnv(twilio),
       DEEPSEEK_API_KEY: 'ds-test',
       DEEPSEEK_BASE_URL: model.url,
       // Every message answered on its own: this file tests crashes and ordering, not bursts.
       REPLY_QUIET_PERIOD_MS: '0',
-    }
+    })
     // This process is the web role only: every reply is done by the worker processes.
-    web = await startTestRuntime({ role: 'web', database, env })
+    web = app.web
   })
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
-    await web?.close()
-    await database?.close()
+    await app?.close()
     await twilio?.close()
     await model?.close()
   })
@@ -74,7 +49,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
     model.script(...Array.from({ length: 5 }, () => ({ text: 'never sent', delayMs: 120_000 })))
     model.fallback = () => ({ text: 'We open at 8 every morning.' })
 
-    const first = startWorker()
+    const first = app.startWorker()
     const customers = Array.from({ length: 5 }, () => uniquePhone())
     const sent = await Promise.all(
       customers.map(async (from) => {
@@ -92,7 +67,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
       expect(planned).toMatchObject({ source: 'ai', status: 'queued', body: '' }) // planned, not sent
     }
     // The dead worker's lease runs out (30 s) and the next worker takes the rows.
-    startWorker()
+    app.startWorker()
     for (const [i, sid] of sent.entries()) {
       const replies = await waitFor(
         async () => {
@@ -119,9 +94,9 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
       const asked = /question (\d+)/.exec(last ? messageText(last) : '')?.[1] ?? '?'
       return { text: `Answer to question ${asked}`, delayMs: 20 }
     }
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
-    startWorker()
-    startWorker()
+    app.killWorkers()
+    app.startWorker()
+    app.startWorker()
     const customers = Array.from({ length: 8 }, () => uniquePhone('+1888'))
     // Each customer sends four messages at once.
     const sids = await Promise.all(

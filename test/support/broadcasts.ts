@@ -1,9 +1,9 @@
 // Helpers shared by the broadcast test files (test/broadcasts*.test.ts).
 import { randomBytes } from 'node:crypto'
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { expect } from 'vitest'
 import { queryRows } from '../../src/server/db/client.js'
-import { contacts } from '../../src/server/db/schema/index.js'
+import { contacts, monthlyUsage } from '../../src/server/db/schema/index.js'
 import { api, type TestUser } from './factories.js'
 import type { FakeTwilio } from './fake-twilio.js'
 import type { TestRuntime } from './runtime.js'
@@ -139,4 +139,13 @@ export function sendsByRecipient(twilio: FakeTwilio, from: string) {
     out.set(to, (out.get(to) ?? 0) + 1)
   }
   return out
+}
+
+/** The organization's usage row of the month (a test runs within one month); undefined before any use. */
+export async function usageOf(rt: TestRuntime, organizationId: string) {
+  const [usage] = await rt.services.db
+    .select()
+    .from(monthlyUsage)
+    .where(eq(monthlyUsage.organizationId, organizationId))
+  return usage
 }

@@ -15,6 +15,10 @@ const variants: Record<Variant, string> = {
 export const focusRing =
   'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 focus:outline-none'
 
+/** A button's look, for a link that acts as one (it goes somewhere rather than doing something). */
+export const buttonClass = (variant: Variant = 'primary', className = '') =>
+  `inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium disabled:cursor-not-allowed ${focusRing} ${variants[variant]} ${className}`
+
 export function Button({
   variant = 'primary',
   busy,
@@ -29,7 +33,7 @@ export function Button({
       type={type}
       disabled={disabled || busy}
       aria-busy={busy || undefined}
-      className={`inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium disabled:cursor-not-allowed ${focusRing} ${variants[variant]} ${className}`}
+      className={buttonClass(variant, className)}
       {...rest}
     >
       {busy && (

@@ -99,6 +99,81 @@ export function SelectField({
   )
 }
 
+/** A checkbox with its name in bold and, after a dash, what ticking it means. */
+export function CheckboxField({
+  id,
+  label,
+  description,
+  checked,
+  onChange,
+  disabled,
+}: {
+  id: string
+  label: ReactNode
+  description?: ReactNode
+  checked: boolean
+  onChange: (checked: boolean) => void
+  disabled?: boolean
+}) {
+  return (
+    <label htmlFor={id} className="flex items-start gap-2 text-sm">
+      <input
+        type="checkbox"
+        id={id}
+        className={`mt-0.5 ${focusRing}`}
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      <span>
+        <span className="font-medium">{label}</span>
+        {description ? <> — {description}</> : null}
+      </span>
+    </label>
+  )
+}
+
+/** One choice among a few, side by side: a radio button for each. */
+export function RadioGroup<T extends string>({
+  name,
+  legend,
+  legendHidden = false,
+  options,
+  value,
+  onChange,
+}: {
+  name: string
+  legend: string
+  /** For screen readers only, when a heading nearby already says what is chosen. */
+  legendHidden?: boolean
+  options: { id: T; label: ReactNode }[]
+  value: T
+  onChange: (next: T) => void
+}) {
+  return (
+    <fieldset className="flex flex-wrap gap-4 text-sm">
+      <legend className={legendHidden ? 'sr-only' : 'mb-1 text-sm font-medium text-slate-700'}>
+        {legend}
+      </legend>
+      {options.map((o) => (
+        <label key={o.id} className="flex items-center gap-2">
+          <input
+            type="radio"
+            name={name}
+            className={choiceClass}
+            checked={value === o.id}
+            onChange={() => onChange(o.id)}
+          />
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
+/** A radio button or a checkbox in the brand colour. */
+export const choiceClass = `h-4 w-4 accent-emerald-700 ${focusRing}`
+
 export const inputClass = control
 /** For inputs that sit side by side (time pickers, a role select in a row). */
 export const inlineInputClass = base

@@ -1,4 +1,5 @@
 import { BadRequest } from '../errors.js'
+import { clockParts, datePart } from '../usage/month.js'
 
 // A broadcast is scheduled in the organization's own clock ('2027-03-14T09:30' in its business
 // hours' zone) and stored as an instant. Around a daylight-saving change a local time can name no
@@ -7,33 +8,11 @@ import { BadRequest } from '../errors.js'
 /** Local date and time of the organization's zone, to the minute: 'YYYY-MM-DDTHH:mm'. */
 export const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/
 
-const formats = new Map<string, Intl.DateTimeFormat>()
-
-function clockOf(timeZone: string) {
-  let f = formats.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-    formats.set(timeZone, f)
-  }
-  return f
-}
-
 /** The local wall-clock time of an instant in a zone, as 'YYYY-MM-DDTHH:mm'. */
 export function localDateTime(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    clockOf(timeZone)
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  )
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
+  const parts = clockParts(at, timeZone)
+  const get = (type: Intl.DateTimeFormatPartTypes) => datePart(parts, type)
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`
 }
 
 /** Minutes the zone is ahead of UTC at an instant. */

@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
-import { oneRow, type Tx } from '../../db/client.js'
+import type { Tx } from '../../db/client.js'
 import { contacts, conversations, messages } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { SESSION_WINDOW_MS } from '../inbound/send-outbound.js'
 import { authorizeOrganization, isUuid } from '../members/permissions.js'
+import { queueAgentMessage } from './queue-agent-message.js'
 
 type MessageRow = typeof messages.$inferSelect
 
@@ -166,30 +167,10 @@ export async function replyAsAgent({
       { reason: 'OUTSIDE_WINDOW', windowClosesAt: conversation.windowClosesAt },
     )
   }
-  const message = await ctx.db.transaction(async (tx) => {
-    const row = oneRow(
-      await tx
-        .insert(messages)
-        .values({
-          organizationId: input.organizationId,
-          conversationId: conversation.id,
-          direction: 'outbound',
-          body,
-          status: 'queued',
-          source: 'agent',
-          authorUserId: ctx.actor.userId,
-        })
-        .returning(),
-      'message',
-    )
-    // Replying takes the conversation over, so the AI does not answer over the agent.
-    await tx
-      .update(conversations)
-      .set({ status: 'human', needsAttention: false, lastMessageAt: sql`now()`, updatedAt: sql`now()` })
-      .where(eq(conversations.id, conversation.id))
-    await ctx.jobs.send('messages.send', { messageId: row.id }, { tx })
-    return row
+  const message = await queueAgentMessage(ctx, {
+    organizationId: input.organizationId,
+    conversationId: conversation.id,
+    body,
   })
-  ctx.jobs.wake('messages.send')
   return messageView(message)
 }

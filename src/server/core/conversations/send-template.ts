@@ -1,13 +1,11 @@
-import { eq, sql } from 'drizzle-orm'
 import { renderTemplate, TEMPLATE_LIMITS, variableProblems } from '../../../shared/template-text.js'
-import { oneRow } from '../../db/client.js'
-import { conversations, messages } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
 import { findTemplate, requireApproved } from '../templates/find-template.js'
 import type { SendTemplateInput } from '../templates/schemas.js'
 import { messageView, oneConversation } from './conversations.js'
+import { queueAgentMessage } from './queue-agent-message.js'
 
 /**
  * An agent sends an approved template in a conversation: WhatsApp's way to write to a customer
@@ -41,32 +39,11 @@ export async function sendTemplateMessage({
       { missing: [], unknown: [], length: body.length },
     )
   }
-  const message = await ctx.db.transaction(async (tx) => {
-    const row = oneRow(
-      await tx
-        .insert(messages)
-        .values({
-          organizationId: input.organizationId,
-          conversationId: conversation.id,
-          direction: 'outbound',
-          body,
-          status: 'queued',
-          source: 'agent',
-          templateId: template.id,
-          contentVariables: variables,
-          authorUserId: ctx.actor.userId,
-        })
-        .returning(),
-      'message',
-    )
-    // Like a reply: the agent has the conversation, so the AI does not answer the customer's reply over them.
-    await tx
-      .update(conversations)
-      .set({ status: 'human', needsAttention: false, lastMessageAt: sql`now()`, updatedAt: sql`now()` })
-      .where(eq(conversations.id, conversation.id))
-    await ctx.jobs.send('messages.send', { messageId: row.id }, { tx })
-    return row
+  const message = await queueAgentMessage(ctx, {
+    organizationId: input.organizationId,
+    conversationId: conversation.id,
+    body,
+    template: { id: template.id, variables },
   })
-  ctx.jobs.wake('messages.send')
   return messageView(message)
 }

@@ -37,9 +37,9 @@ export function monthKey(at: Date, timezone: string): string {
   return `${year}-${month}`
 }
 
-/** Offset of `timezone` from UTC at instant `at`, in minutes. */
-function offsetMinutes(at: Date, timezone: string): number {
-  const parts = cached(
+/** The wall clock in `timezone` at `at`: year, 2-digit month, day, hour (00-23), minute and second parts. */
+export function clockParts(at: Date, timezone: string): Intl.DateTimeFormatPart[] {
+  return cached(
     clockFormats,
     timezone,
     () =>
@@ -54,6 +54,11 @@ function offsetMinutes(at: Date, timezone: string): number {
         second: '2-digit',
       }),
   ).formatToParts(at)
+}
+
+/** Offset of `timezone` from UTC at instant `at`, in minutes. */
+function offsetMinutes(at: Date, timezone: string): number {
+  const parts = clockParts(at, timezone)
   const get = (t: Intl.DateTimeFormatPartTypes) => Number(datePart(parts, t))
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000)

@@ -14,7 +14,8 @@ import { Card, EmptyState, ErrorNotice, ReadOnlyNote, Skeleton } from '../../com
 import { SelectField, TextField } from '../../components/Field'
 import { formatCount, formatDateTime, formatOrgDate, formatPhone, waMeLink } from '../../components/format'
 import { ConfirmDialog } from '../../components/Modal'
-import { ProgressBar, UsageBar } from '../../components/UsageBar'
+import { ProgressBar } from '../../components/ProgressBar'
+import { UsageBar } from '../../components/UsageBar'
 
 const COUNTRIES: [string, string][] = [
   ['US', 'United States'],

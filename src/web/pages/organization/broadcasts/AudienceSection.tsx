@@ -2,7 +2,7 @@ import { Link } from 'react-router-dom'
 import { useSegments, useTags } from '../../../api/contacts'
 import { focusRing } from '../../../components/Button'
 import { ErrorNotice, Skeleton } from '../../../components/Feedback'
-import { SelectField } from '../../../components/Field'
+import { choiceClass, RadioGroup, SelectField } from '../../../components/Field'
 import { formatCount } from '../../../components/format'
 
 export type AudienceKind = 'segment' | 'tags' | 'contacts'
@@ -15,8 +15,6 @@ export interface AudienceValues {
   /** Contacts chosen on the Contacts tab (`?contacts=` on the way here). */
   contactIds: string[]
 }
-
-const radio = `h-4 w-4 accent-emerald-700 ${focusRing}`
 
 /** Who receives the broadcast: a saved segment, contacts carrying tags, or a selection from the Contacts tab. */
 export function AudienceSection({
@@ -49,21 +47,14 @@ export function AudienceSection({
 
   return (
     <div className="space-y-3">
-      <fieldset className="flex flex-wrap gap-4">
-        <legend className="sr-only">Audience</legend>
-        {kinds.map((k) => (
-          <label key={k.id} className="flex items-center gap-2 text-sm">
-            <input
-              type="radio"
-              name="bc-audience-kind"
-              className={radio}
-              checked={values.audienceKind === k.id}
-              onChange={() => onChange({ audienceKind: k.id })}
-            />
-            {k.label}
-          </label>
-        ))}
-      </fieldset>
+      <RadioGroup
+        name="bc-audience-kind"
+        legend="Audience"
+        legendHidden
+        options={kinds}
+        value={values.audienceKind}
+        onChange={(audienceKind) => onChange({ audienceKind })}
+      />
 
       {values.audienceKind === 'segment' &&
         (segments.isPending ? (
@@ -123,7 +114,7 @@ export function AudienceSection({
                     >
                       <input
                         type="checkbox"
-                        className={radio}
+                        className={choiceClass}
                         checked={on}
                         onChange={(e) => toggleTag(t.name, e.target.checked)}
                       />
@@ -139,29 +130,16 @@ export function AudienceSection({
                 })}
               </div>
             </fieldset>
-            <fieldset className="flex flex-wrap gap-4 text-sm">
-              <legend className="mb-1 text-sm font-medium text-slate-700">Contacts with</legend>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="bc-tag-mode"
-                  className={radio}
-                  checked={values.tagMode === 'any'}
-                  onChange={() => onChange({ tagMode: 'any' })}
-                />
-                any of these tags
-              </label>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="bc-tag-mode"
-                  className={radio}
-                  checked={values.tagMode === 'all'}
-                  onChange={() => onChange({ tagMode: 'all' })}
-                />
-                all of these tags
-              </label>
-            </fieldset>
+            <RadioGroup
+              name="bc-tag-mode"
+              legend="Contacts with"
+              options={[
+                { id: 'any', label: 'any of these tags' },
+                { id: 'all', label: 'all of these tags' },
+              ]}
+              value={values.tagMode}
+              onChange={(tagMode) => onChange({ tagMode })}
+            />
           </div>
         ))}
 

@@ -5,6 +5,7 @@ import { Button, focusRing } from '../../../components/Button'
 import { Card, ErrorNotice, LoadingBlock, ReadOnlyNote } from '../../../components/Feedback'
 import { formatCount, formatOrgDate, formatPhone } from '../../../components/format'
 import { Modal } from '../../../components/Modal'
+import { ProgressBar } from '../../../components/ProgressBar'
 import { useToast } from '../../../components/Toast'
 import { BroadcastStatusBadge, RECIPIENT_STATUSES, reasonLabel, SKIP_REASONS } from './BroadcastBadges'
 import { formatLocal } from './orgTime'
@@ -13,28 +14,26 @@ import { RecipientsTable } from './RecipientsTable'
 /** Recipients handled so far: every one no longer waiting its turn. */
 export const doneOf = (b: Broadcast) => Math.max(0, b.recipientCount - b.counts.pending)
 
-export function BroadcastProgress({ broadcast, id }: { broadcast: Broadcast; id: string }) {
+/** Recipients handled out of all of them: labelled in the detail, a thin bar with its figure in a list row. */
+export function BroadcastProgress({
+  broadcast,
+  compact = false,
+}: {
+  broadcast: Broadcast
+  compact?: boolean
+}) {
   const total = broadcast.recipientCount
   const done = doneOf(broadcast)
-  const pct = total === 0 ? 100 : Math.round((done / total) * 100)
   return (
-    <div>
-      <div className="flex justify-between text-xs text-slate-600">
-        <span id={`${id}-label`}>Progress</span>
-        <span data-testid="broadcast-progress-figure">{`${formatCount(done)} / ${formatCount(total)}`}</span>
-      </div>
-      <div
-        role="progressbar"
-        aria-labelledby={`${id}-label`}
-        aria-valuemin={0}
-        aria-valuemax={total}
-        aria-valuenow={done}
-        aria-valuetext={`${formatCount(done)} of ${formatCount(total)} recipients handled`}
-        className="mt-1 h-2 w-full overflow-hidden rounded-full bg-slate-200"
-      >
-        <div className="h-full bg-emerald-500 transition-all" style={{ width: `${pct}%` }} />
-      </div>
-    </div>
+    <ProgressBar
+      id={compact ? 'broadcast-row-progress' : 'broadcast-progress'}
+      label={compact ? `Progress of ${broadcast.name}` : 'Progress'}
+      value={done}
+      max={total}
+      figure={`${formatCount(done)} / ${formatCount(total)}`}
+      valueText={`${formatCount(done)} of ${formatCount(total)} recipients handled`}
+      compact={compact}
+    />
   )
 }
 
@@ -105,7 +104,7 @@ export function BroadcastDetail({
               {`Stopped: ${b.stoppedReason}. Recipients not reached are listed as skipped.`}
             </p>
           )}
-          <BroadcastProgress broadcast={b} id="bc-progress" />
+          <BroadcastProgress broadcast={b} />
           <dl className="grid grid-cols-2 gap-2 sm:grid-cols-4" data-testid="broadcast-counts">
             {RECIPIENT_STATUSES.map((s) => (
               <div key={s.id} className="rounded-md border border-slate-200 p-2" data-count={s.id}>

@@ -1,27 +1,11 @@
 import type { Broadcast } from '../../../api/types'
 import { focusRing } from '../../../components/Button'
 import { EmptyState } from '../../../components/Feedback'
-import { formatCount, formatOrgDate } from '../../../components/format'
+import { formatOrgDate } from '../../../components/format'
+import { TableHead } from '../../../components/TableHead'
 import { BroadcastStatusBadge } from './BroadcastBadges'
-import { doneOf } from './BroadcastDetail'
+import { BroadcastProgress } from './BroadcastDetail'
 import { formatLocal } from './orgTime'
-
-/** A row's progress: a thin bar with the figure beside it (the detail has the labelled bar). */
-function MiniProgress({ broadcast }: { broadcast: Broadcast }) {
-  const done = doneOf(broadcast)
-  const total = broadcast.recipientCount
-  const pct = total === 0 ? 100 : Math.round((done / total) * 100)
-  return (
-    <span className="flex items-center gap-2">
-      <span className="h-1.5 w-20 overflow-hidden rounded-full bg-slate-200" aria-hidden>
-        <span className="block h-full bg-emerald-500" style={{ width: `${pct}%` }} />
-      </span>
-      <span className="tabular-nums" data-testid="broadcast-row-progress">
-        {`${formatCount(done)} / ${formatCount(total)}`}
-      </span>
-    </span>
-  )
-}
 
 /** Every broadcast, newest first: what it sent, where it stands, when. */
 export function BroadcastList({
@@ -45,26 +29,7 @@ export function BroadcastList({
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="broadcasts-table">
-        <caption className="sr-only">Broadcasts</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="py-2 pr-3">
-              Name
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Template
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Status
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Progress
-            </th>
-            <th scope="col" className="py-2">
-              When
-            </th>
-          </tr>
-        </thead>
+        <TableHead caption="Broadcasts" columns={['Name', 'Template', 'Status', 'Progress', 'When']} />
         <tbody className="divide-y divide-slate-100">
           {broadcasts.map((b) => (
             <tr key={b.id} data-testid="broadcast-row" data-status={b.status}>
@@ -82,7 +47,7 @@ export function BroadcastList({
                 <BroadcastStatusBadge status={b.status} reason={b.stoppedReason} />
               </td>
               <td className="py-2 pr-3">
-                <MiniProgress broadcast={b} />
+                <BroadcastProgress broadcast={b} compact />
               </td>
               <td className="py-2 text-slate-700">
                 {b.startedAt

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { type ReactNode, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { overLimitOf, useBroadcastPreview, useCreateBroadcast } from '../../../api/broadcasts'
 import { useTemplates } from '../../../api/templates'
@@ -13,7 +13,7 @@ import type {
 } from '../../../api/types'
 import { Button, focusRing } from '../../../components/Button'
 import { Card, ErrorNotice, Skeleton } from '../../../components/Feedback'
-import { SelectField, TextField } from '../../../components/Field'
+import { RadioGroup, SelectField, TextField } from '../../../components/Field'
 import { formatCount } from '../../../components/format'
 import { useServerForm } from '../../../components/forms/useServerForm'
 import { ConfirmDialog } from '../../../components/Modal'
@@ -51,7 +51,17 @@ function variablesOf(template: Template, sources: Record<string, VariableSource>
   return out
 }
 
-const radio = `h-4 w-4 accent-emerald-700 ${focusRing}`
+/** One numbered part of the form, its heading naming the section. */
+function Step({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="space-y-3" aria-labelledby={id}>
+      <h3 id={id} className="font-semibold">
+        {title}
+      </h3>
+      {children}
+    </section>
+  )
+}
 
 /** Name, approved template and its variables, audience, time: with the audience's count and sample messages as it changes. */
 export function ComposeBroadcast({
@@ -170,10 +180,7 @@ export function ComposeBroadcast({
               .
             </p>
           )}
-          <section className="space-y-3" aria-labelledby="bc-step-message">
-            <h3 id="bc-step-message" className="font-semibold">
-              1. Message
-            </h3>
+          <Step id="bc-step-message" title="1. Message">
             <TextField
               id="bc-name"
               label="Name (for you, customers do not see it)"
@@ -226,12 +233,9 @@ export function ComposeBroadcast({
                 />
               </>
             )}
-          </section>
+          </Step>
 
-          <section className="space-y-3" aria-labelledby="bc-step-audience">
-            <h3 id="bc-step-audience" className="font-semibold">
-              2. Audience
-            </h3>
+          <Step id="bc-step-audience" title="2. Audience">
             <p className="text-sm text-slate-600">
               Opted-out contacts are never messaged; contacts who never opted in are skipped.
             </p>
@@ -241,35 +245,20 @@ export function ComposeBroadcast({
               onChange={(patch) => form.setValues((old) => ({ ...old, ...patch }))}
               error={form.error}
             />
-          </section>
+          </Step>
 
-          <section className="space-y-3" aria-labelledby="bc-step-when">
-            <h3 id="bc-step-when" className="font-semibold">
-              3. When
-            </h3>
-            <fieldset className="flex flex-wrap gap-4 text-sm">
-              <legend className="sr-only">When to send</legend>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="bc-when"
-                  className={radio}
-                  checked={v.when === 'now'}
-                  onChange={() => form.set('when', 'now')}
-                />
-                Send now
-              </label>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="bc-when"
-                  className={radio}
-                  checked={v.when === 'later'}
-                  onChange={() => form.set('when', 'later')}
-                />
-                Schedule
-              </label>
-            </fieldset>
+          <Step id="bc-step-when" title="3. When">
+            <RadioGroup
+              name="bc-when"
+              legend="When to send"
+              legendHidden
+              options={[
+                { id: 'now', label: 'Send now' },
+                { id: 'later', label: 'Schedule' },
+              ]}
+              value={v.when}
+              onChange={(when) => form.set('when', when)}
+            />
             {v.when === 'later' && (
               <div className="space-y-1">
                 <div className="grid gap-3 sm:grid-cols-2">
@@ -290,7 +279,7 @@ export function ComposeBroadcast({
                 </p>
               </div>
             )}
-          </section>
+          </Step>
 
           {overLimit ? (
             <div

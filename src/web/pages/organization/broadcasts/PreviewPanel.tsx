@@ -9,6 +9,27 @@ const SKIPS: { key: keyof BroadcastPreview['skipped']; label: string }[] = [
   { key: 'missing_variables', label: 'Missing a variable' },
 ]
 
+function Figure({
+  label,
+  value,
+  testId,
+  highlight = false,
+}: {
+  label: string
+  value: number
+  testId: string
+  highlight?: boolean
+}) {
+  return (
+    <div className={`rounded-md p-2 ${highlight ? 'bg-emerald-50' : 'bg-slate-50'}`}>
+      <dt className="text-xs text-slate-600">{label}</dt>
+      <dd className="text-xl font-semibold" data-testid={testId}>
+        {formatCount(value)}
+      </dd>
+    </div>
+  )
+}
+
 /**
  * What the broadcast would do now: how many contacts the audience holds, how many are messaged,
  * who is skipped and why, the messages left this month, and the message a few of them would get.
@@ -48,24 +69,9 @@ export function PreviewPanel({
     <div className="space-y-4" data-testid="broadcast-preview" aria-busy={loading || undefined}>
       {/* Announced as it changes: the counts follow every change of the form. */}
       <dl className="grid grid-cols-3 gap-2 text-center" aria-live="polite">
-        <div className="rounded-md bg-slate-50 p-2">
-          <dt className="text-xs text-slate-600">Audience</dt>
-          <dd className="text-xl font-semibold" data-testid="preview-total">
-            {formatCount(preview.total)}
-          </dd>
-        </div>
-        <div className="rounded-md bg-emerald-50 p-2">
-          <dt className="text-xs text-slate-600">Will be messaged</dt>
-          <dd className="text-xl font-semibold" data-testid="preview-sendable">
-            {formatCount(preview.sendable)}
-          </dd>
-        </div>
-        <div className="rounded-md bg-slate-50 p-2">
-          <dt className="text-xs text-slate-600">Left this month</dt>
-          <dd className="text-xl font-semibold" data-testid="preview-remaining">
-            {formatCount(preview.remaining)}
-          </dd>
-        </div>
+        <Figure label="Audience" value={preview.total} testId="preview-total" />
+        <Figure label="Will be messaged" value={preview.sendable} testId="preview-sendable" highlight />
+        <Figure label="Left this month" value={preview.remaining} testId="preview-remaining" />
       </dl>
       {skipped.length > 0 && (
         <div>

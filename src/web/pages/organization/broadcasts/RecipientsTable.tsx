@@ -5,6 +5,7 @@ import { Button } from '../../../components/Button'
 import { ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { SelectField } from '../../../components/Field'
 import { formatDateTime, formatPhone } from '../../../components/format'
+import { TableHead } from '../../../components/TableHead'
 import { RECIPIENT_STATUSES, RecipientStatusBadge, reasonLabel } from './BroadcastBadges'
 
 const PAGE_SIZE = 50
@@ -60,26 +61,7 @@ export function RecipientsTable({
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="recipients-table">
-            <caption className="sr-only">Recipients</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="py-2 pr-3">
-                  Contact
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Number
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Status
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Reason
-                </th>
-                <th scope="col" className="py-2">
-                  Updated
-                </th>
-              </tr>
-            </thead>
+            <TableHead caption="Recipients" columns={['Contact', 'Number', 'Status', 'Reason', 'Updated']} />
             <tbody className="divide-y divide-slate-100">
               {rows.length === 0 && (
                 <tr>

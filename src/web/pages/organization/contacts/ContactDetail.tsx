@@ -3,11 +3,12 @@ import { Link } from 'react-router-dom'
 import { useContact, useDeleteContact, useUpdateContact } from '../../../api/contacts'
 import type { Contact, Organization, Tag } from '../../../api/types'
 import { Button, focusRing } from '../../../components/Button'
+import { ConfirmDeletion } from '../../../components/ConfirmDeletion'
 import { ErrorNotice, LoadingBlock } from '../../../components/Feedback'
-import { inlineInputClass, TextAreaField, TextField } from '../../../components/Field'
+import { CheckboxField, inlineInputClass, TextAreaField, TextField } from '../../../components/Field'
 import { formatDateTime, formatPhone } from '../../../components/format'
 import { useServerForm } from '../../../components/forms/useServerForm'
-import { ConfirmDialog, Modal } from '../../../components/Modal'
+import { Modal } from '../../../components/Modal'
 import { useToast } from '../../../components/Toast'
 import { ConsentBadges, nameOf } from './ContactTable'
 import { colorsOf, TagChip } from './TagChip'
@@ -292,33 +293,20 @@ function EditContact({
       <TextAreaField id="contact-notes" label="Notes" {...form.bind('notes')} />
 
       <div className="space-y-1">
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="checkbox"
-            id="contact-opted-in"
-            className={`mt-0.5 ${focusRing}`}
-            checked={v.optedIn}
-            onChange={(e) => form.set('optedIn', e.target.checked)}
-          />
-          <span>
-            <span className="font-medium">Opted in</span> — this customer agreed to receive messages you send
-            first (broadcasts).
-          </span>
-        </label>
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="checkbox"
-            id="contact-opted-out"
-            className={`mt-0.5 ${focusRing}`}
-            checked={v.optedOut}
-            onChange={(e) => form.set('optedOut', e.target.checked)}
-          />
-          <span>
-            <span className="font-medium">Opted out</span> — never send this customer messages you start,
-            whatever their opt-in. Customers opt out themselves by sending STOP; tick it when they asked
-            another way.
-          </span>
-        </label>
+        <CheckboxField
+          id="contact-opted-in"
+          label="Opted in"
+          description="this customer agreed to receive messages you send first (broadcasts)."
+          checked={v.optedIn}
+          onChange={(on) => form.set('optedIn', on)}
+        />
+        <CheckboxField
+          id="contact-opted-out"
+          label="Opted out"
+          description="never send this customer messages you start, whatever their opt-in. Customers opt out themselves by sending STOP; tick it when they asked another way."
+          checked={v.optedOut}
+          onChange={(on) => form.set('optedOut', on)}
+        />
       </div>
 
       <ConversationLink org={org} contact={contact} />
@@ -344,27 +332,19 @@ function EditContact({
           </Button>
         </div>
       </div>
-      <ConfirmDialog
-        open={confirming}
+      <ConfirmDeletion
+        target={confirming ? contact : null}
         title="Delete this contact?"
         confirmLabel="Delete"
-        busy={remove.isPending}
+        deletion={remove}
+        deleted={`${nameOf(contact)} deleted.`}
         onClose={() => setConfirming(false)}
-        onConfirm={() =>
-          remove.mutate(contact.id, {
-            onSuccess: () => {
-              toast(`${nameOf(contact)} deleted.`)
-              setConfirming(false)
-              onClose()
-            },
-          })
-        }
+        onDeleted={onClose}
       >
         <p className="text-sm text-slate-600">
           {nameOf(contact)} is deleted with their conversation and its messages. This cannot be undone.
         </p>
-        {remove.isError && <ErrorNotice error={remove.error} title="Not deleted" />}
-      </ConfirmDialog>
+      </ConfirmDeletion>
     </form>
   )
 }

@@ -7,6 +7,38 @@ import { textOn } from './TagChip'
 
 const SEARCH_DELAY_MS = 300
 
+type YesNo = Filters['optedIn']
+
+/** A filter on a yes/no property: anyone, only those with it, or only those without it. */
+function YesNoFilter({
+  id,
+  label,
+  value,
+  onChange,
+  yes,
+  no,
+}: {
+  id: string
+  label: string
+  value: YesNo
+  onChange: (next: YesNo) => void
+  yes: string
+  no: string
+}) {
+  return (
+    <SelectField
+      id={id}
+      label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value === 'yes' ? 'yes' : e.target.value === 'no' ? 'no' : '')}
+    >
+      <option value="">Anyone</option>
+      <option value="yes">{yes}</option>
+      <option value="no">{no}</option>
+    </SelectField>
+  )
+}
+
 /** Search, tags (any or all of them), consent, opt-out and last message; changing one by hand leaves the segment. */
 export function ContactFilters({
   filters,
@@ -69,30 +101,22 @@ export function ContactFilters({
           value={filters.lastSeenWithinDays}
           onChange={(e) => change({ lastSeenWithinDays: e.target.value })}
         />
-        <SelectField
+        <YesNoFilter
           id="filter-opted-in"
           label="Consent"
           value={filters.optedIn}
-          onChange={(e) =>
-            change({ optedIn: e.target.value === 'yes' ? 'yes' : e.target.value === 'no' ? 'no' : '' })
-          }
-        >
-          <option value="">Anyone</option>
-          <option value="yes">Opted in</option>
-          <option value="no">Not opted in</option>
-        </SelectField>
-        <SelectField
+          onChange={(optedIn) => change({ optedIn })}
+          yes="Opted in"
+          no="Not opted in"
+        />
+        <YesNoFilter
           id="filter-opted-out"
           label="Opt-out"
           value={filters.optedOut}
-          onChange={(e) =>
-            change({ optedOut: e.target.value === 'yes' ? 'yes' : e.target.value === 'no' ? 'no' : '' })
-          }
-        >
-          <option value="">Anyone</option>
-          <option value="yes">Opted out</option>
-          <option value="no">Not opted out</option>
-        </SelectField>
+          onChange={(optedOut) => change({ optedOut })}
+          yes="Opted out"
+          no="Not opted out"
+        />
         {tags.length > 0 && (
           <SelectField
             id="filter-tag-mode"

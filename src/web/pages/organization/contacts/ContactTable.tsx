@@ -1,11 +1,13 @@
 import { type ReactNode, useEffect, useId, useMemo, useState } from 'react'
+import { Link } from 'react-router-dom'
 import { useBulkTags, useContacts } from '../../../api/contacts'
-import type { Contact, Organization, Tag } from '../../../api/types'
+import { atLeast, type Contact, type Organization, type Tag } from '../../../api/types'
 import { Badge } from '../../../components/Badges'
-import { Button, focusRing } from '../../../components/Button'
+import { Button, buttonClass, focusRing } from '../../../components/Button'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { inlineInputClass } from '../../../components/Field'
 import { formatCount, formatDateTime, formatPhone } from '../../../components/format'
+import { TableHead } from '../../../components/TableHead'
 import { useToast } from '../../../components/Toast'
 import { type Filters, hasFilters, toQuery } from './filters'
 import { colorsOf, TagChip } from './TagChip'
@@ -34,16 +36,44 @@ export function ConsentBadges({ contact }: { contact: Contact }) {
   )
 }
 
-/** Tags many selected contacts at once (or takes a tag off them). */
+/**
+ * The composer takes a selection as ids in its address (`?contacts=`); past this many the address
+ * grows too long for some browsers and proxies, and a tag or a segment names the audience instead.
+ */
+export const MAX_CONTACTS_IN_ADDRESS = 200
+
+/** Opens the Broadcasts tab's composer with the selected contacts as the audience. */
+function SendToSelected({ selected }: { selected: string[] }) {
+  if (selected.length > MAX_CONTACTS_IN_ADDRESS) {
+    return (
+      <p className="text-sm text-emerald-900" data-testid="broadcast-selection-too-large">
+        {`A broadcast takes at most ${formatCount(MAX_CONTACTS_IN_ADDRESS)} selected contacts. For more, tag them (above) or save the filters as a segment, then choose the tag or the segment in the broadcast.`}
+      </p>
+    )
+  }
+  return (
+    <Link
+      to={`?tab=broadcasts&compose=1&contacts=${selected.join(',')}`}
+      className={buttonClass('secondary')}
+      data-testid="broadcast-selected"
+    >
+      Send a broadcast to {formatCount(selected.length)} selected
+    </Link>
+  )
+}
+
+/** Tags many selected contacts at once (or takes a tag off them), or sends them a broadcast. */
 function BulkTagBar({
   org,
   selected,
   tags,
+  canSend,
   onDone,
 }: {
   org: Organization
   selected: string[]
   tags: Tag[]
+  canSend: boolean
   onDone: () => void
 }) {
   const bulk = useBulkTags(org.id)
@@ -111,12 +141,13 @@ function BulkTagBar({
           Clear the selection
         </Button>
       </div>
+      {canSend && <SendToSelected selected={selected} />}
       {bulk.isError && <ErrorNotice error={bulk.error} title="Tags not changed" showFields />}
     </div>
   )
 }
 
-/** The contacts matching the filters, a page at a time, with their total; a selection for tagging in bulk. */
+/** The contacts matching the filters, a page at a time, with their total; a selection to tag or message in bulk. */
 export function ContactTable({
   org,
   filters,
@@ -166,7 +197,13 @@ export function ContactTable({
     >
       <div className="mb-4">{filterForm}</div>
       {canWrite && selected.size > 0 && (
-        <BulkTagBar org={org} selected={[...selected]} tags={tags} onDone={() => setSelected(new Set())} />
+        <BulkTagBar
+          org={org}
+          selected={[...selected]}
+          tags={tags}
+          canSend={atLeast(org.role, 'agent')}
+          onDone={() => setSelected(new Set())}
+        />
       )}
       {list.isPending && <LoadingBlock label="Loading contacts…" />}
       {list.isError && <ErrorNotice error={list.error} title="Could not load the contacts" />}
@@ -180,39 +217,36 @@ export function ContactTable({
       {contacts.length > 0 && (
         <div className="-mx-4 overflow-x-auto sm:mx-0">
           <table className="min-w-full text-left text-sm" aria-busy={list.isFetching || undefined}>
-            <caption className="sr-only">Contacts</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                {canWrite && (
-                  <th scope="col" className="w-8 px-2 py-2">
-                    <input
-                      type="checkbox"
-                      aria-label="Select all the contacts shown"
-                      checked={allSelected}
-                      onChange={() =>
-                        setSelected(allSelected ? new Set() : new Set(contacts.map((c) => c.id)))
-                      }
-                      className={focusRing}
-                    />
-                  </th>
-                )}
-                <th scope="col" className="min-w-32 px-2 py-2 font-medium">
-                  Name
-                </th>
-                <th scope="col" className="px-2 py-2 font-medium">
-                  Phone
-                </th>
-                <th scope="col" className="px-2 py-2 font-medium">
-                  Tags
-                </th>
-                <th scope="col" className="px-2 py-2 font-medium">
-                  Consent
-                </th>
-                <th scope="col" className="px-2 py-2 font-medium">
-                  Last message
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              caption="Contacts"
+              cell="px-2 py-2 font-medium"
+              columns={[
+                ...(canWrite
+                  ? [
+                      {
+                        key: 'select',
+                        className: 'w-8',
+                        label: (
+                          <input
+                            type="checkbox"
+                            aria-label="Select all the contacts shown"
+                            checked={allSelected}
+                            onChange={() =>
+                              setSelected(allSelected ? new Set() : new Set(contacts.map((c) => c.id)))
+                            }
+                            className={focusRing}
+                          />
+                        ),
+                      },
+                    ]
+                  : []),
+                { key: 'name', label: 'Name', className: 'min-w-32' },
+                'Phone',
+                'Tags',
+                'Consent',
+                'Last message',
+              ]}
+            />
             <tbody className="divide-y divide-slate-100">
               {contacts.map((c) => (
                 <tr

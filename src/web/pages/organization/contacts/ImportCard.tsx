@@ -5,8 +5,9 @@ import { Badge } from '../../../components/Badges'
 import { Button, focusRing } from '../../../components/Button'
 import { Card, ErrorNotice } from '../../../components/Feedback'
 import { formatCount, formatDateTime } from '../../../components/format'
+import { ProgressBar } from '../../../components/ProgressBar'
+import { TableHead } from '../../../components/TableHead'
 import { useToast } from '../../../components/Toast'
-import { ProgressBar } from '../../../components/UsageBar'
 
 export const EXAMPLE_CSV = `phone,name,tags,opt_in,city
 +33612345678,Ana Martin,vip;paris,yes,Paris
@@ -57,29 +58,11 @@ function Preview({ preview }: { preview: ImportPreview }) {
       </p>
       <div className="overflow-x-auto">
         <table className="min-w-full text-left text-sm">
-          <caption className="sr-only">The first rows as they will be imported</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-2 py-1 font-medium">
-                Line
-              </th>
-              <th scope="col" className="px-2 py-1 font-medium">
-                Phone
-              </th>
-              <th scope="col" className="px-2 py-1 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-2 py-1 font-medium">
-                Tags
-              </th>
-              <th scope="col" className="px-2 py-1 font-medium">
-                Opt-in
-              </th>
-              <th scope="col" className="px-2 py-1 font-medium">
-                Attributes
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            caption="The first rows as they will be imported"
+            columns={['Line', 'Phone', 'Name', 'Tags', 'Opt-in', 'Attributes']}
+            cell="px-2 py-1 font-medium"
+          />
           <tbody className="divide-y divide-slate-100">
             {preview.rows.map((r) =>
               r.error ? (

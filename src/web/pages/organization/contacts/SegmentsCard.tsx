@@ -2,11 +2,11 @@ import { useState } from 'react'
 import { useCreateSegment, useDeleteSegment, useSegments } from '../../../api/contacts'
 import type { Organization, Segment } from '../../../api/types'
 import { Button } from '../../../components/Button'
+import { ConfirmDeletion } from '../../../components/ConfirmDeletion'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { TextField } from '../../../components/Field'
 import { formatCount } from '../../../components/format'
 import { useServerForm } from '../../../components/forms/useServerForm'
-import { ConfirmDialog } from '../../../components/Modal'
 import { useToast } from '../../../components/Toast'
 import { describeFilter, type Filters, fromSegment, toContactFilter } from './filters'
 
@@ -70,7 +70,6 @@ export function SegmentsCard({
 }) {
   const segments = useSegments(org.id)
   const del = useDeleteSegment(org.id)
-  const toast = useToast()
   const [deleting, setDeleting] = useState<Segment | null>(null)
   return (
     <Card title="Segments">
@@ -124,29 +123,20 @@ export function SegmentsCard({
         )}
         {canWrite && <SaveSegmentForm org={org} filters={filters} />}
       </div>
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmDeletion
+        target={deleting}
         title={`Delete the segment “${deleting?.name ?? ''}”?`}
         confirmLabel="Delete the segment"
-        busy={del.isPending}
-        onClose={() => {
-          setDeleting(null)
-          del.reset()
+        deletion={del}
+        deleted={`Segment “${deleting?.name ?? ''}” deleted.`}
+        failedTitle="Segment not deleted"
+        onClose={() => setDeleting(null)}
+        onDeleted={(s) => {
+          if (filters.segmentId === s.id) onApply({ ...filters, segmentId: null, attributes: {} })
         }}
-        onConfirm={() =>
-          deleting &&
-          del.mutate(deleting.id, {
-            onSuccess: () => {
-              toast(`Segment “${deleting.name}” deleted.`)
-              if (filters.segmentId === deleting.id) onApply({ ...filters, segmentId: null, attributes: {} })
-              setDeleting(null)
-            },
-          })
-        }
       >
         <p className="text-sm text-slate-600">Only the saved filters are deleted; the contacts stay.</p>
-        {del.isError && <ErrorNotice error={del.error} title="Segment not deleted" />}
-      </ConfirmDialog>
+      </ConfirmDeletion>
     </Card>
   )
 }

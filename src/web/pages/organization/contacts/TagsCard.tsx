@@ -3,11 +3,11 @@ import { useState } from 'react'
 import { useCreateTag, useDeleteTag, useUpdateTag } from '../../../api/contacts'
 import type { Organization, Tag } from '../../../api/types'
 import { Button, focusRing } from '../../../components/Button'
+import { ConfirmDeletion } from '../../../components/ConfirmDeletion'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { inlineInputClass, TextField } from '../../../components/Field'
 import { formatCount } from '../../../components/format'
 import { useServerForm } from '../../../components/forms/useServerForm'
-import { ConfirmDialog } from '../../../components/Modal'
 import { useToast } from '../../../components/Toast'
 import { DEFAULT_TAG_COLOR, TagChip } from './TagChip'
 
@@ -169,7 +169,6 @@ export function TagsCard({
   canWrite: boolean
 }) {
   const del = useDeleteTag(org.id)
-  const toast = useToast()
   const [deleting, setDeleting] = useState<Tag | null>(null)
   return (
     <Card title="Tags">
@@ -188,31 +187,20 @@ export function TagsCard({
         )}
         {canWrite && <NewTagForm org={org} />}
       </div>
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmDeletion
+        target={deleting}
         title={`Delete the tag “${deleting?.name ?? ''}”?`}
         confirmLabel="Delete the tag"
-        busy={del.isPending}
-        onClose={() => {
-          setDeleting(null)
-          del.reset()
-        }}
-        onConfirm={() =>
-          deleting &&
-          del.mutate(deleting.id, {
-            onSuccess: () => {
-              toast(`Tag “${deleting.name}” deleted.`)
-              setDeleting(null)
-            },
-          })
-        }
+        deletion={del}
+        deleted={`Tag “${deleting?.name ?? ''}” deleted.`}
+        failedTitle="Tag not deleted"
+        onClose={() => setDeleting(null)}
       >
         <p className="text-sm text-slate-600">
           It is taken off the {formatCount(deleting?.contactCount ?? 0)} contacts that carry it. The contacts
           stay.
         </p>
-        {del.isError && <ErrorNotice error={del.error} title="Tag not deleted" />}
-      </ConfirmDialog>
+      </ConfirmDeletion>
     </Card>
   )
 }

@@ -2,9 +2,9 @@ import { useState } from 'react'
 import { useDeleteTemplate, useRefreshTemplate, useTemplates } from '../../../api/templates'
 import { atLeast, type Organization, type Template } from '../../../api/types'
 import { Button } from '../../../components/Button'
+import { ConfirmDeletion } from '../../../components/ConfirmDeletion'
 import { Card, EmptyState, ErrorNotice, LoadingBlock, ReadOnlyNote } from '../../../components/Feedback'
 import { formatDateTime } from '../../../components/format'
-import { ConfirmDialog } from '../../../components/Modal'
 import { TemplateForm } from './TemplateForm'
 import { TemplateStatusBadge } from './TemplateStatusBadge'
 
@@ -116,25 +116,18 @@ export function TemplatesTab({ org }: { org: Organization }) {
           </ul>
         )}
       </Card>
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmDeletion
+        target={deleting}
         title="Delete this template?"
         confirmLabel="Delete template"
-        busy={remove.isPending}
-        onClose={() => {
-          remove.reset()
-          setDeleting(null)
-        }}
-        onConfirm={() => {
-          if (deleting) remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })
-        }}
+        deletion={remove}
+        onClose={() => setDeleting(null)}
       >
         <p className="text-sm text-slate-700">
           <span className="font-mono">{deleting?.name}</span> is removed here and from Twilio. Messages
           already queued with it will not be sent. To use it again it must be written and approved anew.
         </p>
-        {remove.isError && <ErrorNotice error={remove.error} title="Not deleted" />}
-      </ConfirmDialog>
+      </ConfirmDeletion>
     </div>
   )
 }

@@ -3,8 +3,8 @@ import { useDeleteSource, useUploadFile } from '../../../api/knowledge'
 import type { Organization, Source } from '../../../api/types'
 import { Button, focusRing } from '../../../components/Button'
 import { Card, EmptyState, ErrorNotice } from '../../../components/Feedback'
+import { ProgressBar } from '../../../components/ProgressBar'
 import { useToast } from '../../../components/Toast'
-import { ProgressBar } from '../../../components/UsageBar'
 
 const formatSize = (bytes: number | null) =>
   bytes === null

@@ -4,7 +4,7 @@ import { TrainingBadge } from '../../../components/Badges'
 import { Button } from '../../../components/Button'
 import { Card, ErrorNotice } from '../../../components/Feedback'
 import { formatDateTime } from '../../../components/format'
-import { ProgressBar } from '../../../components/UsageBar'
+import { ProgressBar } from '../../../components/ProgressBar'
 
 /** Step 2: train on what was added above; says what training will leave out and when to train again. */
 export function TrainingCard({ org, knowledge }: { org: Organization; knowledge: Knowledge }) {
