@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import twilio from 'twilio'
 import { describe, expect, it } from 'vitest'
 import { waitFor } from '../test/support/wait'
 import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser } from './support/browser'
 import { setPlanViaApi, signUpOperator } from './support/operator'
+import { apiJson, customerWrites, ownerWithOrganization, provisionViaApi } from './support/sandbox'
 import { docScreenshot } from './support/screenshots'
 import { addMemberViaApi, type RunningServer, signUpViaApi, uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
@@ -14,7 +14,6 @@ import { browserSuite } from './support/suite'
 // A known auth secret: the sandbox provider's webhook token derives from it (config.ts), so the
 // test can sign a customer's message as Twilio would.
 const AUTH_SECRET = randomBytes(32).toString('hex')
-const SANDBOX_TOKEN = `sandbox-${AUTH_SECRET.slice(0, 24)}`
 const OPERATOR = uniqueUser('operator')
 
 // Ana and Chloé agreed to messages; Ben did not; Olga agreed in the file but wrote STOP first.
@@ -25,82 +24,6 @@ const CSV = `phone,name,tags,opt_in,city
 +14155550123,Ben Lee,wholesale,no,San Francisco
 ${OLGA},Olga Stop,,yes,Berlin
 `
-
-async function apiJson<T>(server: RunningServer, cookie: string, path: string, body?: unknown): Promise<T> {
-  const res = await server.request(path, {
-    method: body === undefined ? 'GET' : 'POST',
-    cookie,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${path} → ${res.status} ${text}`)
-  return JSON.parse(text) as T
-}
-
-async function ownerWithOrganization(server: RunningServer, name: string) {
-  const owner = uniqueUser('owner')
-  const cookie = await signUpViaApi(server, owner)
-  const { organization } = await apiJson<{ organization: { id: string } }>(
-    server,
-    cookie,
-    '/api/organizations',
-    { name },
-  )
-  return { owner, cookie, orgId: organization.id }
-}
-
-/** The organization's number from the sandbox provider, active (broadcasts are sent from it). */
-async function provisionViaApi(server: RunningServer, cookie: string, orgId: string): Promise<string> {
-  const { numbers } = await apiJson<{ numbers: { phoneNumber: string }[] }>(
-    server,
-    cookie,
-    '/api/organizations/search-numbers?country=US&type=local&limit=5',
-  )
-  const first = numbers.at(0)
-  if (!first) throw new Error('the number search found nothing to provision')
-  await apiJson(server, cookie, `/api/organizations/${orgId}/provision-number`, {
-    phoneNumber: first.phoneNumber,
-  })
-  await waitFor(
-    async () => {
-      const { organization } = await apiJson<{ organization: { numberStatus: string } }>(
-        server,
-        cookie,
-        `/api/organizations/${orgId}`,
-      )
-      return organization.numberStatus === 'active'
-    },
-    { timeoutMs: 30_000, intervalMs: 300, what: 'the number active' },
-  )
-  return first.phoneNumber
-}
-
-/** A customer's WhatsApp message, posted to the webhook signed as Twilio signs it. */
-async function customerWrites(server: RunningServer, input: { from: string; to: string; body: string }) {
-  const sid = `SM${randomBytes(16).toString('hex')}`
-  const params: Record<string, string> = {
-    MessageSid: sid,
-    SmsMessageSid: sid,
-    AccountSid: `AC${'1'.repeat(32)}`,
-    From: `whatsapp:${input.from}`,
-    To: `whatsapp:${input.to}`,
-    WaId: input.from.replace('+', ''),
-    ProfileName: 'Olga',
-    Body: input.body,
-    NumMedia: '0',
-    MessageType: 'text',
-  }
-  const path = '/api/whatsapp/webhook'
-  const res = await server.request(path, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(SANDBOX_TOKEN, `${server.url}${path}`, params),
-    },
-    body: new URLSearchParams(params).toString(),
-  })
-  expect(res.status).toBe(200)
-}
 
 /** An approved template (the sandbox provider approves at once). */
 async function approvedTemplate(server: RunningServer, cookie: string, orgId: string) {
@@ -161,7 +84,7 @@ describe('Broadcasts in a real browser', () => {
   }, async () => {
     const { owner, cookie, orgId } = await ownerWithOrganization(suite.server, 'Flower Shop')
     const number = await provisionViaApi(suite.server, cookie, orgId)
-    await customerWrites(suite.server, { from: OLGA, to: number, body: 'STOP' })
+    await customerWrites(suite.server, AUTH_SECRET, { from: OLGA, to: number, name: 'Olga', body: 'STOP' })
 
     const { context, page } = await newPage(suite.browser, suite.server.url)
     const pageErrors: string[] = []

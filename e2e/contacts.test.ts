@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
-import twilio from 'twilio'
 import { describe, expect, it } from 'vitest'
 import { testEnv } from '../test/support/env'
 import { waitFor } from '../test/support/wait'
 import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser } from './support/browser'
+import { customerWrites, ownerWithOrganization, provisionViaApi } from './support/sandbox'
 import { docScreenshot } from './support/screenshots'
 import { addMemberViaApi, type RunningServer, signUpViaApi, uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
@@ -19,81 +19,12 @@ not-a-number,Bad Row,,yes,
 +447700900123,Chloé Dubois,vip,yes,London
 `
 
-async function ownerWithOrganization(server: RunningServer, name: string) {
-  const owner = uniqueUser('owner')
-  const cookie = await signUpViaApi(server, owner)
-  const res = await server.request('/api/organizations', {
-    method: 'POST',
-    cookie,
-    body: JSON.stringify({ name }),
-  })
-  expect(res.status).toBe(201)
-  const { organization } = (await res.json()) as { organization: { id: string } }
-  return { owner, cookie, orgId: organization.id }
-}
-
 const rows = (page: Page) => page.getByTestId('contact-row')
 const row = (page: Page, name: string) => rows(page).filter({ hasText: name })
-
-/** The number an organization gets from the sandbox provider, active. */
-async function provisionViaApi(server: RunningServer, cookie: string, orgId: string): Promise<string> {
-  const search = await server.request('/api/organizations/search-numbers?country=US&type=local&limit=5', {
-    cookie,
-  })
-  const { numbers } = (await search.json()) as { numbers: { phoneNumber: string }[] }
-  const first = numbers.at(0)
-  if (!first) throw new Error('the number search found nothing to provision')
-  const provisioned = await server.request(`/api/organizations/${orgId}/provision-number`, {
-    method: 'POST',
-    cookie,
-    body: JSON.stringify({ phoneNumber: first.phoneNumber }),
-  })
-  expect(provisioned.ok).toBe(true)
-  await waitFor(
-    async () => {
-      const res = await server.request(`/api/organizations/${orgId}`, { cookie })
-      const { organization } = (await res.json()) as { organization: { numberStatus: string } }
-      return organization.numberStatus === 'active'
-    },
-    { timeoutMs: 30_000, intervalMs: 300, what: 'the number active' },
-  )
-  return first.phoneNumber
-}
 
 // A known auth secret: the sandbox provider's webhook token derives from it (config.ts), so the
 // test can sign a customer's message as Twilio would.
 const AUTH_SECRET = randomBytes(32).toString('hex')
-const SANDBOX_TOKEN = `sandbox-${AUTH_SECRET.slice(0, 24)}`
-
-/** A customer's WhatsApp message, posted to the webhook signed as Twilio signs it. */
-async function customerWrites(
-  server: RunningServer,
-  input: { from: string; to: string; name: string; body: string },
-) {
-  const sid = `SM${randomBytes(16).toString('hex')}`
-  const params: Record<string, string> = {
-    MessageSid: sid,
-    SmsMessageSid: sid,
-    AccountSid: `AC${'1'.repeat(32)}`,
-    From: `whatsapp:${input.from}`,
-    To: `whatsapp:${input.to}`,
-    WaId: input.from.replace('+', ''),
-    ProfileName: input.name,
-    Body: input.body,
-    NumMedia: '0',
-    MessageType: 'text',
-  }
-  const path = '/api/whatsapp/webhook'
-  const res = await server.request(path, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(SANDBOX_TOKEN, `${server.url}${path}`, params),
-    },
-    body: new URLSearchParams(params).toString(),
-  })
-  expect(res.status).toBe(200)
-}
 
 /** Imports a CSV through the API (multipart, so not server.request's JSON) and waits for the job. */
 async function importViaApi(server: RunningServer, cookie: string, orgId: string, csv: string) {
@@ -376,7 +307,7 @@ describe('Contacts in a real browser', () => {
     const number = await provisionViaApi(suite.server, cookie, orgId)
     const many = Array.from({ length: 60 }, (_, i) => `+3361000${String(i).padStart(4, '0')},Customer ${i}`)
     await importViaApi(suite.server, cookie, orgId, `phone,name\n${many.join('\n')}\n`)
-    await customerWrites(suite.server, {
+    await customerWrites(suite.server, AUTH_SECRET, {
       from: '+15550001234',
       to: number,
       name: 'Eve Customer',

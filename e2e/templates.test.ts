@@ -2,66 +2,21 @@ import { describe, expect, it } from 'vitest'
 import { waitFor } from '../test/support/wait'
 import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser } from './support/browser'
+import { apiJson, ownerWithOrganization, provisionViaApi } from './support/sandbox'
 import { docScreenshot } from './support/screenshots'
-import { type RunningServer, signUpViaApi, uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
 
 // Templates in the browser, on the sandbox provider (which approves at once): an owner writes a
 // template with a live preview, sees it approved, and an agent's composer offers it in a
 // conversation whose 24-hour window is closed.
 
-async function apiJson<T>(server: RunningServer, cookie: string, path: string, body?: unknown): Promise<T> {
-  const res = await server.request(path, {
-    method: body === undefined ? 'GET' : 'POST',
-    cookie,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${path} → ${res.status} ${text}`)
-  return JSON.parse(text) as T
-}
-
-async function activeNumber(server: RunningServer, cookie: string, orgId: string) {
-  const { numbers } = await apiJson<{ numbers: { phoneNumber: string }[] }>(
-    server,
-    cookie,
-    '/api/organizations/search-numbers?country=US&type=local&limit=5',
-  )
-  const first = numbers.at(0)
-  if (!first) throw new Error('the number search found nothing to provision')
-  await apiJson(server, cookie, `/api/organizations/${orgId}/provision-number`, {
-    phoneNumber: first.phoneNumber,
-  })
-  await waitFor(
-    async () =>
-      (
-        await apiJson<{ organization: { numberStatus: string } }>(
-          server,
-          cookie,
-          `/api/organizations/${orgId}`,
-        )
-      ).organization.numberStatus === 'active',
-    { timeoutMs: 30_000, intervalMs: 300, what: 'the number active' },
-  )
-}
-
 describe('templates in the dashboard', () => {
   const suite = browserSuite()
 
   it('writes a template with a live preview, sees it approved, and sends it where the window is closed', async () => {
     const { server, browser } = suite
-    const owner = uniqueUser('owner')
-    const cookie = await signUpViaApi(server, owner)
-    const { organization } = await apiJson<{ organization: { id: string } }>(
-      server,
-      cookie,
-      '/api/organizations',
-      {
-        name: 'Bakery Rosa',
-      },
-    )
-    const orgId = organization.id
-    await activeNumber(server, cookie, orgId)
+    const { owner, cookie, orgId } = await ownerWithOrganization(server, 'Bakery Rosa')
+    await provisionViaApi(server, cookie, orgId)
 
     const { page, context } = await newPage(browser, server.url)
     try {
