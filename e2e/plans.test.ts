@@ -80,6 +80,10 @@ describe('plans in a real browser', () => {
     await card.getByText('Plan changed.').waitFor()
     await card.getByText('Business · 1,234 messages a month (own limit)').waitFor()
     await card.getByText(`Last change by ${operator.email}`).waitFor()
+    // Customer messages that failed for good are listed under the plans; this server has none.
+    const failures = page.getByTestId('inbox-failures')
+    await page.getByRole('heading', { name: 'Customer messages that could not be processed' }).waitFor()
+    await failures.getByText('No failed customer messages').waitFor()
     await expectAccessible(page, 'the operator page after a plan change')
     await context.close()
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api } from './client'
 import { orgKeys } from './organizations'
-import type { OperatorOrganization, PlanChange, PlanType } from './types'
+import type { FailedInboxMessage, OperatorOrganization, PlanChange, PlanType } from './types'
 
 /** Messages a month and live numbers each plan includes (the server's PLAN_LIMITS / PLAN_NUMBER_LIMITS). */
 export const PLANS: Record<PlanType, { label: string; messages: number; numbers: number }> = {
@@ -22,6 +22,15 @@ export function useOperatorOrganizations(search: string) {
           `/api/admin/organizations${search ? `?search=${encodeURIComponent(search)}` : ''}`,
         )
       ).organizations,
+  })
+}
+
+/** Operators only: customer messages whose processing failed for good before they were stored, newest first. */
+export function useInboxFailures() {
+  return useQuery({
+    queryKey: ['operator', 'inbox-failures'] as const,
+    queryFn: async () =>
+      (await api<{ failures: FailedInboxMessage[] }>('/api/admin/inbox-failures')).failures,
   })
 }
 

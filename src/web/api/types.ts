@@ -120,6 +120,7 @@ export type PhoneCodeSent = Schemas['PhoneCodeSent']
 export type Invitation = Schemas['Invitation']
 export type MyInvitation = Schemas['MyInvitation']
 export type OperatorOrganization = Schemas['OperatorOrganization']
+export type FailedInboxMessage = Schemas['FailedInboxMessage']
 export type PlanChange = BodyOf<'/api/admin/organizations/{id}/plan', 'patch'>
 
 // better-auth serves /api/auth/*, outside the OpenAPI document: its session answer is written here.

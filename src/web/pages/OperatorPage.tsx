@@ -1,11 +1,11 @@
 import { useState } from 'react'
 import { useAccount } from '../api/account'
-import { PLANS, useOperatorOrganizations } from '../api/plans'
+import { PLANS, useInboxFailures, useOperatorOrganizations } from '../api/plans'
 import type { OperatorOrganization } from '../api/types'
 import { Button } from '../components/Button'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../components/Feedback'
 import { TextField } from '../components/Field'
-import { formatDate } from '../components/format'
+import { formatDate, formatDateTime, formatPhone } from '../components/format'
 import { OperatorPlanForm } from './organization/settings/PlanSection'
 
 /** Platform operators: every organization with its plan and limit, and the control to change them. */
@@ -35,6 +35,7 @@ export function OperatorPage() {
         onChange={(e) => setSearch(e.target.value)}
       />
       <OrganizationList search={search.trim()} />
+      <InboxFailures />
     </div>
   )
 }
@@ -88,6 +89,76 @@ function OrganizationPlanCard({ org }: { org: OperatorOrganization }) {
             monthlyMessageLimit={org.monthlyMessageLimit}
             idPrefix={`operator-${org.id}`}
           />
+        )}
+      </div>
+    </Card>
+  )
+}
+
+/** Customer messages the workers gave up on before storing them: no conversation shows them. */
+function InboxFailures() {
+  const failures = useInboxFailures()
+  return (
+    <Card title="Customer messages that could not be processed">
+      <div className="space-y-3 text-sm" data-testid="inbox-failures">
+        <p className="text-slate-600">
+          These messages reached a number but failed for good after every retry, before they were stored, so
+          no conversation shows them. The newest come first.
+        </p>
+        {failures.isPending ? (
+          <LoadingBlock label="Loading failed messages…" />
+        ) : failures.isError ? (
+          <ErrorNotice error={failures.error} title="Could not load the failed messages" />
+        ) : failures.data.length === 0 ? (
+          <EmptyState title="No failed customer messages" />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Customer messages that could not be processed</caption>
+              <thead>
+                <tr className="border-b border-slate-200 text-slate-600">
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Received
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Number
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Customer
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Organization
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Attempts
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Error and message
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {failures.data.map((f) => (
+                  <tr key={f.id} data-testid="inbox-failure">
+                    <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(f.receivedAt)}</td>
+                    <td className="py-2 pr-3 font-mono">{formatPhone(f.toNumber, 'international')}</td>
+                    <td className="py-2 pr-3 font-mono">
+                      {formatPhone(f.fromWaId, 'international')}
+                      {f.simulated && <span className="ml-1 text-xs text-slate-500">(simulator)</span>}
+                    </td>
+                    <td className="py-2 pr-3">{f.organization?.name ?? 'No organization'}</td>
+                    <td className="py-2 pr-3">{f.attempts}</td>
+                    <td className="py-2 pr-3">
+                      <p className="text-red-800" data-testid="inbox-failure-error">
+                        {f.lastError ?? 'No error recorded'}
+                      </p>
+                      {f.bodyPreview && <p className="mt-1 break-words text-slate-600">“{f.bodyPreview}”</p>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
     </Card>

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { PLAN_TYPES } from '../../../shared/enums.js'
+import { listFailedInbox } from '../../core/inbound/list-failed-inbox.js'
 import { listAllNumbers } from '../../core/numbers/list-numbers.js'
 import { listAllOrganizations } from '../../core/organizations/list-all-organizations.js'
 import { SetPlanInput } from '../../core/organizations/schemas.js'
@@ -39,6 +40,23 @@ const OrganizationsQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict()
+
+const FailedInboxSchema = z
+  .object({
+    id: z.number(),
+    receivedAt: z.string(),
+    failedAt: z.string().nullable(),
+    toNumber: z.string(),
+    fromWaId: z.string(),
+    organization: z.object({ id: z.string(), name: z.string() }).nullable(),
+    attempts: z.number(),
+    lastError: z.string().nullable(),
+    bodyPreview: z.string(),
+    simulated: z.boolean(),
+  })
+  .openapi('FailedInboxMessage')
+
+const InboxFailuresQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict()
 
 export function adminRoutes() {
   const app = createRouter()
@@ -115,6 +133,24 @@ export function adminRoutes() {
       })
       return c.json({ organization }, 200)
     },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/admin/inbox-failures',
+      tags: ['Operator'],
+      summary: 'Customer messages whose processing failed for good before they were stored (operators)',
+      description:
+        'Newest first. `organization` is the one holding the number written to now (null if none); `bodyPreview` is at most 200 characters.',
+      request: { query: InboxFailuresQuery },
+      responses: {
+        200: jsonResponse(z.object({ failures: z.array(FailedInboxSchema) }), 'Finally failed inbox rows'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN'),
+      },
+    }),
+    async (c) =>
+      c.json({ failures: await listFailedInbox({ ctx: actorCtx(c), input: c.req.valid('query') }) }, 200),
   )
 
   return app
