@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contacts, messages, organizations } from '../src/server/db/schema/index.js'
 import { WebhookRefusals } from '../src/server/http/middleware/webhook-refusals.js'
 import { createLogger, withoutUserData } from '../src/server/logger.js'
-import { first, nth } from './support/defined.js'
+import { defined, first, nth } from './support/defined.js'
 import { api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
 import { waitFor } from './support/wait.js'
@@ -118,6 +118,8 @@ describe('cross-site requests (CSRF)', () => {
     const evil = { origin: EVIL }
     const file = new FormData()
     file.set('file', new File(['Opening hours: 9 to 5'], 'hours.txt', { type: 'text/plain' }))
+    const csv = new FormData()
+    csv.set('file', new File(['phone,name\n+15550009997,Forged\n'], 'contacts.csv', { type: 'text/csv' }))
     const attempts: [string, string, unknown][] = [
       ['POST', '/api/organizations', { name: 'Forged' }],
       ['PATCH', `/api/organizations/${org.id}`, { name: 'Forged' }],
@@ -129,6 +131,20 @@ describe('cross-site requests (CSRF)', () => {
         { kind: 'faq', question: 'Forged?', content: 'Yes' },
       ],
       ['POST', `/api/organizations/${org.id}/simulator/messages`, { from: '+15550009999', body: 'hi' }],
+      ['POST', `/api/organizations/${org.id}/contacts`, { phone: '+15550009998', name: 'Forged' }],
+      ['POST', `/api/organizations/${org.id}/contacts/imports`, csv],
+      ['POST', `/api/organizations/${org.id}/tags`, { name: 'forged', color: '#112233' }],
+      ['POST', `/api/organizations/${org.id}/segments`, { name: 'Forged', filter: {} }],
+      [
+        'POST',
+        `/api/organizations/${org.id}/templates`,
+        { name: 'forged', language: 'en', category: 'utility', body: 'Hi', examples: {} },
+      ],
+      [
+        'POST',
+        `/api/organizations/${org.id}/broadcasts`,
+        { name: 'Forged', templateId: 'x', variables: {}, audience: { kind: 'filter', filter: {} } },
+      ],
       ['PATCH', '/api/me', { phone: '+15550009999' }],
       ['POST', '/api/me/phone/verification', { phone: '+15550009999' }],
       ['POST', '/api/auth/sign-out', {}],
@@ -151,6 +167,12 @@ describe('cross-site requests (CSRF)', () => {
         .where(eq(messages.organizationId, org.id)),
     )
     expect(n).toBe(0)
+    for (const list of ['contacts', 'tags', 'segments', 'templates', 'broadcasts', 'contacts/imports']) {
+      const res = await api(rt, owner, 'GET', `/api/organizations/${org.id}/${list}`)
+      expect(res.status, list).toBe(200)
+      const [key] = Object.keys(res.body)
+      expect(res.body[defined(key, `${list}'s list`)], list).toEqual([])
+    }
   })
 
   it('refuses Sec-Fetch-Site: cross-site and an opaque "null" origin; reads stay allowed', async () => {
