@@ -180,18 +180,21 @@ async function skip(tx: Tx, ids: string[], reason: SkipReason) {
 }
 
 /**
- * Claims the next pending recipients (SKIP LOCKED: steps side by side take different ones) and,
+ * Claims the next pending recipients (one batch at a time per broadcast: the broadcast row is locked) and,
  * in the same transaction, skips those who opted out or withdrew consent since, reserves the
  * month's usage for the rest (stopping the broadcast when it does not fit) and makes their messages.
  */
 async function claimBatch(ctx: Ctx, { broadcast, org, template }: Loaded, size: number) {
   return ctx.db.transaction(async (tx) => {
-    // Shared lock on the broadcast: a cancel waits for this batch, or this batch sees the cancel.
+    // The broadcast's row, locked for the batch: a cancel waits for this batch or this batch sees
+    // the cancel, and steps side by side claim one batch at a time. (A shared lock deadlocked: two
+    // steps each held it, one waited on the other's usage row, and the other then wanted the
+    // broadcast's row to record its progress.)
     const [current] = await tx
       .select({ status: broadcasts.status })
       .from(broadcasts)
       .where(eq(broadcasts.id, broadcast.id))
-      .for('share')
+      .for('no key update')
     if (current?.status !== 'sending') return { claimed: 0, messageIds: [] }
     const rows = await queryRows<ClaimedRow>(
       tx,
