@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { hkdfSync, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
@@ -79,6 +79,29 @@ const envSchema = z
     MAX_NUMBERS_PER_USER: z.coerce.number().int().min(0).default(2),
     PROVISIONING_ATTEMPTS_PER_HOUR: z.coerce.number().int().min(1).default(5),
     BROADCAST_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
+    ENCRYPTION_KEYS: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]{43,44})*$/,
+          'must be id:key pairs separated by commas, each key 32 random bytes in base64 (the first pair encrypts)',
+        )
+        .optional(),
+    ),
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false'),
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+      .number()
+      .min(1)
+      .max(24 * 30)
+      .default(72),
+    EXPORTS_DIR: optionalString,
+    EXPORT_LINK_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
+    API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
@@ -191,6 +214,27 @@ export interface Config {
    * than 80/s per sender, and Meta may lower a new sender's throughput).
    */
   broadcastRatePerSecond: number
+  /**
+   * Keys that encrypt what customers write (message bodies, media URLs, contact names and notes)
+   * at rest. The first encrypts; the others still decrypt (rotation). From ENCRYPTION_KEYS; else
+   * generated into DATA_DIR/encryption-keys in embedded mode, or derived from AUTH_SECRET on a server.
+   */
+  encryptionKeys: readonly EncryptionKey[]
+  webhooks: {
+    /** Let subscriptions reach private, loopback and link-local addresses (self-hosting, tests). */
+    allowPrivateAddresses: boolean
+    /** An endpoint that has failed without a single success for this long is disabled. */
+    disableAfterHours: number
+  }
+  /** Where background exports are written, and how long their download links live. */
+  exports: { dir: string; linkHours: number }
+  /** Requests per API key per minute. */
+  apiKeyRateLimitPerMinute: number
+}
+
+export interface EncryptionKey {
+  id: string
+  key: Buffer
 }
 
 /**
@@ -304,7 +348,46 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       provisioningAttemptsPerHour: e.PROVISIONING_ATTEMPTS_PER_HOUR,
     },
     broadcastRatePerSecond: e.BROADCAST_RATE_PER_SECOND,
+    encryptionKeys: encryptionKeys(e.ENCRYPTION_KEYS, e.DATABASE_URL ? undefined : dataDir, authSecret),
+    webhooks: {
+      allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE === 'true' || e.WEBHOOK_ALLOW_PRIVATE === '1',
+      disableAfterHours: e.WEBHOOK_DISABLE_AFTER_HOURS,
+    },
+    exports: { dir: resolve(e.EXPORTS_DIR ?? join(dataDir, 'exports')), linkHours: e.EXPORT_LINK_HOURS },
+    apiKeyRateLimitPerMinute: e.API_KEY_RATE_LIMIT_PER_MINUTE,
   }
+}
+
+/**
+ * The encryption key ring: ENCRYPTION_KEYS (`id:base64,id:base64`, the first encrypts); else, in
+ * embedded mode, a key generated once into DATA_DIR/encryption-keys (same format, so rotating is
+ * adding a line's pair in front); else a key derived from AUTH_SECRET (id `a0`), which every
+ * process of a server deployment already shares.
+ */
+function encryptionKeys(value: string | undefined, embeddedDir: string | undefined, authSecret: string) {
+  let ring = value
+  if (!ring && embeddedDir) {
+    const file = join(embeddedDir, 'encryption-keys')
+    if (existsSync(file)) ring = readFileSync(file, 'utf8').trim()
+    else {
+      mkdirSync(embeddedDir, { recursive: true })
+      ring = `k1:${randomBytes(32).toString('base64')}`
+      writeFileSync(file, ring, { mode: 0o600 })
+    }
+  }
+  if (!ring) {
+    return [{ id: 'a0', key: Buffer.from(hkdfSync('sha256', authSecret, '', 'message-encryption', 32)) }]
+  }
+  const keys = ring.split(',').map((pair) => {
+    const [id = '', b64 = ''] = pair.trim().split(':')
+    const key = Buffer.from(b64, 'base64')
+    if (key.length !== 32) throw new ConfigError([`ENCRYPTION_KEYS: key ${id} is not 32 bytes`])
+    return { id, key }
+  })
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+    throw new ConfigError(['ENCRYPTION_KEYS: two keys share an id'])
+  }
+  return keys
 }
 
 function parseTrustProxy(value: string | undefined): TrustProxy {

@@ -4,6 +4,7 @@ import type PgBoss from 'pg-boss'
 import { createAuth } from './auth.js'
 import type { Config, Role } from './config.js'
 import type { Services } from './core/context.js'
+import { configureEncryption } from './core/crypto/encryption.js'
 import { learnDatabaseTimeZones } from './core/organizations/time-zones.js'
 import { type Database, openDatabase } from './db/client.js'
 import { createApp } from './http/app.js'
@@ -47,6 +48,7 @@ export interface Runtime {
 /** Opens the database, the job queue and the providers, and wires the app and/or the worker. */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, role, log } = opts
+  configureEncryption(config.encryptionKeys)
   const database = opts.database ?? (await openDatabase(config, log))
   await learnDatabaseTimeZones(database.db)
   const worker = role === 'worker' || role === 'all'

@@ -129,3 +129,53 @@ export const SKIP_REASONS = [
   'cancelled',
 ] as const
 export type SkipReason = (typeof SKIP_REASONS)[number]
+
+/**
+ * What an API key may do (issue 16). A key acts only in its own organization and only through
+ * the routes its scopes open; account, member, number, key, webhook, billing and privacy routes
+ * stay with signed-in people.
+ */
+export const API_SCOPES = [
+  'conversations:read',
+  'messages:send',
+  'contacts:read',
+  'contacts:write',
+  'knowledge:read',
+  'knowledge:write',
+  'templates:read',
+  'broadcasts:read',
+  'broadcasts:send',
+  'stats:read',
+] as const
+export type ApiScope = (typeof API_SCOPES)[number]
+
+/** Events an organization's webhook subscriptions can receive (payloads: README, "Webhooks"). */
+export const WEBHOOK_EVENT_TYPES = [
+  'message.received',
+  'message.sent',
+  'message.status',
+  'conversation.handed_off',
+  'conversation.resolved',
+  'contact.opted_out',
+  'number.status',
+  'training.completed',
+  'usage.limit_reached',
+  'broadcast.completed',
+  'webhook.test',
+] as const
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
+
+/**
+ * A delivery's state: `pending` (due at next_attempt_at, retried with backoff), `delivered` (a 2xx),
+ * `failed` (every attempt failed, or its endpoint was disabled or deleted).
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+
+/** What an export holds. */
+export const EXPORT_KINDS = ['messages', 'conversations', 'contacts', 'usage'] as const
+export type ExportKind = (typeof EXPORT_KINDS)[number]
+export const EXPORT_FORMATS = ['csv', 'json'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+export const EXPORT_STATUSES = ['queued', 'running', 'completed', 'failed', 'expired'] as const
+export type ExportStatus = (typeof EXPORT_STATUSES)[number]

@@ -1,3 +1,4 @@
+import type { ApiScope } from '../../shared/enums.js'
 import type { Config } from '../config.js'
 import type { Db, Tx } from '../db/client.js'
 // The one import from jobs/: the catalog's names and payload types. The catalog is data only
@@ -43,12 +44,27 @@ export interface InboxSignal {
   wake(): void
 }
 
+/** The API key a request was made with (`Authorization: Bearer wak_…`). */
+export interface ApiKeyActor {
+  id: string
+  organizationId: string
+  name: string
+  prefix: string
+  scopes: readonly ApiScope[]
+}
+
 export interface Actor {
+  /** For an API key: the user who made the key (audit), or '' if that user is gone. */
   userId: string
   email: string
   /** Operator rights need a verified email (OPERATOR_EMAILS alone is not proof). */
   isOperator: boolean
   emailVerified: boolean
+  /** Set when the request was made with an API key instead of a session. */
+  apiKey?: ApiKeyActor
+  /** Where the request came from (the audit log). */
+  ip?: string
+  userAgent?: string
 }
 
 /** The context of one action: the services, who acts (absent for system work), and an optional transaction. */

@@ -11,7 +11,7 @@ export async function getBroadcast({
   ctx: ActorCtx
   input: { organizationId: string; broadcastId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'broadcasts:read')
   if (!isUuid(input.broadcastId)) throw new NotFound('Broadcast')
   const [view] = await broadcastViews(ctx.db, input.organizationId, { id: input.broadcastId, limit: 1 })
   if (!view) throw new NotFound('Broadcast')

@@ -4,6 +4,6 @@ import { broadcastViews } from './view.js'
 
 /** An organization's broadcasts with their counts, newest first (the latest 100). */
 export async function listBroadcasts({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'broadcasts:read')
   return broadcastViews(ctx.db, input.organizationId, { limit: 100 })
 }

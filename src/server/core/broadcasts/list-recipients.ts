@@ -84,7 +84,7 @@ export async function listRecipients({
     limit: number
   }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'broadcasts:read')
   const broadcast = await broadcastOf(ctx.db, input.organizationId, input.broadcastId)
   const after = input.cursor === undefined ? 0 : Number(input.cursor)
   if (!Number.isInteger(after) || after < 0) {

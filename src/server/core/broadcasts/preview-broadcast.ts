@@ -26,7 +26,7 @@ export async function previewBroadcast({
   ctx: ActorCtx
   input: PreviewBroadcastInput & { organizationId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'broadcasts:read')
   const [org] = await ctx.db.select().from(organizations).where(eq(organizations.id, input.organizationId))
   if (!org) throw new NotFound('Organization')
   const template = await approvedTemplate(ctx.db, org.id, input.templateId)

@@ -34,7 +34,7 @@ export async function recipientsCsv({
   ctx: ActorCtx
   input: { organizationId: string; broadcastId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'broadcasts:read')
   const broadcast = await broadcastOf(ctx.db, input.organizationId, input.broadcastId)
   async function* lines() {
     yield `${CSV_COLUMNS.join(',')}\r\n`

@@ -28,6 +28,6 @@ export async function countContacts({
   ctx: ActorCtx
   input: { organizationId: string; filter: ContactFilter }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'contacts:read')
   return countMatching(ctx.db, input.organizationId, input.filter)
 }

@@ -31,6 +31,6 @@ export async function getContact({
   ctx: ActorCtx
   input: { organizationId: string; contactId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'contacts:read')
   return contactView(await loadContact(ctx.db, input.organizationId, input.contactId))
 }

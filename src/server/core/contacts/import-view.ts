@@ -39,7 +39,7 @@ export async function loadImport(db: Tx, organizationId: string, importId: strin
 
 /** The latest 20 imports, newest first (every member). */
 export async function listImports({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'contacts:read')
   const rows = await ctx.db
     .select(importColumns)
     .from(contactImports)
@@ -57,6 +57,6 @@ export async function getImport({
   ctx: ActorCtx
   input: { organizationId: string; importId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'contacts:read')
   return importView(await loadImport(ctx.db, input.organizationId, input.importId))
 }

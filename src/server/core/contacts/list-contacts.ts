@@ -57,7 +57,7 @@ function afterCursor([lastSeen, id]: Cursor): SQL {
 
 /** Contacts of an organization matching a filter, a page at a time, with the total of matches. */
 export async function listContacts({ ctx, input }: { ctx: ActorCtx; input: ListContactsInput }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'contacts:read')
   const where: (SQL | undefined)[] = [contactFilterWhere(input.organizationId, input.filter)]
   if (input.segmentId !== undefined) {
     const [segment] = isUuid(input.segmentId)

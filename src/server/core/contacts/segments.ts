@@ -12,7 +12,7 @@ import { loadSegment, segmentView } from './segment-view.js'
 const nameTaken = (name: string) => new Conflict(`There is already a segment named "${name}"`)
 
 export async function listSegments({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'contacts:read')
   const rows = await ctx.db
     .select()
     .from(segments)
@@ -28,7 +28,7 @@ export async function getSegment({
   ctx: ActorCtx
   input: { organizationId: string; segmentId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'contacts:read')
   return segmentView(ctx.db, await loadSegment(ctx.db, input.organizationId, input.segmentId))
 }
 

@@ -83,7 +83,7 @@ export async function listConversations({
   ctx: ActorCtx
   input: { organizationId: string; limit?: number }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'conversations:read')
   return conversationSummaries(ctx.db, input.organizationId, { limit: input.limit ?? 50 })
 }
 
@@ -101,7 +101,7 @@ export async function getConversation({
   ctx: ActorCtx
   input: { organizationId: string; conversationId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'conversations:read')
   const conversation = await oneConversation(ctx, input.organizationId, input.conversationId)
   const rows = await ctx.db
     .select()

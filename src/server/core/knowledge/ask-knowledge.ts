@@ -10,7 +10,7 @@ export async function askKnowledge({
   ctx: ActorCtx
   input: { organizationId: string; question: string }
 }) {
-  await authorizeKnowledgeBase(ctx, input.organizationId, 'org:read')
+  await authorizeKnowledgeBase(ctx, input.organizationId, 'knowledge:read')
   const answer = await answerCustomer({
     ctx,
     input: { organizationId: input.organizationId, message: input.question, history: [] },

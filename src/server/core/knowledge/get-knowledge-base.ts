@@ -20,7 +20,7 @@ export async function getKnowledgeBase({
   input: { organizationId?: string }
 }) {
   const organizationId = input.organizationId ?? (await personalKnowledgeBase({ ctx })).id
-  if (input.organizationId) await authorizeKnowledgeBase(ctx, organizationId, 'org:read')
+  if (input.organizationId) await authorizeKnowledgeBase(ctx, organizationId, 'knowledge:read')
   const org = await loadKnowledgeOwner(ctx, organizationId)
   if (!org) throw new NotFound('Organization')
   const db = dbOf(ctx)

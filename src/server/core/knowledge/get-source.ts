@@ -14,7 +14,7 @@ export async function getSource({
   ctx: ActorCtx
   input: { organizationId: string; sourceId: string }
 }) {
-  await authorizeKnowledgeBase(ctx, input.organizationId, 'org:read')
+  await authorizeKnowledgeBase(ctx, input.organizationId, 'knowledge:read')
   const [row] = await dbOf(ctx)
     .select(sourceColumns)
     .from(knowledgeSources)

@@ -15,8 +15,10 @@ import { DEFAULT_AI_SETTINGS, DEFAULT_BUSINESS_HOURS } from '../organizations/sc
 export async function authorizeKnowledgeBase(
   ctx: ActorCtx,
   organizationId: string,
-  permission: Extract<Permission, 'org:read' | 'knowledge:write'>,
+  permission: Extract<Permission, 'knowledge:read' | 'knowledge:write'>,
 ): Promise<{ role: MemberRole }> {
+  // An API key belongs to a business organization, never to its maker's personal knowledge base.
+  if (ctx.actor.apiKey) return authorizeOrganization(ctx, organizationId, permission)
   const [personal] = await dbOf(ctx)
     .select({ id: organizations.id })
     .from(organizations)

@@ -12,7 +12,7 @@ import { sourcePreviewColumns, sourceView, trainingView } from './view.js'
  * large the documents are; getSource gives one source whole.
  */
 export async function listKnowledge({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }) {
-  await authorizeKnowledgeBase(ctx, input.organizationId, 'org:read')
+  await authorizeKnowledgeBase(ctx, input.organizationId, 'knowledge:read')
   const org = await loadKnowledgeOwner(ctx, input.organizationId)
   if (!org) throw new NotFound('Organization')
   const rows = await dbOf(ctx)

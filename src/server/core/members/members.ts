@@ -22,7 +22,7 @@ const toView = (m: { userId: string; role: MemberRole; email: string; name: stri
 })
 
 export async function listMembers({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'dashboard:read')
   const rows = await ctx.db
     .select(memberColumns)
     .from(memberships)
@@ -86,7 +86,7 @@ export async function removeMember({
   const { role: actorRole } = await authorizeOrganization(
     ctx,
     input.organizationId,
-    leaving ? 'org:read' : 'members:manage',
+    leaving ? 'dashboard:read' : 'members:manage',
   )
   await ctx.db.transaction(async (tx) => {
     const [current] = await tx

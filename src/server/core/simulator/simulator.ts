@@ -55,7 +55,7 @@ export async function customerView({
   ctx: ActorCtx
   input: { organizationId: string; from: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'dashboard:read')
   const from = checkFrom(input.from)
   const [contact] = await ctx.db
     .select()

@@ -17,7 +17,7 @@ export async function getStats(
   now = new Date(),
 ) {
   const orgId = input.organizationId
-  await authorizeOrganization(ctx, orgId, 'org:read')
+  await authorizeOrganization(ctx, orgId, 'stats:read')
   const org = await loadOrganization(ctx.db, orgId)
   if (!org) throw new NotFound('Organization')
   // Never a zone PostgreSQL would refuse (a row saved before zones were checked): that was a 500.

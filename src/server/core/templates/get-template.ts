@@ -10,6 +10,6 @@ export async function getTemplate({
   ctx: ActorCtx
   input: { organizationId: string; templateId: string }
 }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'templates:read')
   return templateView(await findTemplate(ctx.db, input.organizationId, input.templateId))
 }

@@ -6,7 +6,7 @@ import { templateView } from './view.js'
 
 /** Every template of the organization, by name then language (every member may read them). */
 export async function listTemplates({ ctx, input }: { ctx: ActorCtx; input: { organizationId: string } }) {
-  await authorizeOrganization(ctx, input.organizationId, 'org:read')
+  await authorizeOrganization(ctx, input.organizationId, 'templates:read')
   const rows = await ctx.db
     .select()
     .from(templates)

@@ -65,6 +65,8 @@ export const organizations = pgTable(
     trainedAt: timestamp('trained_at', { withTimezone: true }),
     /** The chunk generation customers are answered from; retraining switches it atomically. */
     knowledgeGeneration: integer('knowledge_generation').notNull().default(0),
+    /** Messages older than this many days are deleted by the retention job; null keeps them. */
+    retentionDays: integer('retention_days'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
