@@ -298,7 +298,9 @@ describe('contacts API', () => {
     expect(await names('search=2002')).toEqual(['Bob'])
     expect(await names('search=%2B336')).toEqual(['50%_off'])
     expect(await names('search=50%25_')).toEqual(['50%_off'])
-    expect(await names('search=%25')).toEqual(['50%_off'])
+    // Names are searched by the start of their words (an encrypted name's blind index): punctuation
+    // alone matches no name (and no number here).
+    expect(await names('search=%25')).toEqual([])
     expect(await names('tags=vip,paris')).toEqual(['50%_off', 'Ana Lopez', 'Bob'])
     expect(await names('tags=vip,paris&tagMode=all')).toEqual(['Ana Lopez'])
     expect(await names('tags=vip')).toEqual(['Ana Lopez', 'Bob'])

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows } from '../src/server/db/client.js'
+import { readEncrypted } from '../src/server/db/encrypted-columns.js'
 import { messages } from '../src/server/db/schema/index.js'
 import { testEnv } from './support/env.js'
 import { createOrganization, signUp } from './support/factories.js'
@@ -135,7 +136,10 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)('a worker killed mid-job', () => {
         sql`select m.body from messages m join contacts c on c.id = (select contact_id from conversations where id = m.conversation_id)
             where c.wa_id = ${from} and m.direction = 'inbound' order by m.created_at`,
       )
-      const asked = inbound.map((r) => r.body.replace('This is question', 'Answer to question'))
+      // Raw SQL: the stored body is encrypted at rest.
+      const asked = inbound.map((r) =>
+        readEncrypted(r.body).replace('This is question', 'Answer to question'),
+      )
       expect(out).toEqual(asked)
     }
   }, 150_000)

@@ -4,6 +4,7 @@ import type PgBoss from 'pg-boss'
 import { createAuth } from './auth.js'
 import type { Config, Role } from './config.js'
 import type { Services } from './core/context.js'
+import { checkEncryptionKeys } from './core/crypto/check-keys.js'
 import { configureEncryption } from './core/crypto/encryption.js'
 import { learnDatabaseTimeZones } from './core/organizations/time-zones.js'
 import { type Database, openDatabase } from './db/client.js'
@@ -48,8 +49,15 @@ export interface Runtime {
 /** Opens the database, the job queue and the providers, and wires the app and/or the worker. */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, role, log } = opts
-  configureEncryption(config.encryptionKeys)
+  configureEncryption(config.encryptionKeys, {
+    onDecryptFailure: (err) => log.error({ keyId: err.keyId }, err.message),
+  })
   const database = opts.database ?? (await openDatabase(config, log))
+  // A ring that cannot read stored data stops here, with a message that says which key.
+  await checkEncryptionKeys(database.db).catch(async (err) => {
+    if (!opts.database) await database.close()
+    throw err
+  })
   await learnDatabaseTimeZones(database.db)
   const worker = role === 'worker' || role === 'all'
   const boss = await startBoss(database, log, { schedule: worker, supervise: worker })

@@ -16,6 +16,9 @@ export interface TestRuntime extends Runtime {
   request(path: string, init?: RequestInit): Promise<Response>
 }
 
+/** The default key ring of test runtimes (test/encryption.test.ts rotates away from it). */
+export const TEST_ENCRYPTION_KEYS = `t1:${Buffer.alloc(32, 7).toString('base64')}`
+
 /**
  * A whole app (web and worker) on a fresh database, with configuration from `env`.
  * Each test file starts its own; nothing is shared between files.
@@ -30,6 +33,9 @@ export async function startTestRuntime(
     NODE_ENV: 'test',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-test-')),
     AUTH_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    // One ring for every runtime of a test process (the ring is process-wide; a key generated per
+    // DATA_DIR would differ between two runtimes of one file).
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     APP_URL: 'http://localhost:3999',
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTestDatabase } from './database.js'
 import { defined } from './defined.js'
-import { startTestRuntime, type TestRuntime } from './runtime.js'
+import { startTestRuntime, TEST_ENCRYPTION_KEYS, type TestRuntime } from './runtime.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -28,6 +28,8 @@ export async function startWebAndWorkers(env: Record<string, string>): Promise<W
   const processEnv = {
     DATABASE_URL: defined(database.url, 'a PostgreSQL database URL'),
     AUTH_SECRET: 'crash-test-secret-crash-test-secret-0123456789',
+    // Every process of a deployment shares one key ring.
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     APP_URL: 'http://localhost:3999',
     ...env,
   }

@@ -1,18 +1,25 @@
+import { withApiSecurity } from './openapi-security.js'
 import { createRouter } from './router.js'
 import { adminRoutes } from './routes/admin.js'
+import { apiKeyRoutes } from './routes/api-keys.js'
+import { auditRoutes } from './routes/audit.js'
 import { broadcastRoutes } from './routes/broadcasts.js'
 import { contactRoutes } from './routes/contacts.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { cronRoutes } from './routes/cron.js'
+import { exportRoutes } from './routes/exports.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
 import { meRoutes } from './routes/me.js'
 import { memberRoutes } from './routes/members.js'
 import { numberRoutes } from './routes/numbers.js'
 import { organizationRoutes } from './routes/organizations.js'
+import { privacyRoutes } from './routes/privacy.js'
 import { simulatorRoutes } from './routes/simulator.js'
 import { statsRoutes } from './routes/stats.js'
 import { templateRoutes } from './routes/templates.js'
 import { trainingRoutes } from './routes/training.js'
+import { v1Routes } from './routes/v1.js'
+import { webhookRoutes } from './routes/webhooks.js'
 import { whatsappRoutes } from './routes/whatsapp.js'
 
 /** The OpenAPI document's header, served at /api/openapi.json. */
@@ -46,6 +53,12 @@ export const apiRoutes = () => [
   simulatorRoutes(),
   broadcastRoutes(),
   templateRoutes(),
+  exportRoutes(),
+  privacyRoutes(),
+  webhookRoutes(),
+  apiKeyRoutes(),
+  auditRoutes(),
+  v1Routes(),
 ]
 
 /**
@@ -55,5 +68,5 @@ export const apiRoutes = () => [
 export function openApiDocument() {
   const router = createRouter()
   for (const routes of apiRoutes()) router.route('/', routes)
-  return router.getOpenAPI31Document(OPENAPI_INFO)
+  return withApiSecurity(router.getOpenAPI31Document(OPENAPI_INFO))
 }

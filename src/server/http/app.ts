@@ -11,11 +11,13 @@ import { inApiErrorShape } from './auth-response.js'
 import { clientIp, NO_SOCKET } from './client-ip.js'
 import type { AppEnv } from './env.js'
 import { errorBody, handleError } from './errors.js'
+import { authentication } from './middleware/api-key-auth.js'
 import { csrfGuard } from './middleware/csrf.js'
+import { idempotencyMiddleware } from './middleware/idempotency.js'
 import { inputTextGuard } from './middleware/input-text.js'
 import { rateLimitMiddleware } from './middleware/rate-limit.js'
 import { securityHeaders } from './middleware/security-headers.js'
-import { sessionMiddleware } from './middleware/session.js'
+import { withApiSecurity } from './openapi-security.js'
 import { createRouter } from './router.js'
 import { apiDocsRoutes } from './routes/api-docs.js'
 import { helpRoutes } from './routes/help.js'
@@ -94,15 +96,16 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
     return isUploadPath(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)
   })
 
-  const limiter = rateLimitMiddleware(sql, services.config)
+  // Who asks (session cookie or API key), then the rate limit, whose keys depend on who asks.
+  const authenticated = authentication(rateLimitMiddleware(sql, services.config))
   app.use('/api/*', async (c, next) => {
     if (isMachinePath(c.req.path)) return next()
-    await sessionMiddleware(c, async () => {
-      await limiter(c, next)
-    })
+    await authenticated(c, next)
   })
   // After the rate limit: nobody gets a body parsed for free.
   app.use('/api/*', (c, next) => (isMachinePath(c.req.path) ? next() : inputTextGuard(c, next)))
+  // After authentication (keys belong to their caller) and the input checks (a refused body keeps no key).
+  app.use('/api/*', idempotencyMiddleware)
 
   app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
     // better-auth records a session's address from X-Forwarded-For: give it the one resolved under TRUST_PROXY.
@@ -124,7 +127,12 @@ export function createApp({ services, auth, sql, webRoot }: AppOptions) {
   })
 
   for (const routes of apiRoutes()) app.route('/', routes)
-  app.doc31('/api/openapi.json', OPENAPI_INFO)
+  // The document with its security declared (http/openapi-security.ts), built once on first request.
+  let openApi: ReturnType<typeof app.getOpenAPI31Document> | undefined
+  app.get('/api/openapi.json', (c) => {
+    openApi ??= withApiSecurity(app.getOpenAPI31Document(OPENAPI_INFO))
+    return c.json(openApi)
+  })
   app.route('/', apiDocsRoutes())
   // The guides as pages, for the dashboard's Help links (served with or without the built web app).
   app.route('/', helpRoutes())

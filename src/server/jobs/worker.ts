@@ -24,6 +24,14 @@ export async function startWorker(
   await boss.schedule('system.cleanup', '*/10 * * * *', {})
   // Restarts a broadcast whose sending job vanished (a sending one idle, a scheduled one past due).
   await boss.schedule('broadcasts.sweep', '* * * * *', {})
+  // Download links of background exports expire; retention policies delete old messages.
+  await boss.schedule('exports.expire', '7 * * * *', {})
+  await boss.schedule('privacy.retention', '17 * * * *', {})
+  // Webhook deliveries whose retry came due, or whose wake-up was lost.
+  await boss.schedule('webhooks.deliver', '* * * * *', {})
+  await boss.schedule('webhooks.purge', '23 * * * *', {})
+  // Encryption at rest: legacy plaintext and rows under an older key move to the current key.
+  await boss.schedule('crypto.reencrypt', '43 3 * * *', {}, { tz: 'UTC' })
 }
 
 /** The catalog seen per job name, so parsing job `N`'s payload yields `JobPayload<N>`. */

@@ -505,6 +505,86 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/{exportId}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A background export's file, through its signed link (no session needed)
+         * @description The `downloadUrl` of a completed export. A wrong token, or a link past its expiry, answers 404.
+         */
+        get: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path: {
+                    exportId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -564,7 +644,88 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete your account (GDPR art. 17); `confirmEmail` repeats your email address
+         * @description The only owner of an organization must first make another member owner or delete the organization: 409 with details.reason LAST_OWNER and details.organizations [{id, name}], nothing deleted. Your sessions end with the account.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        confirmEmail: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Retired for phone numbers: link one with POST /api/me/phone/verification and POST /api/me/phone/verify */
@@ -621,6 +782,83 @@ export type paths = {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything held on your account, as a JSON file (GDPR art. 15)
+         * @description Profile, memberships (organization names and roles), invitations sent and received, sessions (address, browser, dates; never tokens) and the titles of your personal knowledge sources.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your data, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/me/invitations": {
@@ -1344,7 +1582,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One organization */
+        /**
+         * One organization
+         * @description API keys: any key of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1407,7 +1648,10 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Delete (owner); releases its numbers first */
+        /**
+         * Delete (owner); releases its numbers first
+         * @description Not available to API keys.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -1492,6 +1736,8 @@ export type paths = {
         /**
          * Update settings (owner/admin)
          * @description Any writable subset; nested objects are replaced whole. Read-only fields are refused with a 400, and so are `planType` and `monthlyMessageLimit`: the platform operator changes them (`PATCH /api/admin/organizations/{id}/plan`).
+         *
+         *     Not available to API keys.
          */
         patch: {
             parameters: {
@@ -1629,6 +1875,381 @@ export type paths = {
         };
         trace?: never;
     };
+    "/api/organizations/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's API keys, newest first (owner or admin); secrets are never shown again
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description API keys */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: components["schemas"]["ApiKey"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an API key (owner or admin): the secret is in this answer only
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        expiresAt?: string | null;
+                        name: string;
+                        scopes: ("conversations:read" | "messages:send" | "contacts:read" | "contacts:write" | "knowledge:read" | "knowledge:write" | "templates:read" | "broadcasts:read" | "broadcasts:send" | "stats:read")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: components["schemas"]["ApiKey"];
+                            /** @description Send it as `Authorization: Bearer <secret>`. Shown once: store it now. */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key at once (owner or admin); revoking it again changes nothing
+         * @description Not available to API keys.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: components["schemas"]["ApiKey"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who changed what in the organization, newest first (owners and admins)
+         * @description Settings, plan, members and invitations, numbers, API keys, webhooks, exports, templates, broadcasts and privacy actions, with the actor, the address and browser they acted from. Pass `nextCursor` back as `cursor` for the next page.
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One action (`member.removed`) or every action of an area (`member`) */
+                    action?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: components["schemas"]["AuditEntry"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/broadcasts": {
         parameters: {
             query?: never;
@@ -1636,7 +2257,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Broadcasts with their counts, newest first (the latest 100) */
+        /**
+         * Broadcasts with their counts, newest first (the latest 100)
+         * @description API keys: scope `broadcasts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1701,6 +2325,8 @@ export type paths = {
         /**
          * Send an approved template to an audience, now or at a local time (agent and up)
          * @description Recipients are fixed when the broadcast is made; opted-out contacts, contacts without opt-in, duplicate numbers and contacts missing a variable are skipped with the reason. 409 `TEMPLATE_NOT_APPROVED` (details.status), `OVER_LIMIT` (details.needed, details.remaining; send `upToLimit: true` to send up to the limit), `NO_ACTIVE_NUMBER`; 400 with details.missing for template variables without a source, and for a `sendAt` in the past or in the hour skipped by a daylight-saving change.
+         *
+         *     API keys: scope `broadcasts:send`.
          */
         post: {
             parameters: {
@@ -1857,7 +2483,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A broadcast with its recipients counted by status */
+        /**
+         * A broadcast with its recipients counted by status
+         * @description API keys: scope `broadcasts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1936,7 +2565,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Stop a scheduled or sending broadcast; what was sent stays sent (agent and up) */
+        /**
+         * Stop a scheduled or sending broadcast; what was sent stays sent (agent and up)
+         * @description API keys: scope `broadcasts:send`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2029,7 +2661,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Recipients in send order, optionally of one status */
+        /**
+         * Recipients in send order, optionally of one status
+         * @description API keys: scope `broadcasts:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2120,7 +2755,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The broadcast's results as CSV (phone, name, status, reason, sent_at, updated_at, variables) */
+        /**
+         * The broadcast's results as CSV (phone, name, status, reason, sent_at, updated_at, variables)
+         * @description API keys: scope `broadcasts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2197,7 +2835,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** What a broadcast would send: audience size, skips by reason, messages left, rendered samples */
+        /**
+         * What a broadcast would send: audience size, skips by reason, messages left, rendered samples
+         * @description API keys: scope `broadcasts:read`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2339,6 +2980,8 @@ export type paths = {
         /**
          * Contacts matching the filters, a page at a time (every member)
          * @description Ordered by the customer's last message, most recent first, then contacts who never wrote; ties by id. Pass `nextCursor` back as `cursor` for the next page; `total` counts every match. Simulator customers are never listed.
+         *
+         *     API keys: scope `contacts:read`.
          */
         get: {
             parameters: {
@@ -2428,7 +3071,10 @@ export type paths = {
             };
         };
         put?: never;
-        /** Add a contact by hand (agent and up); 409 if the number is already a contact */
+        /**
+         * Add a contact by hand (agent and up); 409 if the number is already a contact
+         * @description API keys: scope `contacts:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2542,7 +3188,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One contact (every member) */
+        /**
+         * One contact (every member)
+         * @description API keys: scope `contacts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2606,7 +3255,10 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Delete a contact with its conversation and messages (owner/admin) */
+        /**
+         * Delete a contact with its conversation and messages (owner/admin)
+         * @description Not available to API keys.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2678,6 +3330,8 @@ export type paths = {
         /**
          * Edit a contact (agent and up)
          * @description Tags are trimmed and deduplicated (at most 50, 40 characters each; new ones join the tags list); `attributes` replaces the whole map (at most 50 keys of `[a-z0-9_]`, values up to 500 characters); `optedIn: true` records consent now, false clears it. `optedOut: false` on a customer who sent STOP is refused with a 409: only their START opts them back in.
+         *
+         *     API keys: scope `contacts:write`.
          */
         patch: {
             parameters: {
@@ -2791,7 +3445,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** How many contacts a filter means now (every member) */
+        /**
+         * How many contacts a filter means now (every member)
+         * @description API keys: scope `contacts:read`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2883,7 +3540,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The latest 20 imports, newest first (every member) */
+        /**
+         * The latest 20 imports, newest first (every member)
+         * @description API keys: scope `contacts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2948,6 +3608,8 @@ export type paths = {
         /**
          * Import contacts from a CSV in the background (agent and up)
          * @description CSV, up to 20 MB and 200,000 rows, with a header row: `phone` (required; E.164 with the country code, spaces and dashes are fine), `name`, `tags` (separated by `;`, `|` or, inside quotes, `,`), `opt_in` (yes/no, true/false, 1/0; empty: consent unchanged); any other column is an attribute (its name lowercased, letters, digits and underscores). A number already a contact is updated, never duplicated: a given name replaces the old one, tags are added, attributes merged, opt_in yes records consent and no clears it. Within one file a later row for the same number wins. The file is checked at once (header, format, row count: a 400 naming the problem, nothing stored); then the answer is 202 with the import `pending`, and GET …/contacts/imports/{importId} shows its progress. Rows with errors are reported by line and skipped; the others are imported.
+         *
+         *     API keys: scope `contacts:write`.
          */
         post: {
             parameters: {
@@ -3047,7 +3709,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One import with its progress (every member) */
+        /**
+         * One import with its progress (every member)
+         * @description API keys: scope `contacts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3129,6 +3794,8 @@ export type paths = {
         /**
          * What importing a CSV would do, without doing it (agent and up)
          * @description CSV, up to 20 MB and 200,000 rows, with a header row: `phone` (required; E.164 with the country code, spaces and dashes are fine), `name`, `tags` (separated by `;`, `|` or, inside quotes, `,`), `opt_in` (yes/no, true/false, 1/0; empty: consent unchanged); any other column is an attribute (its name lowercased, letters, digits and underscores). A number already a contact is updated, never duplicated: a given name replaces the old one, tags are added, attributes merged, opt_in yes records consent and no clears it. Within one file a later row for the same number wins.
+         *
+         *     API keys: scope `contacts:write`.
          */
         post: {
             parameters: {
@@ -3236,7 +3903,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Add and/or remove tags on up to 1,000 contacts at once (agent and up) */
+        /**
+         * Add and/or remove tags on up to 1,000 contacts at once (agent and up)
+         * @description API keys: scope `contacts:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3336,7 +4006,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Conversations, most recent first */
+        /**
+         * Conversations, most recent first
+         * @description API keys: scope `conversations:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3423,7 +4096,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A conversation with its transcript and message statuses */
+        /**
+         * A conversation with its transcript and message statuses
+         * @description API keys: scope `conversations:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3503,7 +4179,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Give the conversation back to the AI (agent and up) */
+        /**
+         * Give the conversation back to the AI (agent and up)
+         * @description API keys: scope `messages:send`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3598,7 +4277,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Reply as an agent (takes the conversation over). Free text only within WhatsApp's 24-hour window: outside it, 409 with details.reason OUTSIDE_WINDOW (send a template instead) */
+        /**
+         * Reply as an agent (takes the conversation over). Free text only within WhatsApp's 24-hour window: outside it, 409 with details.reason OUTSIDE_WINDOW (send a template instead)
+         * @description API keys: scope `messages:send`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3708,7 +4390,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** An agent takes the conversation; the AI stops answering (agent and up) */
+        /**
+         * An agent takes the conversation; the AI stops answering (agent and up)
+         * @description API keys: scope `messages:send`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3803,7 +4488,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Send an approved WhatsApp template as an agent (agent and up), allowed outside the 24-hour window. 409 details.reason TEMPLATE_NOT_APPROVED with details.status; 400 details.missing names the variables without a value */
+        /**
+         * Send an approved WhatsApp template as an agent (agent and up), allowed outside the 24-hour window. 409 details.reason TEMPLATE_NOT_APPROVED with details.status; 400 details.missing names the variables without a value
+         * @description API keys: scope `messages:send`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3908,6 +4596,459 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 20 latest exports, newest first (owner and admin)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Exports */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exports: components["schemas"]["Export"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start a background export; download it from its link when completed (owner and admin)
+         * @description At most 5 exports queued or running per organization (409 OVER_LIMIT). CSV: RFC 4180 with a header row; a cell starting with = + - @ is prefixed with ' (spreadsheet formula guard; E.164 numbers excepted); lists joined with "; ". JSON: one array of objects, streamed.
+         *
+         *     Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filters?: components["schemas"]["ExportFilters"];
+                        /** @enum {string} */
+                        format: "csv" | "json";
+                        /** @enum {string} */
+                        kind: "messages" | "conversations" | "contacts" | "usage";
+                    };
+                };
+            };
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            export: components["schemas"]["Export"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One export, with its progress (owner and admin)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Export */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            export: components["schemas"]["Export"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete an export and its file (owner and admin)
+         * @description Not available to API keys.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/exports/download-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export now: the file is streamed as it is read (owner and admin)
+         * @description Constant memory on the server whatever the size (rows are read 1,000 at a time). CSV: RFC 4180 with a header row; a cell starting with = + - @ is prefixed with ' (spreadsheet formula guard; E.164 numbers excepted); lists joined with "; ". JSON: one array of objects, streamed.
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query: {
+                    contactId?: string;
+                    format?: "csv" | "json";
+                    from?: string;
+                    kind: "messages" | "conversations" | "contacts" | "usage";
+                    tag?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/invitations": {
         parameters: {
             query?: never;
@@ -3915,7 +5056,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Open invitations (owner/admin); expired ones are flagged */
+        /**
+         * Open invitations (owner/admin); expired ones are flagged
+         * @description Not available to API keys.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4003,7 +5147,10 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Withdraw an open invitation */
+        /**
+         * Withdraw an open invitation
+         * @description Not available to API keys.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4087,7 +5234,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Knowledge sources (texts as previews) and the training state (every member) */
+        /**
+         * Knowledge sources (texts as previews) and the training state (every member)
+         * @description API keys: scope `knowledge:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4153,7 +5303,10 @@ export type paths = {
             };
         };
         put?: never;
-        /** Add an FAQ pair or a free text (owner/admin) */
+        /**
+         * Add an FAQ pair or a free text (owner/admin)
+         * @description API keys: scope `knowledge:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4259,7 +5412,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One source with its whole text (every member) */
+        /**
+         * One source with its whole text (every member)
+         * @description API keys: scope `knowledge:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4323,7 +5479,10 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Delete a source (owner/admin) */
+        /**
+         * Delete a source (owner/admin)
+         * @description API keys: scope `knowledge:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4397,7 +5556,10 @@ export type paths = {
         };
         options?: never;
         head?: never;
-        /** Edit a source (owner/admin) */
+        /**
+         * Edit a source (owner/admin)
+         * @description API keys: scope `knowledge:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4505,7 +5667,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Answer a question as a customer would be answered (every member) */
+        /**
+         * Answer a question as a customer would be answered (every member)
+         * @description API keys: scope `knowledge:read`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4612,6 +5777,8 @@ export type paths = {
         /**
          * Upload a PDF, DOCX, TXT, Markdown or CSV file, up to 10 MB (owner/admin)
          * @description What can be checked at once is (type, size, signature, encoding, a DOCX archive's declared sizes, a CSV's rows): a file that fails is refused with a 400 saying why (`details[0].limit` names a limit it is over) and nothing is stored. Otherwise the answer is 202 with the source `processing`; a job reads its text off the event loop, within the extraction limits, and the source becomes `ready`, or `failed` with the reason in `error`.
+         *
+         *     API keys: scope `knowledge:write`.
          */
         post: {
             parameters: {
@@ -4712,7 +5879,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Create or replace the business profile (owner/admin) */
+        /**
+         * Create or replace the business profile (owner/admin)
+         * @description API keys: scope `knowledge:write`.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -4820,7 +5990,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The team */
+        /**
+         * The team
+         * @description Not available to API keys.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4885,6 +6058,8 @@ export type paths = {
         /**
          * Invite someone by email with a role (owner/admin; only owners invite owners)
          * @description Creates (or renews) an invitation valid for 7 days and emails the address. The answer is the same whether or not the address has an account; the invitee joins by accepting it (POST /api/me/invitations/{invitationId}/accept) from an account with that verified email.
+         *
+         *     Not available to API keys.
          */
         post: {
             parameters: {
@@ -4998,7 +6173,10 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a member (or leave); the last owner cannot be removed */
+        /**
+         * Remove a member (or leave); the last owner cannot be removed
+         * @description Not available to API keys.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5081,7 +6259,10 @@ export type paths = {
         };
         options?: never;
         head?: never;
-        /** Change a member's role */
+        /**
+         * Change a member's role
+         * @description Not available to API keys.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -5186,7 +6367,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The organization's numbers (history included) */
+        /**
+         * The organization's numbers (history included)
+         * @description API keys: any key of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5255,6 +6439,405 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{id}/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The retention policy (owner and admin)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Privacy settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Privacy"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/privacy/customers/{phone}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase everything held on one phone number (GDPR art. 17; owner and admin)
+         * @description In one transaction: the contact, its conversations and messages, inbox rows from the number, webhook deliveries about it, and every export made before now. Broadcast recipient rows keep their state (counts stay right) without the number; monthly message counts are untouched. `confirm` must repeat the number.
+         *
+         *     Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description E.164 (URL-encode the +: %2B) */
+                    phone: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        confirm: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Erased */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            erased: components["schemas"]["CustomerErased"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/privacy/customers/{phone}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything held on one phone number, as a JSON file (GDPR art. 15; owner and admin)
+         * @description The contact with attributes, notes, tags and consent; conversations with every message (text and media); broadcast recipient rows; inbound messages still queued; webhook deliveries about the number with their payloads. Recorded in the audit log with the number masked.
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description E.164 (URL-encode the +: %2B) */
+                    phone: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The customer data, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/privacy/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Keep messages N days (1–3650), or forever (null) (owner and admin)
+         * @description An hourly job deletes older messages; conversations, contacts and the monthly counts stay.
+         *
+         *     Not available to API keys.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retentionDays: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retentionDays: number | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/provision-number": {
         parameters: {
             query?: never;
@@ -5267,6 +6850,8 @@ export type paths = {
         /**
          * Buy a number and register it as the WhatsApp sender (owner/admin)
          * @description Reserves the number, buys it with the webhooks pointing at this platform, and registers the WhatsApp sender. The number is `registering` until the sender is online (then `active`) or `failed` with the reason.
+         *
+         *     Not available to API keys.
          */
         post: {
             parameters: {
@@ -5371,7 +6956,10 @@ export type paths = {
                 };
             };
         };
-        /** Release the organization's number (owner/admin) */
+        /**
+         * Release the organization's number (owner/admin)
+         * @description Not available to API keys.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5462,7 +7050,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Saved segments with how many contacts each means now (every member) */
+        /**
+         * Saved segments with how many contacts each means now (every member)
+         * @description API keys: scope `contacts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5524,7 +7115,10 @@ export type paths = {
             };
         };
         put?: never;
-        /** Save a filter as a segment (agent and up) */
+        /**
+         * Save a filter as a segment (agent and up)
+         * @description API keys: scope `contacts:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5643,7 +7237,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One segment with its count now (every member) */
+        /**
+         * One segment with its count now (every member)
+         * @description API keys: scope `contacts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5707,7 +7304,10 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Delete a segment (agent and up); 409 while a broadcast waits to be sent to it */
+        /**
+         * Delete a segment (agent and up); 409 while a broadcast waits to be sent to it
+         * @description API keys: scope `contacts:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5785,7 +7385,10 @@ export type paths = {
         };
         options?: never;
         head?: never;
-        /** Rename a segment or change its filter (agent and up) */
+        /**
+         * Rename a segment or change its filter (agent and up)
+         * @description API keys: scope `contacts:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -5901,7 +7504,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The simulated conversation as that customer sees it, replies included (every member) */
+        /**
+         * The simulated conversation as that customer sees it, replies included (every member)
+         * @description Not available to API keys.
+         */
         get: {
             parameters: {
                 query: {
@@ -5977,6 +7583,8 @@ export type paths = {
         /**
          * Write to the organization's number as a simulated customer (owner/admin)
          * @description Goes through the real, signed webhook and reply pipeline as a simulated customer: replies are recorded and shown here, never sent to a phone, and not counted against the monthly limit (the limit still applies, as a customer would see it).
+         *
+         *     API keys: scope `knowledge:write`.
          */
         post: {
             parameters: {
@@ -6088,7 +7696,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Messages, conversations, customers, usage and reply latency (this month, last 30 days) */
+        /**
+         * Messages, conversations, customers, usage and reply latency (this month, last 30 days)
+         * @description API keys: scope `stats:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6162,7 +7773,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The organization's tags with their colours and contact counts (every member) */
+        /**
+         * The organization's tags with their colours and contact counts (every member)
+         * @description API keys: scope `contacts:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6224,7 +7838,10 @@ export type paths = {
             };
         };
         put?: never;
-        /** Create a tag (agent and up); without a colour one is picked */
+        /**
+         * Create a tag (agent and up); without a colour one is picked
+         * @description API keys: scope `contacts:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6335,7 +7952,10 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a tag and take it off every contact (agent and up) */
+        /**
+         * Delete a tag and take it off every contact (agent and up)
+         * @description API keys: scope `contacts:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6404,7 +8024,10 @@ export type paths = {
         };
         options?: never;
         head?: never;
-        /** Rename or recolour a tag (agent and up); a rename rewrites the contacts' tags */
+        /**
+         * Rename or recolour a tag (agent and up); a rename rewrites the contacts' tags
+         * @description API keys: scope `contacts:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -6509,7 +8132,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The organization's WhatsApp templates with their review status (every member) */
+        /**
+         * The organization's WhatsApp templates with their review status (every member)
+         * @description API keys: scope `templates:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6571,7 +8197,10 @@ export type paths = {
             };
         };
         put?: never;
-        /** Write a template and submit it for WhatsApp's review through Twilio (owner, admin). Variables are {{1}}…{{n}} without gaps, each with an example; 409 for a name already used in that language */
+        /**
+         * Write a template and submit it for WhatsApp's review through Twilio (owner, admin). Variables are {{1}}…{{n}} without gaps, each with an example; 409 for a name already used in that language
+         * @description Not available to API keys.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6695,7 +8324,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One template */
+        /**
+         * One template
+         * @description API keys: scope `templates:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6759,7 +8391,10 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Delete a template here and in Twilio (owner, admin); 409 while a broadcast uses it */
+        /**
+         * Delete a template here and in Twilio (owner, admin); 409 while a broadcast uses it
+         * @description Not available to API keys.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6858,7 +8493,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Ask Twilio now where WhatsApp's review stands (owner, admin) */
+        /**
+         * Ask Twilio now where WhatsApp's review stands (owner, admin)
+         * @description Not available to API keys.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6956,6 +8594,8 @@ export type paths = {
         /**
          * Train the knowledge base again (owner/admin); progress shows in `training`
          * @description A knowledge base with no profile, FAQ, text or readable file is refused with a 400 (`details[0].reason` = `NOTHING_TO_TRAIN`) and nothing changes.
+         *
+         *     API keys: scope `knowledge:write`.
          */
         post: {
             parameters: {
@@ -7008,6 +8648,848 @@ export type paths = {
                 };
                 /** @description Not found, or not yours */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's webhook subscriptions (owner, admin)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Subscriptions, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhooks: components["schemas"]["Webhook"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Subscribe a URL to events (owner, admin). The signing secret (whsec_…) is in the answer. http(s) only; private, loopback and link-local addresses are refused unless the operator allows them; at most 10 per organization (409 OVER_LIMIT)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        events: ("message.received" | "message.sent" | "message.status" | "conversation.handed_off" | "conversation.resolved" | "contact.opted_out" | "number.status" | "training.completed" | "usage.limit_reached" | "broadcast.completed")[];
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Subscribed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            secret: string;
+                            webhook: components["schemas"]["Webhook"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription with its pending deliveries and delivery log (owner, admin)
+         * @description Not available to API keys.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a subscription (owner, admin); enabled: true re-enables one disabled after failing
+         * @description Not available to API keys.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        enabled?: boolean;
+                        events?: ("message.received" | "message.sent" | "message.status" | "conversation.handed_off" | "conversation.resolved" | "contact.opted_out" | "number.status" | "training.completed" | "usage.limit_reached" | "broadcast.completed")[];
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhook: components["schemas"]["Webhook"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The subscription's deliveries, newest first (owner, admin)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    status?: "pending" | "delivered" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: components["schemas"]["WebhookDelivery"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhooks/{webhookId}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery: the event it carries and every attempt (request headers, answer, time)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    deliveryId: string;
+                    id: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery and its log */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery: components["schemas"]["WebhookDeliveryDetail"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhooks/{webhookId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again now, same webhook-id, with a fresh round of retries (owner, admin)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    deliveryId: string;
+                    id: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Pending again */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery: components["schemas"]["WebhookDelivery"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhooks/{webhookId}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The subscription's signing secret (owner, admin)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whsec_… secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook.test event to this endpoint now (owner, admin); 409 while it is disabled
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery: components["schemas"]["WebhookDelivery"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7332,6 +9814,730 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts, a page at a time (scope contacts:read)
+         * @description Ordered by the customer's last message, most recent first, then contacts who never wrote; ties by id. `total` counts every match.
+         *
+         *     API keys: scope `contacts:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                    optedOut?: "true" | "false";
+                    /** @description Name or number contains */
+                    search?: string;
+                    /** @description Comma-separated: any of these tags */
+                    tags?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of contacts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["V1Contact"][];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversations by last activity, oldest first (scope conversations:read)
+         * @description Sorted by `updatedAt` (a message, a hand-off, a status change), then id. `since` keeps those changed at or after it: poll with the greatest `updatedAt` you saw (a few seconds earlier is safer; ids are stable, so drop repeats). Pass `nextCursor` back as `cursor` for the next page; a conversation that changes while you page moves to the end.
+         *
+         *     API keys: scope `conversations:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                    since?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of conversations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["V1Conversation"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/conversations/{conversationId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A conversation's messages, oldest first (scope conversations:read)
+         * @description `since` keeps messages created at or after it. Pass `nextCursor` back as `cursor` for the next page; new messages come after the last page, never inside one.
+         *
+         *     API keys: scope `conversations:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                    since?: string;
+                };
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["V1Message"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/knowledge/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The knowledge base's sources and its training state (scope knowledge:read)
+         * @description API keys: scope `knowledge:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sources, the business profile first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["V1KnowledgeSource"][];
+                            training: components["schemas"]["V1Training"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/knowledge/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train the knowledge base on what it holds (scope knowledge:write)
+         * @description Answers at once; training runs in the background (GET …/knowledge/sources shows its progress; a `training.completed` webhook tells). Nothing to learn from: 400 with `details[0].reason` NOTHING_TO_TRAIN.
+         *
+         *     API keys: scope `knowledge:write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Training started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            training: components["schemas"]["V1Training"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a WhatsApp message to a customer (scope messages:send)
+         * @description Exactly one of `text` and `templateId`. Free text only within 24 hours of the customer's last message: outside it (or to a number that never wrote) 409 with `details.reason` OUTSIDE_WINDOW and nothing is stored. An approved template may be sent at any time (a number that never wrote gets a contact and a conversation); a template not approved is a 409 TEMPLATE_NOT_APPROVED, variables that do not match its placeholders a 400. A customer who opted out (STOP): 409 CUSTOMER_OPTED_OUT. The message is queued and sent in the background (`status` follows; `message.sent`/`message.status` webhooks tell). Send an `Idempotency-Key` header to retry safely.
+         *
+         *     API keys: scope `messages:send`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description An approved WhatsApp template */
+                        templateId?: string;
+                        /** @description Free text: only within 24 hours of the customer's last message */
+                        text?: string;
+                        /** @example +250788123456 */
+                        to: string;
+                        /**
+                         * @description The template variables' values, e.g. {"1": "Ana"}
+                         * @example {
+                         *       "1": "Ana"
+                         *     }
+                         */
+                        variables?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored and queued for sending */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversationId: string;
+                            message: components["schemas"]["V1Message"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages, conversations, customers and usage this month (scope stats:read)
+         * @description API keys: scope `stats:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Statistics in the organization's time zone */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V1Stats"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/whatsapp/status": {
         parameters: {
             query?: never;
@@ -7488,6 +10694,40 @@ export type components = {
             phone: string | null;
             /** @description The platform's shared WhatsApp number; null when phone linking is unavailable */
             sharedNumber: string | null;
+        };
+        ApiKey: {
+            createdAt: string;
+            createdByEmail: string | null;
+            expiresAt: string | null;
+            id: string;
+            /** @description The last request made with the key (to the minute) */
+            lastUsedAt: string | null;
+            name: string;
+            /**
+             * @description The first characters of the secret
+             * @example wak_3kT9xQ2a
+             */
+            prefix: string;
+            revokedAt: string | null;
+            scopes: ("conversations:read" | "messages:send" | "contacts:read" | "contacts:write" | "knowledge:read" | "knowledge:write" | "templates:read" | "broadcasts:read" | "broadcasts:send" | "stats:read")[];
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+        };
+        AuditEntry: {
+            /** @example member.role_changed */
+            action: string;
+            /** @description An email, `API key "name" (wak_…)`, or `system` */
+            actorLabel: string;
+            createdAt: string;
+            /** @description What changed (never secrets) */
+            details: {
+                [key: string]: unknown;
+            };
+            id: string;
+            ip: string | null;
+            targetId: string | null;
+            targetType: string | null;
+            userAgent: string | null;
         };
         AvailableNumber: {
             friendlyName: string;
@@ -7696,6 +10936,16 @@ export type components = {
             /** @description Within 24 hours of the customer's last message: free text may be sent. Outside it only an approved template */
             windowOpen: boolean;
         };
+        CustomerErased: {
+            /** @description Recipient rows anonymized (their state, and so the counts, kept) */
+            broadcastRecipients: number;
+            contacts: number;
+            conversations: number;
+            /** @description Exports made before the erasure, deleted with their files */
+            exports: number;
+            messages: number;
+            webhookDeliveries: number;
+        };
         Error: {
             error: {
                 /** @example NOT_FOUND */
@@ -7703,6 +10953,39 @@ export type components = {
                 details?: unknown;
                 message: string;
             };
+        };
+        Export: {
+            createdAt: string;
+            /** @description A signed link that works without a session until expiresAt (completed exports only) */
+            downloadUrl: string | null;
+            /** @description When the file and its link go away */
+            expiresAt: string | null;
+            failureReason: string | null;
+            filters: {
+                [key: string]: string;
+            };
+            finishedAt: string | null;
+            /** @enum {string} */
+            format: "csv" | "json";
+            id: string;
+            /** @enum {string} */
+            kind: "messages" | "conversations" | "contacts" | "usage";
+            processedRows: number;
+            sizeBytes: number | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "expired";
+            /** @description Rows the filters matched when it began */
+            totalRows: number | null;
+        };
+        /**
+         * @description `from` inclusive; `to` exclusive for a date-time, the whole day for a date. Messages and conversations are cut by message time, contacts by first seen, usage by month; `contactId` and `tag` narrow messages, conversations and contacts.
+         * @default {}
+         */
+        ExportFilters: {
+            contactId?: string;
+            from?: string;
+            tag?: string;
+            to?: string;
         };
         FailedInboxMessage: {
             attempts: number;
@@ -7937,6 +11220,8 @@ export type components = {
             numberStatus: string;
             /** @enum {string} */
             planType: "starter" | "business" | "enterprise";
+            /** @description Messages older than this many days are deleted every hour; null keeps them forever */
+            retentionDays: number | null;
             /** @enum {string} */
             role: "owner" | "admin" | "agent" | "viewer";
             totalConversations: number;
@@ -7977,6 +11262,11 @@ export type components = {
             /** @enum {string} */
             status: "purchasing" | "registering" | "active" | "releasing" | "released" | "failed";
             updatedAt: string;
+        };
+        Privacy: {
+            lastRetentionRunAt: string | null;
+            /** @description Messages older than this many days are deleted every hour; null keeps them forever */
+            retentionDays: number | null;
         };
         Segment: {
             /** @description Contacts matching the filter now */
@@ -8071,6 +11361,205 @@ export type components = {
             /** @enum {string} */
             status: "untrained" | "training" | "trained" | "failed";
             trainedAt: string | null;
+        };
+        V1Contact: {
+            attributes: {
+                [key: string]: string;
+            };
+            conversationId: string | null;
+            firstSeenAt: string;
+            id: string;
+            lastSeenAt: string | null;
+            /** @description The business's own name for the customer */
+            name: string | null;
+            optedIn: boolean;
+            optedInAt: string | null;
+            optedOut: boolean;
+            optedOutAt: string | null;
+            phone: string;
+            /** @description Their WhatsApp profile name */
+            profileName: string | null;
+            tags: string[];
+            updatedAt: string;
+        };
+        V1Conversation: {
+            contact: {
+                id: string;
+                name: string | null;
+                phone: string;
+            };
+            /**
+             * @description When the conversation began
+             * @example 2027-01-31T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @description A person took the conversation over (status human) */
+            handedOff: boolean;
+            id: string;
+            /**
+             * @description The last message in or out
+             * @example 2027-01-31T09:30:00.000Z
+             */
+            lastMessageAt: string;
+            needsAttention: boolean;
+            /** @description The organization's WhatsApp number of this conversation */
+            number: string;
+            /**
+             * @description ai: the assistant answers; human: a person
+             * @enum {string}
+             */
+            status: "ai" | "human";
+            /**
+             * @description Last activity: a message, a hand-off, a status change (the sort key)
+             * @example 2027-01-31T09:30:00.000Z
+             */
+            updatedAt: string;
+            /** @description null if the customer never wrote */
+            windowClosesAt: string | null;
+            /** @description Within 24 hours of the customer's last message: free text may be sent; else a template */
+            windowOpen: boolean;
+        };
+        V1KnowledgeSource: {
+            contentLength: number;
+            createdAt: string;
+            error: string | null;
+            fileName: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "profile" | "faq" | "text" | "file";
+            mimeType: string | null;
+            sizeBytes: number | null;
+            /** @enum {string} */
+            status: "processing" | "ready" | "failed";
+            title: string;
+            updatedAt: string;
+        };
+        V1Message: {
+            conversationId: string;
+            /**
+             * @description When it was written or received
+             * @example 2027-01-31T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /**
+             * @description E.164
+             * @example +14155550123
+             */
+            from: string;
+            id: string;
+            media: {
+                contentType: string;
+                url: string;
+            }[];
+            /**
+             * @description customer; ai (the assistant, and its automatic notices); agent (a person or an API key); template (a WhatsApp template sent by a person or an API key); broadcast
+             * @enum {string}
+             */
+            source: "customer" | "ai" | "agent" | "broadcast" | "template";
+            /** @enum {string} */
+            status: "received" | "queued" | "sent" | "delivered" | "read" | "failed" | "undelivered";
+            templateId: string | null;
+            /** @description The text (a template message: its text with the values in) */
+            text: string;
+            /**
+             * @description E.164
+             * @example +250788123456
+             */
+            to: string;
+        };
+        V1Stats: {
+            averageReplyLatencyMs: number | null;
+            conversations: {
+                handedOff: number;
+                needsAttention: number;
+                thisMonth: number;
+                total: number;
+            };
+            month: {
+                failed: number;
+                inbound: number;
+                /** @example 2027-01 */
+                key: string;
+                outbound: number;
+                since: string;
+            };
+            perDay: {
+                date: string;
+                inbound: number;
+                outbound: number;
+            }[];
+            uniqueCustomers: number;
+            usage: {
+                limit: number;
+                limitReached: boolean;
+                limitReachedAt: string | null;
+                remaining: number;
+                used: number;
+            };
+        };
+        V1Training: {
+            changedSinceTraining?: boolean;
+            error: string | null;
+            progress: number;
+            /** @enum {string} */
+            status: "untrained" | "training" | "trained" | "failed";
+            trainedAt: string | null;
+        };
+        Webhook: {
+            createdAt: string;
+            description: string;
+            disabledReason: string | null;
+            enabled: boolean;
+            /**
+             * @example [
+             *       "message.received"
+             *     ]
+             */
+            events: ("message.received" | "message.sent" | "message.status" | "conversation.handed_off" | "conversation.resolved" | "contact.opted_out" | "number.status" | "training.completed" | "usage.limit_reached" | "broadcast.completed" | "webhook.test")[];
+            failedCount: number;
+            /** @description The first failure of the current run of failures (null after a success) */
+            failingSince: string | null;
+            id: string;
+            pendingCount: number;
+            updatedAt: string;
+            /** @example https://example.com/webhooks/whatsapp */
+            url: string;
+        };
+        WebhookAttempt: {
+            attempt: number;
+            createdAt: string;
+            durationMs: number;
+            error: string | null;
+            requestHeaders: {
+                [key: string]: string;
+            };
+            /** @description The first 2 KB of the answer */
+            responseBody: string | null;
+            statusCode: number | null;
+            url: string;
+        };
+        WebhookDelivery: {
+            attempts: number;
+            createdAt: string;
+            deliveredAt: string | null;
+            /** @enum {string} */
+            eventType: "message.received" | "message.sent" | "message.status" | "conversation.handed_off" | "conversation.resolved" | "contact.opted_out" | "number.status" | "training.completed" | "usage.limit_reached" | "broadcast.completed" | "webhook.test";
+            /** @description The webhook-id header (msg_…) */
+            id: string;
+            lastError: string | null;
+            lastStatusCode: number | null;
+            nextAttemptAt: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+        };
+        WebhookDeliveryDetail: components["schemas"]["WebhookDelivery"] & {
+            log: components["schemas"]["WebhookAttempt"][];
+            /** @description The event as sent: { type, timestamp, data } */
+            payload: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;

@@ -10,6 +10,11 @@ export type HelpPage =
   | 'analytics'
   | 'simulator'
   | 'organizations'
+  | 'data'
+  | 'developers'
+
+/** Pages whose guide (docs/guide/<name>.md) is named otherwise than the page. */
+const GUIDE_OF: Partial<Record<HelpPage, string>> = { data: 'data-and-privacy' }
 
 /**
  * The owner's guide for the page in view (served by the server at /help/<page>, not by this app),
@@ -18,7 +23,7 @@ export type HelpPage =
 export function HelpLink({ page }: { page: HelpPage }) {
   return (
     <a
-      href={`/help/${page}`}
+      href={`/help/${GUIDE_OF[page] ?? page}`}
       target="_blank"
       rel="noreferrer"
       className={`text-sm font-medium text-emerald-700 underline ${focusRing}`}

@@ -13,6 +13,7 @@ import { Button } from '../components/Button'
 import { Card, ErrorNotice, LoadingBlock, SuccessNotice } from '../components/Feedback'
 import { TextField } from '../components/Field'
 import { formatPhone } from '../components/format'
+import { YourDataSection } from './account/YourDataSection'
 
 function EmailSection({ account }: { account: Account }) {
   const resend = useResendVerificationEmail()
@@ -211,6 +212,7 @@ export function AccountPage() {
         <>
           <EmailSection account={account.data} />
           <PhoneSection account={account.data} />
+          <YourDataSection account={account.data} />
         </>
       )}
     </div>

@@ -2,6 +2,7 @@ import type { KeyboardEvent } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useOrganization } from '../api/organizations'
+import { atLeast, type Role } from '../api/types'
 import { NumberStatusBadge, TrainingBadge } from '../components/Badges'
 import { focusRing } from '../components/Button'
 import { ErrorNotice, LoadingBlock } from '../components/Feedback'
@@ -9,6 +10,8 @@ import { HelpLink } from '../components/HelpLink'
 import { AnalyticsTab } from './organization/AnalyticsTab'
 import { BroadcastsTab } from './organization/broadcasts/BroadcastsTab'
 import { ContactsTab } from './organization/contacts/ContactsTab'
+import { DataTab } from './organization/data/DataTab'
+import { DevelopersTab } from './organization/developers/DevelopersTab'
 import { OverviewTab } from './organization/OverviewTab'
 import { SettingsTab } from './organization/SettingsTab'
 import { TrainingTab } from './organization/TrainingTab'
@@ -22,15 +25,21 @@ const TABS = [
   { id: 'settings', label: 'Settings' },
   { id: 'training', label: 'AI Training' },
   { id: 'analytics', label: 'Analytics' },
+  { id: 'data', label: 'Data & privacy', minRole: 'admin' },
+  { id: 'developers', label: 'Developers', minRole: 'admin' },
 ] as const
 type TabId = (typeof TABS)[number]['id']
+
+/** The tabs this role may open: a tab with `minRole` is hidden below it (its routes would answer 403). */
+const tabsFor = (role: Role | undefined) => TABS.filter((t) => !('minRole' in t) || atLeast(role, t.minRole))
 
 export function OrganizationPage() {
   const { id = '' } = useParams()
   const [params, setParams] = useSearchParams()
   const org = useOrganization(id)
   const requested = params.get('tab')
-  const tab: TabId = TABS.find((t) => t.id === requested)?.id ?? 'overview'
+  const tabs = tabsFor(org.data?.role)
+  const tab: TabId = tabs.find((t) => t.id === requested)?.id ?? 'overview'
 
   const select = (next: TabId) => {
     const p = new URLSearchParams(params)
@@ -42,9 +51,9 @@ export function OrganizationPage() {
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const i = TABS.findIndex((t) => t.id === tab)
+    const i = tabs.findIndex((t) => t.id === tab)
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
-    const next = step === 0 ? undefined : TABS.at((i + step) % TABS.length)
+    const next = step === 0 ? undefined : tabs.at((i + step) % tabs.length)
     if (next) {
       e.preventDefault()
       select(next.id)
@@ -105,7 +114,7 @@ export function OrganizationPage() {
         className="-mx-4 flex gap-1 overflow-x-auto border-b border-slate-200 px-4 sm:mx-0 sm:px-0"
         onKeyDown={onKeyDown}
       >
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             id={`tab-${t.id}`}
@@ -133,6 +142,8 @@ export function OrganizationPage() {
         {tab === 'settings' && <SettingsTab org={o} />}
         {tab === 'training' && <TrainingTab org={o} />}
         {tab === 'analytics' && <AnalyticsTab org={o} />}
+        {tab === 'data' && <DataTab org={o} />}
+        {tab === 'developers' && <DevelopersTab org={o} />}
       </div>
     </div>
   )

@@ -122,7 +122,9 @@ export async function resolveAudience(
 function valueSql(source: VariableSource): SQL {
   switch (source.from) {
     case 'name':
-      return sql`nullif(btrim(coalesce(nullif(btrim(${contacts.name}), ''), ${contacts.profileName})), '')`
+      // The stored (encrypted) name: decrypted where the variables are rendered or sent
+      // (readVariables in db/encrypted-columns.ts); an empty name stays empty when stored.
+      return sql`coalesce(nullif(${contacts.name}, ''), nullif(${contacts.profileName}, ''))`
     case 'phone':
       return sql`${contacts.waId}`
     case 'attribute':

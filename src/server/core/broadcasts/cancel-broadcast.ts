@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { broadcastRecipients, broadcasts } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -31,6 +32,16 @@ export async function cancelBroadcast({
       .update(broadcastRecipients)
       .set({ state: 'skipped', skipReason: 'cancelled', updatedAt: sql`now()` })
       .where(and(eq(broadcastRecipients.broadcastId, broadcast.id), eq(broadcastRecipients.state, 'pending')))
+    await recordAudit(
+      ctx,
+      {
+        organizationId: input.organizationId,
+        action: 'broadcast.cancelled',
+        target: { type: 'broadcast', id: broadcast.id },
+        details: { name: broadcast.name },
+      },
+      tx,
+    )
     return true
   })
   if (!cancelled) {

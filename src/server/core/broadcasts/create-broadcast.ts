@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import { oneRow, queryRows } from '../../db/client.js'
 import { broadcasts, organizations, phoneNumbers } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -128,6 +129,21 @@ export async function createBroadcast({
       ])
     }
     await tx.update(broadcasts).set({ recipientCount: counts.total }).where(eq(broadcasts.id, created.id))
+    await recordAudit(
+      ctx,
+      {
+        organizationId: org.id,
+        action: 'broadcast.created',
+        target: { type: 'broadcast', id: created.id },
+        details: {
+          name: input.name,
+          templateId: template.id,
+          recipients: counts.total,
+          sendAt: sendAt.toISOString(),
+        },
+      },
+      tx,
+    )
     // Enqueued with the rows, to run now: a scheduled broadcast's first step sees it is not due
     // and waits (a delayed job enqueued inside a transaction is refused by pg-boss's SQL).
     await ctx.jobs.send('broadcasts.send', { organizationId: org.id, broadcastId: created.id }, { tx })

@@ -1,5 +1,6 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../db/client.js'
+import { readEncrypted, readVariables } from '../../db/encrypted-columns.js'
 import { broadcasts } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest, NotFound } from '../errors.js'
@@ -59,10 +60,11 @@ export const recipientView = (r: RecipientRow) => ({
   id: r.id,
   contactId: r.contact_id,
   phone: r.wa_id,
-  displayName: r.display_name,
+  // Raw SQL: the name and the name variable are decrypted here (db/encrypted-columns.ts).
+  displayName: readEncrypted(r.display_name),
   status: r.status,
   reason: r.skip_reason ?? (r.status === 'failed' || r.status === 'undelivered' ? r.error_message : null),
-  variables: r.variables ?? {},
+  variables: readVariables(r.variables),
   sentAt: isoOf(r.sent_at),
   updatedAt: isoOf(r.updated_at) ?? '',
 })

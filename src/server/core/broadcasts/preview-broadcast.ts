@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { renderTemplate } from '../../../shared/template-text.js'
 import { queryRows } from '../../db/client.js'
+import { readEncrypted, readVariables } from '../../db/encrypted-columns.js'
 import { organizations } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { NotFound } from '../errors.js'
@@ -50,8 +51,9 @@ export async function previewBroadcast({
     samples: samples.map((s) => ({
       contactId: s.contact_id,
       phone: s.wa_id,
-      displayName: s.name || s.profile_name || s.wa_id,
-      text: renderTemplate(template.body, s.vars),
+      // Raw SQL: names and the name variable are decrypted here (db/encrypted-columns.ts).
+      displayName: readEncrypted(s.name) || readEncrypted(s.profile_name) || s.wa_id,
+      text: renderTemplate(template.body, readVariables(s.vars)),
     })),
   }
 }

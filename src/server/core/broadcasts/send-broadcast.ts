@@ -4,11 +4,13 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { SkipReason } from '../../../shared/enums.js'
 import { renderTemplate } from '../../../shared/template-text.js'
 import { oneRow, queryRows, type Tx } from '../../db/client.js'
+import { readVariables, writeEncrypted } from '../../db/encrypted-columns.js'
 import { broadcastRecipients, broadcasts, organizations, templates } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { sendOutbound } from '../inbound/send-outbound.js'
 import { monthlyLimitOf } from '../organizations/view.js'
 import { markLimitReached, refundUsage, reserveUsage } from '../usage/usage.js'
+import { emitEvent } from '../webhooks/emit.js'
 import { messagesLeftThisMonth } from './audience.js'
 import { takeSendSlot } from './sender-pace.js'
 
@@ -158,10 +160,33 @@ async function finish(ctx: Ctx, broadcast: BroadcastRow, lease: number, sent: nu
       .where(eq(broadcasts.id, broadcast.id))
     return now?.status === 'sending' ? { next: 'later', afterSeconds: 5, sent } : { next: 'done', sent }
   }
-  await ctx.db
-    .update(broadcasts)
-    .set({ status: 'completed', finishedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(broadcasts.id, broadcast.id), eq(broadcasts.status, 'sending')))
+  await ctx.db.transaction(async (tx) => {
+    const [completed] = await tx
+      .update(broadcasts)
+      .set({ status: 'completed', finishedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(broadcasts.id, broadcast.id), eq(broadcasts.status, 'sending')))
+      .returning()
+    if (!completed) return
+    const states = await queryRows<{ state: string; n: number }>(
+      tx,
+      sql`select state::text as state, count(*)::int as n from broadcast_recipients where broadcast_id = ${broadcast.id} group by state`,
+    )
+    await emitEvent(
+      tx,
+      {
+        organizationId: completed.organizationId,
+        type: 'broadcast.completed',
+        data: {
+          broadcastId: completed.id,
+          name: completed.name,
+          startedAt: completed.startedAt?.toISOString() ?? null,
+          finishedAt: completed.finishedAt?.toISOString() ?? new Date().toISOString(),
+          recipients: Object.fromEntries(states.map((r) => [r.state, Number(r.n)])),
+        },
+      },
+      ctx.jobs,
+    )
+  })
   return { next: 'done', sent }
 }
 
@@ -249,7 +274,7 @@ async function claimBatch(ctx: Ctx, { broadcast, org, template }: Loaded, size: 
           updatedAt: sql`now()`,
         })
         .where(eq(broadcasts.id, broadcast.id))
-      await markLimitReached(tx, org)
+      await markLimitReached(tx, org, undefined, ctx.jobs)
     }
     if (sendable.length === 0) {
       await stopIfOut()
@@ -269,13 +294,15 @@ async function claimBatch(ctx: Ctx, { broadcast, org, template }: Loaded, size: 
     const made = sendable.flatMap((r) => {
       const conversationId = conversationOf.get(r.contact_id)
       if (!conversationId) return []
+      // The stored variables keep the name encrypted (sendOutbound decrypts them); the body is
+      // rendered from the plaintext and stored encrypted (raw SQL: db/encrypted-columns.ts).
       const vars = r.variables ?? {}
       return [
         {
           id: randomUUID(),
           rid: r.id,
           conv: conversationId,
-          body: renderTemplate(template.body, vars),
+          body: writeEncrypted(renderTemplate(template.body, readVariables(vars))),
           vars,
         },
       ]

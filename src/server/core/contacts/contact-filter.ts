@@ -1,6 +1,7 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm'
 import { contacts } from '../../db/schema/index.js'
 import type { ContactFilter } from '../../db/schema/outreach.js'
+import { nameSearchSql } from '../crypto/blind-index.js'
 
 export type { ContactFilter }
 
@@ -39,8 +40,11 @@ export function contactFilterWhere(organizationId: string, filter: ContactFilter
   const search = filter.search?.trim()
   if (search) {
     const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    // Names are encrypted at rest: they are searched through their blind index (the start of
+    // each word, accents and case ignored; core/crypto/blind-index.ts), the number as text.
+    const byName = nameSearchSql(contacts.nameTerms, search)
     parts.push(
-      sql`(${contacts.waId} ilike ${like} or ${contacts.name} ilike ${like} or ${contacts.profileName} ilike ${like})`,
+      byName ? sql`(${contacts.waId} ilike ${like} or ${byName})` : sql`${contacts.waId} ilike ${like}`,
     )
   }
   return and(...parts) ?? sql`false`

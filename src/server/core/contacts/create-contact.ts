@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { oneRow } from '../../db/client.js'
 import { contacts } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
+import { nameTermsOf } from '../crypto/blind-index.js'
 import { BadRequest, Conflict } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
 import { ensureTags } from './ensure-tags.js'
@@ -46,6 +47,7 @@ export async function createContact({
         organizationId: input.organizationId,
         waId: phone.phone,
         name: input.name || null,
+        ...nameTermsOf(input.name, null),
         tags: tagList,
         attributes: input.attributes ?? {},
         notes: input.notes || null,

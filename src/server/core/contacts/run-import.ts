@@ -1,8 +1,10 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { and, eq, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../db/client.js'
+import { writeEncrypted } from '../../db/encrypted-columns.js'
 import { contactImports, contacts } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
+import { mergeTermsSql, nameTermsKeyId, termsOf } from '../crypto/blind-index.js'
 import { type CsvContactRow, contactRows, IMPORT_LIMITS } from './contacts-csv.js'
 import { ensureTags } from './ensure-tags.js'
 import { CONTACT_LIMITS } from './schemas.js'
@@ -42,6 +44,15 @@ function mergeByPhone(rows: CsvContactRow[]) {
   return [...byPhone.values()]
 }
 
+// A row with a name replaces the name part of the contact's blind index, keeping the profile name's.
+const nameTerms = mergeTermsSql({
+  field: 'n',
+  existingTerms: sql`contacts.name_terms`,
+  existingKey: sql`contacts.name_terms_key`,
+  incoming: sql`case when excluded.name is null then null else excluded.name_terms end`,
+  incomingKey: sql`excluded.name_terms_key`,
+})
+
 /**
  * Writes one batch of valid rows: never a second contact for a number. A re-import replaces the
  * name when the row has one, adds its tags (at most 50 kept), merges its attributes, records
@@ -55,22 +66,28 @@ async function upsertBatch(tx: Tx, organizationId: string, rows: CsvContactRow[]
   const { list } = await ensureTags(tx, organizationId, tagNames)
   // In number order: two imports writing the same contacts lock them in the same order.
   merged.sort((a, b) => (a.phone < b.phone ? -1 : a.phone > b.phone ? 1 : 0))
+  const termsKey = nameTermsKeyId()
   const payload = merged.map((r) => ({
     wa_id: r.phone,
-    name: r.name,
+    // Encrypted at rest, with the name's blind-index tokens (core/crypto/blind-index.ts).
+    name: writeEncrypted(r.name),
+    name_terms: r.name ? termsOf('n', r.name) : null,
     tags: list(r.tags),
     attributes: r.attributes,
     opt_in: r.optedIn === true,
   }))
   const written = await queryRows<{ inserted: boolean }>(
     tx,
-    sql`insert into ${contacts} (organization_id, wa_id, name, tags, attributes, opted_in_at, last_seen_at, simulated)
-        select ${organizationId}, x.wa_id, x.name, coalesce(x.tags, '{}'::text[]), coalesce(x.attributes, '{}'::jsonb),
+    sql`insert into ${contacts} (organization_id, wa_id, name, name_terms, name_terms_key, tags, attributes, opted_in_at, last_seen_at, simulated)
+        select ${organizationId}, x.wa_id, x.name, coalesce(x.name_terms, '{}'::text[]), ${termsKey}::text,
+               coalesce(x.tags, '{}'::text[]), coalesce(x.attributes, '{}'::jsonb),
                case when x.opt_in then now() end, null, false
         from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
-          as x(wa_id text, name text, tags text[], attributes jsonb, opt_in boolean)
+          as x(wa_id text, name text, name_terms text[], tags text[], attributes jsonb, opt_in boolean)
         on conflict (organization_id, wa_id, simulated) do update set
           name = coalesce(excluded.name, ${contacts.name}),
+          name_terms = ${nameTerms.terms},
+          name_terms_key = ${nameTerms.key},
           tags = (
             select coalesce((array_agg(t order by o))[1:${CONTACT_LIMITS.tagsPerContact}], '{}'::text[])
             from (

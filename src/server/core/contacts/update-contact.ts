@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core'
 import { contacts } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
+import { nameTermsOf } from '../crypto/blind-index.js'
 import { Conflict } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
 import { ensureTags } from './ensure-tags.js'
@@ -31,7 +32,11 @@ export async function updateContact({
         { reason: 'CUSTOMER_OPTED_OUT' },
       )
     const set: PgUpdateSetSource<typeof contacts> = { updatedAt: sql`now()` }
-    if (input.name !== undefined) set.name = input.name || null
+    if (input.name !== undefined) {
+      set.name = input.name || null
+      // The name's blind index (search), with the profile name's part (core/crypto/blind-index.ts).
+      Object.assign(set, nameTermsOf(input.name, current.profileName))
+    }
     if (input.notes !== undefined) set.notes = input.notes || null
     if (input.attributes !== undefined) set.attributes = input.attributes
     if (input.tags !== undefined)

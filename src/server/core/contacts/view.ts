@@ -1,10 +1,13 @@
 import { and, eq, getTableColumns } from 'drizzle-orm'
 import { contacts, conversations } from '../../db/schema/index.js'
 
-type ContactRow = typeof contacts.$inferSelect
+type ContactRow = Omit<typeof contacts.$inferSelect, 'nameTerms' | 'nameTermsKey'>
+
+// The name's blind index (core/crypto/blind-index.ts) serves search only: never read back.
+const { nameTerms: _nameTerms, nameTermsKey: _nameTermsKey, ...contactColumns } = getTableColumns(contacts)
 
 /** A contact's columns and its conversation's id (one conversation per contact, if it ever wrote). */
-export const contactSelection = { ...getTableColumns(contacts), conversationId: conversations.id }
+export const contactSelection = { ...contactColumns, conversationId: conversations.id }
 
 /** The join that brings a contact's conversation id. */
 export const contactConversationJoin = and(

@@ -1,10 +1,12 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
+import { readEncrypted } from '../../db/encrypted-columns.js'
 import { contacts, conversations, messages } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { SESSION_WINDOW_MS } from '../inbound/send-outbound.js'
 import { authorizeOrganization, isUuid } from '../members/permissions.js'
+import { emitEvent } from '../webhooks/emit.js'
 import { queueAgentMessage } from './queue-agent-message.js'
 
 type MessageRow = typeof messages.$inferSelect
@@ -33,7 +35,9 @@ export async function conversationSummaries(
 ) {
   const lastMessage = sql<
     string | null
-  >`(select m.body from messages m where m.conversation_id = ${conversations.id} and m.body <> '' order by m.created_at desc limit 1)`
+  >`(select m.body from messages m where m.conversation_id = ${conversations.id} and m.body <> '' order by m.created_at desc limit 1)`.mapWith(
+    (v: string | null): string | null => readEncrypted(v),
+  )
   const rows = await db
     .select({ conversation: conversations, contact: contacts, lastMessage })
     .from(conversations)
@@ -123,10 +127,44 @@ async function setStatus(
   await authorizeOrganization(ctx, organizationId, 'conversations:reply')
   // Another organization's conversation is a 404 before anything changes.
   await oneConversation(ctx, organizationId, conversationId)
-  await ctx.db
-    .update(conversations)
-    .set({ status, needsAttention: false, updatedAt: sql`now()` })
-    .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)))
+  await ctx.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({
+        status: conversations.status,
+        contactId: contacts.id,
+        waId: contacts.waId,
+        name: contacts.profileName,
+        simulated: contacts.simulated,
+      })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)))
+      .for('update', { of: conversations })
+    await tx
+      .update(conversations)
+      .set({ status, needsAttention: false, updatedAt: sql`now()` })
+      .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)))
+    if (!before || before.status === status || before.simulated) return
+    // Taking a chat over hands it off to a person; handing it back is what resolves it (the
+    // product has no other "resolved" state).
+    await emitEvent(
+      tx,
+      {
+        organizationId,
+        type: status === 'human' ? 'conversation.handed_off' : 'conversation.resolved',
+        orderingKey: conversationId,
+        subjectPhone: before.waId,
+        data: {
+          conversationId,
+          contact: { id: before.contactId, phone: before.waId, name: before.name },
+          by: { type: 'member', userId: ctx.actor.userId, email: ctx.actor.email },
+          ...(status === 'human' ? { reason: 'taken_over' } : {}),
+          at: new Date().toISOString(),
+        },
+      },
+      ctx.jobs,
+    )
+  })
   return oneConversation(ctx, organizationId, conversationId)
 }
 

@@ -1,4 +1,5 @@
 import { executePrepared } from '../../db/client.js'
+import { encryptMediaItems, writeEncrypted } from '../../db/encrypted-columns.js'
 import type { MediaItem } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { bareNumber } from './destination.js'
@@ -58,9 +59,10 @@ export async function acceptInbound({
     sid.slice(0, 64),
     to.slice(0, 32),
     waId.slice(0, 32),
-    input.ProfileName?.slice(0, 200) || null,
-    (input.Body ?? '').slice(0, 4096),
-    JSON.stringify(media),
+    // Encrypted at rest (raw SQL: the column types do not apply here).
+    writeEncrypted(input.ProfileName?.slice(0, 200) || null),
+    writeEncrypted((input.Body ?? '').slice(0, 4096)),
+    JSON.stringify(encryptMediaItems(media)),
     input[SIMULATOR_PARAM] === '1',
   ]
   const [row] = await executePrepared<{ id: string | number }>(ctx.db, 'inbox_accept_v2', ACCEPT_SQL, values)

@@ -4,6 +4,7 @@ import { contacts, conversations, messages, organizations } from '../../db/schem
 import type { Ctx } from '../context.js'
 import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
 import { refundUsage } from '../usage/usage.js'
+import { emitEvent } from '../webhooks/emit.js'
 import { markMessageFailed, type OutboundRow, sendOutbound } from './send-outbound.js'
 
 type MessageRow = typeof messages.$inferSelect
@@ -98,10 +99,35 @@ async function answer(
   if (result.escalate) {
     await ctx.db.transaction(async (tx) => {
       await record(tx)
+      const [before] = await tx
+        .select({ status: conversations.status })
+        .from(conversations)
+        .where(eq(conversations.id, conversation.id))
+        .for('update')
       await tx
         .update(conversations)
         .set({ status: 'human', needsAttention: true, updatedAt: sql`now()` })
         .where(eq(conversations.id, conversation.id))
+      if (before && before.status !== 'human' && !contact.simulated) {
+        await emitEvent(
+          tx,
+          {
+            organizationId: org.id,
+            type: 'conversation.handed_off',
+            orderingKey: conversation.id,
+            subjectPhone: contact.waId,
+            data: {
+              conversationId: conversation.id,
+              contact: { id: contact.id, phone: contact.waId, name: contact.profileName },
+              by: { type: 'assistant' },
+              reason: 'escalated',
+              messageId,
+              at: new Date().toISOString(),
+            },
+          },
+          ctx.jobs,
+        )
+      }
     })
     log.info('conversation handed to a human')
   } else {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { type Db, rowsOf } from '../../db/client.js'
+import { decryptMediaItems, readEncrypted } from '../../db/encrypted-columns.js'
 import { inbox } from '../../db/schema/index.js'
 
 type InboxRow = typeof inbox.$inferSelect
@@ -13,9 +14,10 @@ const toRow = (r: Record<string, unknown>): InboxRow => ({
   messageSid: r.message_sid as string,
   toNumber: r.to_number as string,
   fromWaId: r.from_wa_id as string,
-  profileName: (r.profile_name as string | null) ?? null,
-  body: r.body as string,
-  media: (typeof r.media === 'string' ? JSON.parse(r.media) : r.media) as InboxRow['media'],
+  // Raw SQL: decrypted here (db/encrypted-columns.ts).
+  profileName: readEncrypted((r.profile_name as string | null) ?? null),
+  body: readEncrypted(r.body as string),
+  media: decryptMediaItems(r.media),
   simulated: Boolean(r.simulated),
   receivedAt: new Date(r.received_at as string),
   messageId: (r.message_id as string | null) ?? null,

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { queryRows as rows, type Tx } from '../../db/client.js'
+import { encryptMediaItems, writeEncrypted } from '../../db/encrypted-columns.js'
 import {
   contacts,
   conversations,
@@ -9,8 +10,11 @@ import {
   phoneNumbers,
 } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
+import { mergeTermsSql, nameTermsKeyId, termsOf } from '../crypto/blind-index.js'
 import { monthlyLimitOf } from '../organizations/view.js'
 import { monthKey } from '../usage/month.js'
+import { markLimitReached } from '../usage/usage.js'
+import { emitEvent, subscribedOrganizations } from '../webhooks/emit.js'
 import { decideBurst } from './decide-burst.js'
 import { type Allowance, allocateUsage, countedBy, type Decision, limitNoticeFor } from './decide-reply.js'
 import { bareNumber, resolveDestination } from './destination.js'
@@ -69,14 +73,16 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
     const messageIds = new Map<number, string>(
       batch.filter((r) => r.messageId).map((r) => [r.id, r.messageId as string]),
     )
-    for (const { row, messageId } of await ingest(tx, routed, result.deferred))
-      messageIds.set(row.id, messageId)
+    const ingested = await ingest(tx, routed, result.deferred)
+    for (const { row, messageId } of ingested) messageIds.set(row.id, messageId)
+    await emitMessagesReceived(ctx, tx, ingested)
     // A row ingested by an earlier attempt was planned in that attempt's transaction.
     const toPlan = batch.filter((r) => messageIds.has(r.id) && !r.messageId)
     const outcomes = await planReplies(
       tx,
       toPlan.map((r) => messageIds.get(r.id) as string),
       now,
+      ctx.jobs,
     )
     if (messageIds.size > 0) {
       await tx.execute(sql`
@@ -96,13 +102,30 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
   return result
 }
 
+// A new WhatsApp profile name replaces the profile part of the contact's name index (excluded.*
+// holds the incoming row's tokens; a null profile name keeps the old ones).
+const profileTerms = mergeTermsSql({
+  field: 'p',
+  existingTerms: sql`contacts.name_terms`,
+  existingKey: sql`contacts.name_terms_key`,
+  incoming: sql`case when excluded.profile_name is null then null else excluded.name_terms end`,
+  incomingKey: sql`excluded.name_terms_key`,
+})
+
 /** Contacts, open conversations and messages for the batch's new rows. */
 async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[], deferred: InboxRow[]) {
   if (routed.length === 0) return []
   const contactKey = (org: string, waId: string, simulated: boolean) => `${org}|${waId}|${simulated}`
   const uniqueContacts = new Map<
     string,
-    { org: string; wa_id: string; profile_name: string | null; simulated: boolean }
+    {
+      org: string
+      wa_id: string
+      profile_name: string | null
+      profile_terms: string[] | null
+      terms_key: string
+      simulated: boolean
+    }
   >()
   for (const { row, organizationId } of routed) {
     const key = contactKey(organizationId, row.fromWaId, row.simulated)
@@ -111,7 +134,10 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
       uniqueContacts.set(key, {
         org: organizationId,
         wa_id: row.fromWaId,
-        profile_name: row.profileName,
+        // Encrypted at rest, with its blind-index tokens (core/crypto/blind-index.ts).
+        profile_name: writeEncrypted(row.profileName),
+        profile_terms: row.profileName ? termsOf('p', row.profileName) : null,
+        terms_key: nameTermsKeyId(),
         simulated: row.simulated,
       })
     }
@@ -119,11 +145,13 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
   const contactRows = await rows<{ id: string; organization_id: string; wa_id: string; simulated: boolean }>(
     tx,
     sql`
-      insert into contacts (organization_id, wa_id, profile_name, simulated, last_seen_at)
-      select x.org, x.wa_id, x.profile_name, x.simulated, now()
-      from jsonb_to_recordset(${json([...uniqueContacts.values()])}) as x(org text, wa_id text, profile_name text, simulated boolean)
+      insert into contacts (organization_id, wa_id, profile_name, name_terms, name_terms_key, simulated, last_seen_at)
+      select x.org, x.wa_id, x.profile_name, coalesce(x.profile_terms, '{}'::text[]), x.terms_key, x.simulated, now()
+      from jsonb_to_recordset(${json([...uniqueContacts.values()])})
+        as x(org text, wa_id text, profile_name text, profile_terms text[], terms_key text, simulated boolean)
       on conflict (organization_id, wa_id, simulated) do update
-        set last_seen_at = now(), profile_name = coalesce(excluded.profile_name, contacts.profile_name)
+        set last_seen_at = now(), profile_name = coalesce(excluded.profile_name, contacts.profile_name),
+          name_terms = ${profileTerms.terms}, name_terms_key = ${profileTerms.key}
       returning id, organization_id, wa_id, simulated`,
   )
   const contactIds = new Map(
@@ -166,8 +194,8 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
   const messageInput = items.map((i, ord) => ({
     org: i.organizationId,
     conv: convOf.get(i.contactId),
-    body: i.row.body,
-    media: i.row.media,
+    body: writeEncrypted(i.row.body),
+    media: encryptMediaItems(i.row.media),
     sid: i.row.messageSid,
     ord,
   }))
@@ -188,7 +216,49 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
       ),
     )
   const idOf = new Map(stored.map((m) => [m.sid, m.id]))
-  return items.map((i) => ({ row: i.row, messageId: idOf.get(i.row.messageSid) as string }))
+  return items.map((i) => ({
+    row: i.row,
+    messageId: idOf.get(i.row.messageSid) as string,
+    organizationId: i.organizationId,
+    contactId: i.contactId,
+    conversationId: convOf.get(i.contactId) as string,
+  }))
+}
+
+/**
+ * `message.received` for the batch's new customer messages, in the transaction that stores them
+ * (the dashboard's simulator is not a customer: its messages send no events).
+ */
+async function emitMessagesReceived(ctx: Ctx, tx: Tx, ingested: Awaited<ReturnType<typeof ingest>>) {
+  const real = ingested.filter((i) => !i.row.simulated && i.messageId)
+  const subscribed = await subscribedOrganizations(
+    tx,
+    real.map((i) => i.organizationId),
+    'message.received',
+  )
+  for (const i of real) {
+    if (!subscribed.has(i.organizationId)) continue
+    await emitEvent(
+      tx,
+      {
+        organizationId: i.organizationId,
+        type: 'message.received',
+        orderingKey: i.conversationId,
+        subjectPhone: i.row.fromWaId,
+        data: {
+          messageId: i.messageId,
+          conversationId: i.conversationId,
+          contact: { id: i.contactId, phone: i.row.fromWaId, name: i.row.profileName },
+          text: i.row.body,
+          media: i.row.media,
+          to: bareNumber(i.row.toNumber),
+          providerMessageId: i.row.messageSid,
+          receivedAt: i.row.receivedAt.toISOString(),
+        },
+      },
+      ctx.jobs,
+    )
+  }
 }
 
 /** `batched`: answered with a later message of its burst (decide-burst.ts). */
@@ -199,7 +269,12 @@ type PlanOutcome = 'replies' | 'nothing' | 'batched'
  * organization's month: the contacts are locked, each organization's usage row is locked once
  * (in a fixed order) and updated once, at the end.
  */
-async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map<string, PlanOutcome>> {
+async function planReplies(
+  tx: Tx,
+  messageIds: string[],
+  now: Date,
+  jobs?: Ctx['jobs'],
+): Promise<Map<string, PlanOutcome>> {
   const outcomes = new Map<string, PlanOutcome>()
   if (messageIds.length === 0) return outcomes
   const state = await tx
@@ -209,6 +284,7 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
       organizationId: messages.organizationId,
       conversationId: messages.conversationId,
       contactId: contacts.id,
+      waId: contacts.waId,
       optedOut: contacts.optedOut,
       welcomedAt: contacts.welcomedAt,
       simulated: contacts.simulated,
@@ -285,11 +361,7 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
         update monthly_usage set message_count = message_count + ${used}::int
         where organization_id = ${orgId} and month = ${month}`)
     }
-    if (mine.some((p) => p.allowance === 'over' && !p.s.simulated)) {
-      await tx.execute(sql`
-        update monthly_usage set limit_reached_at = now()
-        where organization_id = ${orgId} and month = ${month} and limit_reached_at is null`)
-    }
+    if (mine.some((p) => p.allowance === 'over' && !p.s.simulated)) await markLimitReached(tx, org, now, jobs)
     if (mine.some((p) => p.allowance === 'over')) overByOrg.set(orgId, month)
   }
 
@@ -349,7 +421,7 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
         conv: s.conversationId,
         reply_to: s.messageId,
         source,
-        body,
+        body: writeEncrypted(body),
         ord: replies.length,
       })
     if (p.allowance === 'over') {
@@ -391,6 +463,7 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
         welcomed_at = case when x.welcome then coalesce(c.welcomed_at, now()) else c.welcomed_at end
       from jsonb_to_recordset(${json([...contactUpdates.values()])}) as x(id text, opted_out boolean, welcome boolean)
       where c.id = x.id`)
+    await emitOptOuts(tx, state, [...contactUpdates.values()], jobs)
   }
   if (conversationUpdates.size > 0) {
     await tx.execute(sql`
@@ -402,6 +475,53 @@ async function planReplies(tx: Tx, messageIds: string[], now: Date): Promise<Map
       where cv.id = x.id`)
   }
   return outcomes
+}
+
+/** `contact.opted_out` for the contacts this batch opted out (a STOP from one already out is no news). */
+async function emitOptOuts(
+  tx: Tx,
+  state: {
+    contactId: string
+    waId: string
+    optedOut: boolean
+    simulated: boolean
+    organizationId: string
+    conversationId: string
+    messageId: string
+  }[],
+  updates: { id: string; opted_out: boolean | null }[],
+  jobs?: Ctx['jobs'],
+) {
+  const out = new Set(updates.filter((u) => u.opted_out === true).map((u) => u.id))
+  const facts = [
+    ...new Map(
+      state.filter((s) => out.has(s.contactId) && !s.optedOut && !s.simulated).map((s) => [s.contactId, s]),
+    ).values(),
+  ]
+  const subscribed = await subscribedOrganizations(
+    tx,
+    facts.map((f) => f.organizationId),
+    'contact.opted_out',
+  )
+  for (const f of facts) {
+    if (!subscribed.has(f.organizationId)) continue
+    await emitEvent(
+      tx,
+      {
+        organizationId: f.organizationId,
+        type: 'contact.opted_out',
+        orderingKey: f.conversationId,
+        subjectPhone: f.waId,
+        data: {
+          contact: { id: f.contactId, phone: f.waId },
+          conversationId: f.conversationId,
+          messageId: f.messageId,
+          optedOutAt: new Date().toISOString(),
+        },
+      },
+      jobs,
+    )
+  }
 }
 
 /** The replies a decision makes when its messages fit in the month. */

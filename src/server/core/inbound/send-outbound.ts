@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { readVariables } from '../../db/encrypted-columns.js'
 import { contacts, conversations, messages, templates } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { Ctx } from '../context.js'
 import { webhookUrls } from '../numbers/webhook-urls.js'
+import { emitEvent } from '../webhooks/emit.js'
 
 type MessageRow = typeof messages.$inferSelect
 
@@ -101,7 +103,8 @@ export async function sendOutbound(
       )
       return 'failed'
     }
-    content = { contentSid: template.contentSid, contentVariables: message.contentVariables ?? {} }
+    // A broadcast's `name` variable is stored encrypted (db/encrypted-columns.ts readVariables).
+    content = { contentSid: template.contentSid, contentVariables: readVariables(message.contentVariables) }
   } else {
     const lastInbound = conversation.lastInboundAt?.getTime() ?? 0
     if (Date.now() - lastInbound > SESSION_WINDOW_MS) {
@@ -122,7 +125,7 @@ export async function sendOutbound(
       ...content,
       statusCallback: webhookUrls(ctx.config).statusCallback,
     })
-    await recordSent(ctx, message, sent.sid, sent.status)
+    await recordSent(ctx, message, sent.sid, sent.status, contact)
     return 'sent'
   } catch (err) {
     const retryable = !(err instanceof TelephonyError) || err.retryable
@@ -150,17 +153,48 @@ async function templateOf(ctx: Ctx, message: MessageRow) {
 
 const KNOWN = new Set(['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'])
 
-async function recordSent(ctx: Ctx, message: MessageRow, sid: string, providerStatus: string) {
+async function recordSent(
+  ctx: Ctx,
+  message: MessageRow,
+  sid: string,
+  providerStatus: string,
+  /** The customer, when Twilio accepted the message (a `message.sent` event is written). */
+  contact?: typeof contacts.$inferSelect,
+) {
   const status = (
     KNOWN.has(providerStatus) ? providerStatus : providerStatus === 'accepted' ? 'queued' : 'sent'
   ) as MessageRow['status']
-  // Both rows in one statement (one round trip).
-  await ctx.db.execute(sql`
-    with sent as (
-      update messages set provider_message_id = ${sid}, status = ${status}, sent_at = now(), updated_at = now()
-      where id = ${message.id}
-      returning conversation_id
+  await ctx.db.transaction(async (tx) => {
+    // Both rows in one statement (one round trip).
+    await tx.execute(sql`
+      with sent as (
+        update messages set provider_message_id = ${sid}, status = ${status}, sent_at = now(), updated_at = now()
+        where id = ${message.id}
+        returning conversation_id
+      )
+      update conversations set last_message_at = now(), updated_at = now()
+      where id in (select conversation_id from sent)`)
+    if (!contact) return
+    await emitEvent(
+      tx,
+      {
+        organizationId: message.organizationId,
+        type: 'message.sent',
+        orderingKey: message.conversationId,
+        subjectPhone: contact.waId,
+        data: {
+          messageId: message.id,
+          conversationId: message.conversationId,
+          contact: { id: contact.id, phone: contact.waId, name: contact.profileName },
+          text: message.body,
+          source: message.source,
+          templateId: message.templateId,
+          providerMessageId: sid,
+          status,
+          sentAt: new Date().toISOString(),
+        },
+      },
+      ctx.jobs,
     )
-    update conversations set last_message_at = now(), updated_at = now()
-    where id in (select conversation_id from sent)`)
+  })
 }

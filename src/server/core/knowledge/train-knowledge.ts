@@ -3,6 +3,7 @@ import { queryRows } from '../../db/client.js'
 import { knowledgeChunks, knowledgeSources, organizations } from '../../db/schema/index.js'
 import { embedderFor, embedTexts } from '../../providers/ai/embed-texts.js'
 import type { Ctx } from '../context.js'
+import { emitEvent } from '../webhooks/emit.js'
 import { FTS_CONFIG_NAMES, ftsConfigFor, searchableText } from './language.js'
 import { profileLabelsFor } from './save-profile.js'
 import { recordTermStatistics } from './term-stats.js'
@@ -139,6 +140,20 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
     await tx
       .delete(knowledgeChunks)
       .where(and(eq(knowledgeChunks.organizationId, org.id), lt(knowledgeChunks.generation, current)))
+    await emitEvent(
+      tx,
+      {
+        organizationId: org.id,
+        type: 'training.completed',
+        data: {
+          generation: next,
+          sources: sources.length,
+          passages: pending.length,
+          trainedAt: new Date().toISOString(),
+        },
+      },
+      ctx.jobs,
+    )
     return true
   })
   if (!switched) {

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { oneRow } from '../../db/client.js'
 import { invitations, memberships, organizations, user } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { Conflict, Forbidden } from '../errors.js'
 import { invitationEmail } from './invitation-email.js'
@@ -40,24 +41,37 @@ export async function inviteMember({
   }
 
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS)
-  const row = oneRow(
-    await ctx.db
-      .insert(invitations)
-      .values({
+  const row = await ctx.db.transaction(async (tx) => {
+    const invited = oneRow(
+      await tx
+        .insert(invitations)
+        .values({
+          organizationId: input.organizationId,
+          email,
+          role: input.role,
+          invitedBy: ctx.actor.userId,
+          expiresAt,
+        })
+        .onConflictDoUpdate({
+          target: [invitations.organizationId, invitations.email],
+          targetWhere: sql`${invitations.status} = 'pending'`,
+          set: { role: input.role, invitedBy: ctx.actor.userId, expiresAt, updatedAt: sql`now()` },
+        })
+        .returning(),
+      'invitation',
+    )
+    await recordAudit(
+      ctx,
+      {
         organizationId: input.organizationId,
-        email,
-        role: input.role,
-        invitedBy: ctx.actor.userId,
-        expiresAt,
-      })
-      .onConflictDoUpdate({
-        target: [invitations.organizationId, invitations.email],
-        targetWhere: sql`${invitations.status} = 'pending'`,
-        set: { role: input.role, invitedBy: ctx.actor.userId, expiresAt, updatedAt: sql`now()` },
-      })
-      .returning(),
-    'invitation',
-  )
+        action: 'member.invited',
+        target: { type: 'invitation', id: invited.id },
+        details: { email, role: input.role },
+      },
+      tx,
+    )
+    return invited
+  })
 
   const [[org], [inviter]] = await Promise.all([
     ctx.db

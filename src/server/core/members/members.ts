@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client.js'
 import { memberships, user } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { Conflict, Forbidden, NotFound } from '../errors.js'
 import { authorizeOrganization, type MemberRole } from './permissions.js'
@@ -70,6 +71,16 @@ export async function updateMemberRole({
       .update(memberships)
       .set({ role: input.role, updatedAt: sql`now()` })
       .where(and(eq(memberships.organizationId, input.organizationId), eq(memberships.userId, input.userId)))
+    await recordAudit(
+      ctx,
+      {
+        organizationId: input.organizationId,
+        action: 'member.role_changed',
+        target: { type: 'user', id: input.userId },
+        details: { email: current.email, from: current.role, to: input.role },
+      },
+      tx,
+    )
     return toView({ ...current, role: input.role })
   })
 }
@@ -90,8 +101,9 @@ export async function removeMember({
   )
   await ctx.db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ role: memberships.role })
+      .select({ role: memberships.role, email: user.email })
       .from(memberships)
+      .innerJoin(user, eq(user.id, memberships.userId))
       .where(and(eq(memberships.organizationId, input.organizationId), eq(memberships.userId, input.userId)))
     if (!current) throw new NotFound('Member')
     if (current.role === 'owner') {
@@ -102,5 +114,15 @@ export async function removeMember({
     await tx
       .delete(memberships)
       .where(and(eq(memberships.organizationId, input.organizationId), eq(memberships.userId, input.userId)))
+    await recordAudit(
+      ctx,
+      {
+        organizationId: input.organizationId,
+        action: 'member.removed',
+        target: { type: 'user', id: input.userId },
+        details: { email: current.email, role: current.role, left: leaving },
+      },
+      tx,
+    )
   })
 }

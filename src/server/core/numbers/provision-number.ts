@@ -9,10 +9,13 @@ import {
   user,
 } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { AppError, BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
 import { PLAN_NUMBER_LIMITS } from '../organizations/schemas.js'
+import { emitEvent } from '../webhooks/emit.js'
+import { numberStatusEvent } from '../webhooks/number-status-event.js'
 import { reasonOf, toAppError } from './provider-errors.js'
 import { registerSender } from './register-sender.js'
 import { LIVE_STATUSES, phoneNumberView } from './view.js'
@@ -130,6 +133,13 @@ export async function provisionNumber({
       )
     throw err
   }
+  // Bought and recorded: from here the organization holds (and pays for) the number.
+  await recordAudit(ctx, {
+    organizationId,
+    action: 'number.provisioned',
+    target: { type: 'number', id: row.id },
+    details: { phoneNumber: e164 },
+  })
 
   const settled = await registerSender(ctx, row.id)
   return phoneNumberView(settled)
@@ -213,10 +223,13 @@ async function throttleAttempts(ctx: ActorCtx, tx: Tx, organizationId: string) {
 const HOUR_MS = 60 * 60 * 1000
 
 export async function markFailed(ctx: Ctx, numberId: string, reason: string) {
-  const [row] = await ctx.db
-    .update(phoneNumbers)
-    .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: sql`now()` })
-    .where(eq(phoneNumbers.id, numberId))
-    .returning()
-  return row
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(phoneNumbers)
+      .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: sql`now()` })
+      .where(eq(phoneNumbers.id, numberId))
+      .returning()
+    if (row) await emitEvent(tx, numberStatusEvent(row), ctx.jobs)
+    return row
+  })
 }

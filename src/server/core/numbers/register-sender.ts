@@ -4,6 +4,8 @@ import { organizations, phoneNumbers } from '../../db/schema/index.js'
 import type { Sender } from '../../providers/telephony/types.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { Ctx } from '../context.js'
+import { emitEvent } from '../webhooks/emit.js'
+import { numberStatusEvent } from '../webhooks/number-status-event.js'
 import { reasonOf } from './provider-errors.js'
 import { FAILED_SENDER_STATUSES } from './view.js'
 import { webhookUrls } from './webhook-urls.js'
@@ -90,14 +92,18 @@ async function settle(
   attempt: number,
 ): Promise<PhoneNumberRow> {
   if (sender.status === 'ONLINE') {
-    const active = oneRow(
-      await ctx.db
-        .update(phoneNumbers)
-        .set({ status: 'active', failureReason: null, updatedAt: sql`now()` })
-        .where(eq(phoneNumbers.id, row.id))
-        .returning(),
-      'phone number',
-    )
+    const active = await ctx.db.transaction(async (tx) => {
+      const updated = oneRow(
+        await tx
+          .update(phoneNumbers)
+          .set({ status: 'active', failureReason: null, updatedAt: sql`now()` })
+          .where(eq(phoneNumbers.id, row.id))
+          .returning(),
+        'phone number',
+      )
+      if (row.status !== 'active') await emitEvent(tx, numberStatusEvent(updated), ctx.jobs)
+      return updated
+    })
     ctx.log.info({ numberId: row.id, e164: row.e164 }, 'WhatsApp number active')
     return active
   }
@@ -141,13 +147,16 @@ async function failAndRelease(ctx: Ctx, row: PhoneNumberRow, reason: string): Pr
       note = ' (the number could not be released yet; the operator will reconcile it)'
     }
   }
-  const failed = oneRow(
-    await ctx.db
-      .update(phoneNumbers)
-      .set({ status: 'failed', failureReason: (reason + note).slice(0, 500), updatedAt: sql`now()` })
-      .where(eq(phoneNumbers.id, row.id))
-      .returning(),
-    'phone number',
-  )
-  return failed
+  return ctx.db.transaction(async (tx) => {
+    const failed = oneRow(
+      await tx
+        .update(phoneNumbers)
+        .set({ status: 'failed', failureReason: (reason + note).slice(0, 500), updatedAt: sql`now()` })
+        .where(eq(phoneNumbers.id, row.id))
+        .returning(),
+      'phone number',
+    )
+    await emitEvent(tx, numberStatusEvent(failed), ctx.jobs)
+    return failed
+  })
 }

@@ -2,9 +2,12 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { oneRow } from '../../db/client.js'
 import { phoneNumbers } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
+import { emitEvent } from '../webhooks/emit.js'
+import { numberStatusEvent } from '../webhooks/number-status-event.js'
 import { toAppError } from './provider-errors.js'
 import { LIVE_STATUSES, phoneNumberView } from './view.js'
 
@@ -22,11 +25,19 @@ export async function releaseNumber({
   const held = await heldNumbers(ctx, input.organizationId)
   const target = input.numberId ? held.find((n) => n.id === input.numberId) : held[0]
   if (!target) throw new NotFound('Number')
+  let released: PhoneNumberRow
   try {
-    return phoneNumberView(await releaseAtProvider(ctx, target))
+    released = await releaseAtProvider(ctx, target)
   } catch (err) {
     throw toAppError(err)
   }
+  await recordAudit(ctx, {
+    organizationId: input.organizationId,
+    action: 'number.released',
+    target: { type: 'number', id: released.id },
+    details: { phoneNumber: released.e164 },
+  })
+  return phoneNumberView(released)
 }
 
 /** The numbers an organization holds (not released or failed), primary first. */
@@ -60,14 +71,18 @@ export async function releaseAtProvider(ctx: Ctx, row: PhoneNumberRow): Promise<
   } catch (err) {
     if (!gone(err)) throw err
   }
-  const released = oneRow(
-    await ctx.db
-      .update(phoneNumbers)
-      .set({ status: 'released', isPrimary: false, releasedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(eq(phoneNumbers.id, row.id))
-      .returning(),
-    'phone number',
-  )
+  const released = await ctx.db.transaction(async (tx) => {
+    const updated = oneRow(
+      await tx
+        .update(phoneNumbers)
+        .set({ status: 'released', isPrimary: false, releasedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(eq(phoneNumbers.id, row.id))
+        .returning(),
+      'phone number',
+    )
+    await emitEvent(tx, numberStatusEvent(updated), ctx.jobs)
+    return updated
+  })
   ctx.log.info({ numberId: row.id, e164: row.e164 }, 'number released')
   return released
 }

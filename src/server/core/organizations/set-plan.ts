@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { organizations, planChanges } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { Forbidden, NotFound } from '../errors.js'
 import { isUuid } from '../members/permissions.js'
@@ -48,6 +49,22 @@ export async function setOrganizationPlan({
       toPlan: after.planType,
       toLimitOverride: after.monthlyMessageLimitOverride,
     })
+    await recordAudit(
+      ctx,
+      {
+        organizationId: before.id,
+        action: 'plan.changed',
+        target: { type: 'organization', id: before.id },
+        details: {
+          from: {
+            planType: before.planType,
+            monthlyMessageLimitOverride: before.monthlyMessageLimitOverride,
+          },
+          to: { planType: after.planType, monthlyMessageLimitOverride: after.monthlyMessageLimitOverride },
+        },
+      },
+      tx,
+    )
     return { before, after }
   })
   ctx.log.info(

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { organizations } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -21,20 +22,36 @@ export async function updateOrganization({
   const { role } = await authorizeOrganization(ctx, input.organizationId, 'org:update')
   const c = input.changes
   if (c.ai) assertProviderConfigured(ctx.config, c.ai.provider)
-  const [org] = await ctx.db
-    .update(organizations)
-    .set({
-      ...(c.name !== undefined && { name: c.name }),
-      ...(c.description !== undefined && { description: c.description }),
-      ...(c.industry !== undefined && { industry: c.industry }),
-      ...(c.whatsappDisplayName !== undefined && { whatsappDisplayName: c.whatsappDisplayName }),
-      ...(c.welcomeMessage !== undefined && { welcomeMessage: c.welcomeMessage }),
-      ...(c.businessHours !== undefined && { businessHours: c.businessHours }),
-      ...(c.ai !== undefined && { ai: c.ai }),
-      updatedAt: sql`now()`,
-    })
-    .where(eq(organizations.id, input.organizationId))
-    .returning()
+  const org = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(organizations)
+      .set({
+        ...(c.name !== undefined && { name: c.name }),
+        ...(c.description !== undefined && { description: c.description }),
+        ...(c.industry !== undefined && { industry: c.industry }),
+        ...(c.whatsappDisplayName !== undefined && { whatsappDisplayName: c.whatsappDisplayName }),
+        ...(c.welcomeMessage !== undefined && { welcomeMessage: c.welcomeMessage }),
+        ...(c.businessHours !== undefined && { businessHours: c.businessHours }),
+        ...(c.ai !== undefined && { ai: c.ai }),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(organizations.id, input.organizationId))
+      .returning()
+    if (row) {
+      const fields = Object.keys(c).filter((k) => c[k as keyof typeof c] !== undefined)
+      await recordAudit(
+        ctx,
+        {
+          organizationId: row.id,
+          action: 'settings.updated',
+          target: { type: 'organization', id: row.id },
+          details: { fields },
+        },
+        tx,
+      )
+    }
+    return row
+  })
   if (!org) throw new NotFound('Organization')
   return organizationView(ctx.db, ctx.config, org, role)
 }

@@ -92,6 +92,7 @@ export async function organizationViews(
       trainingError: org.trainingError,
       trainedAt: org.trainedAt?.toISOString() ?? null,
       lastInboundAt: lastInbound.find((l) => l.organizationId === org.id)?.at?.toISOString() ?? null,
+      retentionDays: org.retentionDays,
       role,
       createdAt: org.createdAt.toISOString(),
       updatedAt: org.updatedAt.toISOString(),

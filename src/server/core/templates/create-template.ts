@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { templateTextErrors } from '../../../shared/template-text.js'
 import { oneRow } from '../../db/client.js'
 import { templates } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest, Conflict } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -89,6 +90,12 @@ export async function createTemplate({
         .returning(),
       'template',
     )
+    await recordAudit(ctx, {
+      organizationId: input.organizationId,
+      action: 'template.created',
+      target: { type: 'template', id: saved.id },
+      details: { name: saved.name, language: saved.language, category: saved.category },
+    })
     if (saved.status === 'pending') await scheduleApprovalCheck(ctx, saved, 0)
     return templateView(saved)
   } catch (err) {

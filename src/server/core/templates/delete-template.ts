@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { broadcasts, templates } from '../../db/schema/index.js'
+import { recordAudit } from '../audit/record-audit.js'
 import type { ActorCtx } from '../context.js'
 import { Conflict } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -44,7 +45,19 @@ export async function deleteTemplate({
       throw toAppError(err)
     }
   }
-  await ctx.db
-    .delete(templates)
-    .where(and(eq(templates.id, template.id), eq(templates.organizationId, input.organizationId)))
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .delete(templates)
+      .where(and(eq(templates.id, template.id), eq(templates.organizationId, input.organizationId)))
+    await recordAudit(
+      ctx,
+      {
+        organizationId: input.organizationId,
+        action: 'template.deleted',
+        target: { type: 'template', id: template.id },
+        details: { name: template.name, language: template.language },
+      },
+      tx,
+    )
+  })
 }

@@ -1,7 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../db/client.js'
 import { monthlyUsage, type organizations } from '../../db/schema/index.js'
+import type { JobQueue } from '../context.js'
 import { monthlyLimitOf } from '../organizations/view.js'
+import { emitEvent } from '../webhooks/emit.js'
 import { monthKey } from './month.js'
 
 type OrganizationRow = typeof organizations.$inferSelect
@@ -34,10 +36,18 @@ export async function reserveUsage(
   return counted.length > 0
 }
 
-/** Records when the organization first hit its limit this month (shown in its stats). */
-export async function markLimitReached(tx: Tx, org: OrganizationRow, now = new Date()) {
+/**
+ * Records when the organization first hit its limit this month (shown in its stats), and sends
+ * `usage.limit_reached` when this call is the one that recorded it.
+ */
+export async function markLimitReached(
+  tx: Tx,
+  org: OrganizationRow,
+  now = new Date(),
+  jobs?: Pick<JobQueue, 'send'>,
+) {
   const month = monthKey(now, org.businessHours.timezone)
-  await tx
+  const [changed] = await tx
     .update(monthlyUsage)
     .set({ limitReachedAt: sql`now()` })
     .where(
@@ -47,6 +57,22 @@ export async function markLimitReached(tx: Tx, org: OrganizationRow, now = new D
         isNull(monthlyUsage.limitReachedAt),
       ),
     )
+    .returning({ messageCount: monthlyUsage.messageCount, limitReachedAt: monthlyUsage.limitReachedAt })
+  if (!changed) return
+  await emitEvent(
+    tx,
+    {
+      organizationId: org.id,
+      type: 'usage.limit_reached',
+      data: {
+        month,
+        limit: monthlyLimitOf(org),
+        messageCount: changed.messageCount,
+        reachedAt: changed.limitReachedAt?.toISOString() ?? now.toISOString(),
+      },
+    },
+    jobs,
+  )
 }
 
 /** Gives back a counted message that was never sent. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
-import type { MediaItem } from './messaging.js'
+import { bigserial, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { encryptedMedia, encryptedText } from '../encrypted-columns.js'
 
 /**
  * Every customer message as the webhook accepted it: the webhook's only write. Workers take rows
@@ -17,9 +17,10 @@ export const inbox = pgTable(
     /** The number written to (E.164) and the customer's WhatsApp id (E.164): together, the chat. */
     toNumber: text('to_number').notNull(),
     fromWaId: text('from_wa_id').notNull(),
-    profileName: text('profile_name'),
-    body: text('body').notNull().default(''),
-    media: jsonb('media').$type<MediaItem[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Profile name, body and media urls encrypted at rest (db/encrypted-columns.ts). */
+    profileName: encryptedText('profile_name'),
+    body: encryptedText('body').notNull().default(''),
+    media: encryptedMedia('media').notNull().default(sql`'[]'::jsonb`),
     /** Written through the dashboard's simulator: replies are recorded, never sent to a phone. */
     simulated: boolean('simulated').notNull().default(false),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),

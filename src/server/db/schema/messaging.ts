@@ -16,6 +16,7 @@ import {
   MESSAGE_SOURCES,
   MESSAGE_STATUSES,
 } from '../../../shared/enums.js'
+import { encryptedMedia, encryptedText } from '../encrypted-columns.js'
 import { organizations } from './organizations.js'
 
 export const conversationStatus = pgEnum('conversation_status', CONVERSATION_STATUSES)
@@ -37,7 +38,7 @@ export const contacts = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     /** WhatsApp id: the customer's number without "whatsapp:" (E.164). */
     waId: text('wa_id').notNull(),
-    profileName: text('profile_name'),
+    profileName: encryptedText('profile_name'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     /** The customer's last message; null for a contact who never wrote (imported, added by hand). */
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
@@ -52,10 +53,16 @@ export const contacts = pgTable(
      */
     optedInAt: timestamp('opted_in_at', { withTimezone: true }),
     /** The business's own name for the customer (the WhatsApp profile name is `profileName`). */
-    name: text('name'),
+    name: encryptedText('name'),
+    /**
+     * Blind index of name and profile name (core/crypto/blind-index.ts): HMAC tokens of word
+     * prefixes, for search; `nameTermsKey` is the ring key they were made under (null: to re-index).
+     */
+    nameTerms: text('name_terms').array().notNull().default(sql`'{}'::text[]`),
+    nameTermsKey: text('name_terms_key'),
     /** Free key → value facts the business keeps (plan, city, last order…); template variables read them. */
     attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
-    notes: text('notes'),
+    notes: encryptedText('notes'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     welcomedAt: timestamp('welcomed_at', { withTimezone: true }),
     /**
@@ -68,6 +75,7 @@ export const contacts = pgTable(
     uniqueIndex('contacts_org_wa_uq').on(t.organizationId, t.waId, t.simulated),
     index('contacts_org_last_seen_idx').on(t.organizationId, t.lastSeenAt),
     index('contacts_tags_idx').using('gin', t.tags),
+    index('contacts_name_terms_idx').using('gin', t.nameTerms),
   ],
 )
 
@@ -111,8 +119,8 @@ export const messages = pgTable(
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
     direction: messageDirection('direction').notNull(),
-    body: text('body').notNull().default(''),
-    media: jsonb('media').$type<MediaItem[]>().notNull().default(sql`'[]'::jsonb`),
+    body: encryptedText('body').notNull().default(''),
+    media: encryptedMedia('media').notNull().default(sql`'[]'::jsonb`),
     /** Twilio MessageSid (SM…/MM…) or the sandbox's id; unique so a redelivered webhook is a no-op. */
     providerMessageId: text('provider_message_id').unique(),
     status: messageStatus('status').notNull(),

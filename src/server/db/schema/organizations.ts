@@ -67,6 +67,8 @@ export const organizations = pgTable(
     knowledgeGeneration: integer('knowledge_generation').notNull().default(0),
     /** Messages older than this many days are deleted by the retention job; null keeps them. */
     retentionDays: integer('retention_days'),
+    /** When the retention job last applied the policy to this organization. */
+    retentionRanAt: timestamp('retention_ran_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -18,6 +18,7 @@ import {
   TEMPLATE_CATEGORIES,
   TEMPLATE_STATUSES,
 } from '../../../shared/enums.js'
+import { encryptedText } from '../encrypted-columns.js'
 import { contacts, messages } from './messaging.js'
 import { organizations } from './organizations.js'
 
@@ -93,8 +94,8 @@ export const contactImports = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     createdBy: text('created_by'),
     fileName: text('file_name').notNull(),
-    /** The uploaded file, cleared when the import finishes. */
-    csv: text('csv'),
+    /** The uploaded file (encrypted: it names customers), cleared when the import finishes. */
+    csv: encryptedText('csv'),
     status: importStatus('status').notNull().default('pending'),
     totalRows: integer('total_rows').notNull().default(0),
     processedRows: integer('processed_rows').notNull().default(0),

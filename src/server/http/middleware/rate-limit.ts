@@ -18,23 +18,33 @@ const isAuthAttempt = (method: string, path: string) =>
 /**
  * Fixed one-minute windows counted in PostgreSQL (`rate_limits`), so every web process shares
  * them. Keys come only from what the client cannot choose: its address as resolved under
- * TRUST_PROXY (an IPv6 client by its /64) and the signed-in user. So one client makes at most
- * three rows a minute (`ip:`, `auth:` on sign-in/sign-up, `user:`), whatever headers it sends.
+ * TRUST_PROXY (an IPv6 client by its /64) and the signed-in user or the API key. So one client
+ * makes at most three rows a minute (`ip:`, `auth:` on sign-in/sign-up, `user:` or `key:`), whatever
+ * headers it sends.
  * Any key over its limit → 429 with Retry-After. Sign-ups are also counted per address per hour.
  */
 export function rateLimitMiddleware(
   sqlExec: SqlExecutor,
-  config: Pick<Config, 'rateLimitPerMinute' | 'authRateLimitPerMinute' | 'signUpsPerHour'>,
+  config: Pick<
+    Config,
+    'rateLimitPerMinute' | 'authRateLimitPerMinute' | 'signUpsPerHour' | 'apiKeyRateLimitPerMinute'
+  >,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const now = Date.now()
     const windowStart = new Date(Math.floor(now / (WINDOW_SECONDS * 1000)) * WINDOW_SECONDS * 1000)
     const address = addressKey(clientIp(c))
-    const limits = new Map<string, number>([[`ip:${address}`, config.rateLimitPerMinute]])
+    const actor = c.get('actor')
+    // A valid API key is counted on its own budget (API_KEY_RATE_LIMIT_PER_MINUTE) alone, apart
+    // from its maker's and from its server's address (which may be higher than the address limit).
+    const ownKey = actor?.apiKey ? `key:${actor.apiKey.id}` : actor ? `user:${actor.userId}` : undefined
+    const ownLimit = actor?.apiKey ? config.apiKeyRateLimitPerMinute : config.rateLimitPerMinute
+    const limits = new Map<string, number>(
+      actor?.apiKey ? [] : [[`ip:${address}`, config.rateLimitPerMinute]],
+    )
     const authAttempt = isAuthAttempt(c.req.method, c.req.path)
     if (authAttempt) limits.set(`auth:${address}`, config.authRateLimitPerMinute)
-    const actor = c.get('actor')
-    if (actor) limits.set(`user:${actor.userId}`, config.rateLimitPerMinute)
+    if (ownKey) limits.set(ownKey, ownLimit)
     const { rows } = await sqlExec.executeSql(
       `insert into rate_limits (key, window_start, count)
        select k, $2::timestamptz, 1 from unnest($1::text[]) as k
@@ -43,11 +53,13 @@ export function rateLimitMiddleware(
       [[...limits.keys()], windowStart.toISOString()],
     )
     const over = rows.some((r) => Number(r.count) > (limits.get(String(r.key)) ?? 0))
-    const general = Math.max(
-      ...rows.filter((r) => !String(r.key).startsWith('auth:')).map((r) => Number(r.count)),
+    const remaining = Math.min(
+      ...rows
+        .filter((r) => !String(r.key).startsWith('auth:'))
+        .map((r) => (limits.get(String(r.key)) ?? 0) - Number(r.count)),
     )
-    c.header('RateLimit-Limit', String(config.rateLimitPerMinute))
-    c.header('RateLimit-Remaining', String(Math.max(0, config.rateLimitPerMinute - general)))
+    c.header('RateLimit-Limit', String(ownKey ? ownLimit : config.rateLimitPerMinute))
+    c.header('RateLimit-Remaining', String(Math.max(0, remaining)))
     if (over) {
       throw new RateLimited(
         Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_SECONDS * 1000 - now) / 1000)),

@@ -33,8 +33,9 @@ const PAGE = `<!doctype html>
 </html>
 `
 
-// validatorUrl: null — the default badge loads an image from swagger.io.
-const INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null })
+// validatorUrl: null — the default badge loads an image from swagger.io. persistAuthorization keeps
+// an API key pasted under "Authorize" (the apiKey bearer scheme) across reloads of the page.
+const INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null, persistAuthorization: true })
 `
 
 export function apiDocsRoutes() {

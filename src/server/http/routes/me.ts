@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { MEMBER_ROLES } from '../../../shared/enums.js'
 import { PhoneSchema } from '../../../shared/phone.js'
 import { getAccount } from '../../core/account/account.js'
+import { deleteAccount } from '../../core/account/delete-account.js'
+import { exportAccount } from '../../core/account/export-account.js'
 import { requestPhoneVerification } from '../../core/account/request-phone-verification.js'
 import { unlinkPhone } from '../../core/account/unlink-phone.js'
 import { verifyPhone } from '../../core/account/verify-phone.js'
@@ -84,6 +86,48 @@ export function meRoutes() {
         'A WhatsApp number is linked with proof now: POST /api/me/phone/verification { phone } sends a code to it, then POST /api/me/phone/verify { phone, code } links it; DELETE /api/me/phone unlinks it',
         [{ path: 'phone', message: 'use POST /api/me/phone/verification, then POST /api/me/phone/verify' }],
       )
+    },
+  )
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/me/export',
+      tags: ['Account'],
+      summary: 'Everything held on your account, as a JSON file (GDPR art. 15)',
+      description:
+        'Profile, memberships (organization names and roles), invitations sent and received, sessions (address, browser, dates; never tokens) and the titles of your personal knowledge sources.',
+      responses: {
+        200: {
+          description: 'Your data, as an attachment',
+          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+        },
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN'),
+      },
+    }),
+    async (c) => {
+      const data = await exportAccount({ ctx: actorCtx(c) })
+      c.header('Content-Disposition', 'attachment; filename="account-export.json"')
+      c.header('Cache-Control', 'no-store')
+      return c.json(data, 200)
+    },
+  )
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/me',
+      tags: ['Account'],
+      summary: 'Delete your account (GDPR art. 17); `confirmEmail` repeats your email address',
+      description:
+        'The only owner of an organization must first make another member owner or delete the organization: 409 with details.reason LAST_OWNER and details.organizations [{id, name}], nothing deleted. Your sessions end with the account.',
+      request: { body: jsonBody(z.object({ confirmEmail: z.string().max(320) }).strict()) },
+      responses: {
+        204: { description: 'Deleted' },
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'CONFLICT'),
+      },
+    }),
+    async (c) => {
+      await deleteAccount({ ctx: actorCtx(c), input: c.req.valid('json') })
+      return c.body(null, 204)
     },
   )
   app.openapi(

@@ -73,6 +73,9 @@ export const OrganizationSchema = z
       description:
         "When the last customer message reached one of the organization's numbers (the simulator's excluded); null if none yet",
     }),
+    retentionDays: z.number().int().nullable().openapi({
+      description: 'Messages older than this many days are deleted every hour; null keeps them forever',
+    }),
     role: z.enum(MEMBER_ROLES),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -4,11 +4,15 @@ export { defineJob, type JobDefinition } from './define.js'
 
 import { broadcastJobs } from './broadcasts.js'
 import { contactJobs } from './contacts.js'
+import { cryptoJobs } from './crypto.js'
+import { exportJobs } from './exports.js'
 import { inboundJobs } from './inbound.js'
 import { knowledgeJobs } from './knowledge.js'
 import { numberJobs } from './numbers.js'
+import { privacyJobs } from './privacy.js'
 import { systemJobs } from './system.js'
 import { templateJobs } from './templates.js'
+import { webhookJobs } from './webhooks.js'
 
 export const jobCatalog = {
   ...systemJobs,
@@ -16,8 +20,12 @@ export const jobCatalog = {
   ...inboundJobs,
   ...knowledgeJobs,
   ...contactJobs,
+  ...exportJobs,
+  ...privacyJobs,
   ...broadcastJobs,
   ...templateJobs,
+  ...webhookJobs,
+  ...cryptoJobs,
 }
 
 export type JobCatalog = typeof jobCatalog

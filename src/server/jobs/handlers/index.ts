@@ -2,11 +2,15 @@ import type { Services } from '../../core/context.js'
 import type { JobCatalog, JobName, JobPayload } from '../catalog/index.js'
 import { broadcastHandlers } from './broadcasts.js'
 import { contactHandlers } from './contacts.js'
+import { cryptoHandlers } from './crypto.js'
+import { exportHandlers } from './exports.js'
 import { inboundHandlers } from './inbound.js'
 import { knowledgeHandlers } from './knowledge.js'
 import { numberHandlers } from './numbers.js'
+import { privacyHandlers } from './privacy.js'
 import { systemHandlers } from './system.js'
 import { templateHandlers } from './templates.js'
+import { webhookHandlers } from './webhooks.js'
 
 export interface JobMeta {
   id: string
@@ -34,6 +38,10 @@ export const jobHandlers: JobHandlers = {
   ...inboundHandlers,
   ...knowledgeHandlers,
   ...contactHandlers,
+  ...exportHandlers,
+  ...privacyHandlers,
   ...broadcastHandlers,
   ...templateHandlers,
+  ...webhookHandlers,
+  ...cryptoHandlers,
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "retention_ran_at" timestamp with time zone;
