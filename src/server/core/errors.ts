@@ -8,11 +8,12 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PLAN_REQUIRED'
   | 'RATE_LIMITED'
   | 'PROVIDER_FAILED'
   | 'INTERNAL'
 
-export const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502> = {
+export const statusOf: Record<ErrorCode, 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -20,6 +21,7 @@ export const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  PLAN_REQUIRED: 402,
   RATE_LIMITED: 429,
   PROVIDER_FAILED: 502,
   INTERNAL: 500,

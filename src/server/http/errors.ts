@@ -23,6 +23,8 @@ const descriptions: Record<ErrorCode, string> = {
   CONFLICT: 'Conflicts with the current state',
   PAYLOAD_TOO_LARGE: 'Body too large',
   UNSUPPORTED_MEDIA_TYPE: 'Wrong Content-Type for this route (JSON routes take application/json)',
+  PLAN_REQUIRED:
+    "The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`)",
   RATE_LIMITED: 'Too many requests; see Retry-After',
   PROVIDER_FAILED: 'Twilio or the model provider failed; retry later',
   INTERNAL: 'Unexpected error',

@@ -10,10 +10,10 @@ import {
 } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import { recordAudit } from '../audit/record-audit.js'
+import { entitlementsOf } from '../billing/entitlements.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { AppError, BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
-import { PLAN_NUMBER_LIMITS } from '../organizations/schemas.js'
 import { emitEvent } from '../webhooks/emit.js'
 import { numberStatusEvent } from '../webhooks/number-status-event.js'
 import { reasonOf, toAppError } from './provider-errors.js'
@@ -63,7 +63,7 @@ export async function provisionNumber({
         ),
       'number count',
     )
-    const allowed = PLAN_NUMBER_LIMITS[org.planType]
+    const allowed = entitlementsOf(org).numbers
     if (held >= allowed) {
       throw new Conflict(
         `The ${org.planType} plan holds ${allowed} number${allowed === 1 ? '' : 's'}; release one or upgrade to provision another`,

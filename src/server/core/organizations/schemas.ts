@@ -2,8 +2,6 @@ import { z } from 'zod'
 import { AI_PROVIDERS, PLAN_TYPES, type PlanType, TONES, WEEKDAYS } from '../../../shared/enums.js'
 import { isSupportedTimeZone } from './time-zones.js'
 
-export const PLAN_LIMITS = { starter: 500, business: 2000, enterprise: 10000 } as const
-export const PLAN_NUMBER_LIMITS = { starter: 1, business: 1, enterprise: 5 } as const
 export { AI_PROVIDERS, PLAN_TYPES, type PlanType, TONES, WEEKDAYS }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/

@@ -1,16 +1,16 @@
 import { and, count, desc, eq, inArray, max, notInArray, sql } from 'drizzle-orm'
+import { PLANS } from '../../../shared/plans.js'
 import type { Config } from '../../config.js'
 import type { Tx } from '../../db/client.js'
 import { contacts, conversations, monthlyUsage, organizations, phoneNumbers } from '../../db/schema/index.js'
 import { chooseModel, type ModelChoice } from '../../providers/ai/models.js'
 import type { MemberRole } from '../members/permissions.js'
 import { monthKey, monthStart } from '../usage/month.js'
-import { PLAN_LIMITS } from './schemas.js'
 
 type OrganizationRow = typeof organizations.$inferSelect
 
 export const monthlyLimitOf = (org: Pick<OrganizationRow, 'planType' | 'monthlyMessageLimitOverride'>) =>
-  org.monthlyMessageLimitOverride ?? PLAN_LIMITS[org.planType]
+  org.monthlyMessageLimitOverride ?? PLANS[org.planType].monthlyMessages
 
 const modelView = (choice: ModelChoice) => ({ provider: choice.provider, model: choice.modelId })
 

@@ -7,6 +7,7 @@ import {
   TRAINING_STATUSES,
   type Weekday,
 } from '../../../shared/enums.js'
+import type { PlanOverrides } from '../../../shared/plans.js'
 import { user } from './auth.js'
 
 export const planType = pgEnum('plan_type', PLAN_TYPES)
@@ -56,6 +57,8 @@ export const organizations = pgTable(
     planType: planType('plan_type').notNull().default('starter'),
     /** Overrides the plan's limit when set. */
     monthlyMessageLimitOverride: integer('monthly_message_limit_override'),
+    /** An operator's custom deal beyond the plan: numbers, knowledge size, features (shared/plans.ts). */
+    planOverrides: jsonb('plan_overrides').$type<PlanOverrides>().notNull().default(sql`'{}'::jsonb`),
     welcomeMessage: text('welcome_message').notNull().default(''),
     businessHours: jsonb('business_hours').$type<BusinessHours>().notNull(),
     ai: jsonb('ai').$type<AiSettings>().notNull(),

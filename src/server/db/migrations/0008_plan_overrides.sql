@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "plan_overrides" jsonb DEFAULT '{}'::jsonb NOT NULL;
