@@ -514,6 +514,13 @@ describe('dashboard in a real browser', () => {
     const cookie = await signUpViaApi(suite.server, owner)
     const org = await createOrgViaApi(suite.server, cookie, 'Night Owl Cafe')
     await provisionViaApi(suite.server, cookie, org.id)
+    // Business hours are part of the Business plan (billing is off here: the owner switches freely).
+    const switched = await suite.server.request(`/api/organizations/${org.id}/billing/plan`, {
+      method: 'PUT',
+      cookie,
+      body: JSON.stringify({ planType: 'business' }),
+    })
+    expect(switched.status).toBe(200)
 
     const { context, page } = await newPage(suite.browser, suite.server.url)
     await signInInBrowser(page, owner)

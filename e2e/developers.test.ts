@@ -6,8 +6,10 @@ import { defined } from '../test/support/defined'
 import { waitFor } from '../test/support/wait'
 import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser } from './support/browser'
+import { setPlanViaApi, signUpOperator } from './support/operator'
 import { apiJson, ownerWithOrganization } from './support/sandbox'
 import { docScreenshot } from './support/screenshots'
+import { uniqueUser } from './support/server'
 import { browserSuite } from './support/suite'
 
 // The Developers tab in the browser: an owner creates an API key (its secret shown once, and it
@@ -61,12 +63,16 @@ function signatureValid(secret: string, r: Received): boolean {
     })
 }
 
+// API keys and webhooks are Enterprise features (issue 17): an operator puts the organization on it.
+const OPERATOR = uniqueUser('operator')
+
 describe('the Developers tab', () => {
-  const suite = browserSuite({ WEBHOOK_ALLOW_PRIVATE: 'true' })
+  const suite = browserSuite({ WEBHOOK_ALLOW_PRIVATE: 'true', OPERATOR_EMAILS: OPERATOR.email })
 
   it('creates a key shown once that works as a Bearer token, adds a webhook and sees a test event delivered', async () => {
     const { server, browser } = suite
     const { owner, cookie, orgId } = await ownerWithOrganization(server, 'Bakery Rosa')
+    await setPlanViaApi(server, await signUpOperator(server, OPERATOR), orgId, { planType: 'enterprise' })
     const receiver = await startReceiver()
     const { page, context } = await newPage(browser, server.url)
     try {

@@ -67,7 +67,7 @@ describe('invitations and account verification in a real browser', () => {
 
     // The invitee opens the newest link from their email: verified, and the invitation shows up.
     await b.page.goto(await lastLink(invitee.email))
-    await b.page.getByRole('heading', { name: 'Account' }).waitFor()
+    await b.page.getByRole('heading', { name: 'Account', exact: true }).waitFor()
     await b.page.getByText('Thank you: your email address is verified.').waitFor()
     await expectAccessible(b.page, 'the account page after verifying')
     expect(await b.page.getByTestId('verify-email-banner').count()).toBe(0)

@@ -3,6 +3,7 @@ import { ORGANIZATION_ROUTE, PEOPLE_ONLY, ROUTE_PERMISSIONS } from '../src/serve
 import { API_SCOPES, type ApiScope } from '../src/shared/enums.js'
 import { api, createOrganization, signUp } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { ENTERPRISE } from './support/setups.js'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -90,7 +91,7 @@ describe('the OpenAPI document’s security', () => {
 
   it('holds for real keys: every GET lets a key with the declared scope in and refuses one without it', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const makeKey = async (scopes: readonly ApiScope[]) => {
       const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/api-keys`, {
         name: 'walk',

@@ -5,6 +5,7 @@ import { queryRows } from '../src/server/db/client.js'
 import { defined, first } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { ENTERPRISE } from './support/setups.js'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -52,7 +53,7 @@ const keyCount = async (orgId: string) =>
 describe('API keys: create, list, revoke', () => {
   it('shows the secret once, stores only its hash, lists keys without secrets, and audits both changes', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const created = await api(
       rt,
       owner,
@@ -118,7 +119,7 @@ describe('API keys: create, list, revoke', () => {
 
   it('refuses bad input with a 400 and stores nothing', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const bad: [unknown, RegExp][] = [
       [{ name: '', scopes: ['contacts:read'] }, /name/],
       [{ name: 'x'.repeat(101), scopes: ['contacts:read'] }, /name/],
@@ -142,7 +143,7 @@ describe('API keys: create, list, revoke', () => {
 
   it('is for owners and admins: viewers and agents 403, no session 401, another tenant 404', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const admin = await signUp(rt)
     const agent = await signUp(rt)
     const viewer = await signUp(rt)
@@ -183,7 +184,7 @@ describe('API keys: create, list, revoke', () => {
 describe('Bearer authentication', () => {
   it('works on the organization’s routes within its scopes, and records when it was last used', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const { key, secret } = await makeKey(owner, org.id, { scopes: ['contacts:read'] })
     expect((await keyRow(key.id)).last_used_at).toBeNull()
 
@@ -208,7 +209,7 @@ describe('Bearer authentication', () => {
 
   it('never reaches people-only routes, whatever its scopes', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const { secret } = await makeKey(owner, org.id, {
       scopes: ['conversations:read', 'messages:send', 'contacts:read', 'contacts:write', 'knowledge:write'],
     })
@@ -229,7 +230,7 @@ describe('Bearer authentication', () => {
 
   it('is refused on the account routes and everything outside an organization', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const { secret } = await makeKey(owner, org.id)
     for (const [method, path] of [
       ['GET', '/api/me'],
@@ -254,8 +255,8 @@ describe('Bearer authentication', () => {
 
   it('never reaches another organization: 404', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
-    const other = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
+    const other = await createOrganization(rt, owner, ENTERPRISE)
     const { secret } = await makeKey(owner, other.id, { scopes: ['contacts:read'] })
     const res = await withKey(secret, 'GET', `/api/organizations/${org.id}/contacts`)
     expect(res.status).toBe(404)
@@ -267,7 +268,7 @@ describe('Bearer authentication', () => {
 
   it('answers 401 for revoked, expired and unknown keys, and never falls back to the cookie', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const path = `/api/organizations/${org.id}/contacts`
     const revoked = await makeKey(owner, org.id)
     expect((await withKey(revoked.secret, 'GET', path)).status).toBe(200)
@@ -307,7 +308,7 @@ describe('Bearer authentication', () => {
 
   it('writes within its scopes', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const { secret } = await makeKey(owner, org.id, { name: 'Ops bot', scopes: ['contacts:write'] })
     const res = await withKey(secret, 'POST', `/api/organizations/${org.id}/contacts`, {
       phone: '+14155550177',
@@ -322,7 +323,7 @@ describe('API key rate limit', () => {
     const limited = await startTestRuntime({ env: { API_KEY_RATE_LIMIT_PER_MINUTE: '3' } })
     try {
       const owner = await signUp(limited)
-      const org = await createOrganization(limited, owner)
+      const org = await createOrganization(limited, owner, ENTERPRISE)
       const created = await api(limited, owner, 'POST', keysPath(org.id), {
         name: 'k',
         scopes: ['stats:read'],

@@ -5,7 +5,12 @@ import { auditLog } from '../src/server/db/schema/index.js'
 import { addContacts } from './support/broadcasts.js'
 import { defined } from './support/defined.js'
 import { addMember, factoryOperator, signUp, type TestUser } from './support/factories.js'
-import { ownerWithOrganization, startTwilioTestRuntime, type TwilioTestRuntime } from './support/setups.js'
+import {
+  ENTERPRISE,
+  ownerWithOrganization,
+  startTwilioTestRuntime,
+  type TwilioTestRuntime,
+} from './support/setups.js'
 import { giveActiveNumber } from './support/whatsapp.js'
 
 // The audit log: GET /api/organizations/{id}/audit-log (owners and admins), and the entries the
@@ -192,7 +197,7 @@ describe('audit entries of existing actions', () => {
   })
 
   it('names an API key as the actor of what it does', async () => {
-    const { owner, org } = await ownerWithOrganization(rt, { welcomeMessage: '' })
+    const { owner, org } = await ownerWithOrganization(rt, { ...ENTERPRISE, welcomeMessage: '' })
     await giveActiveNumber(rt, org.id)
     await addContacts(rt, org.id, [{ name: 'Ana' }])
     const template = await makeTemplate(owner, org.id)

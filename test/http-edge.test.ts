@@ -507,7 +507,8 @@ describe('forged webhooks', () => {
 describe('time zones', () => {
   it('refuses a zone PostgreSQL does not know, though Intl does', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    // Business hours need the Business plan (issue 17).
+    const org = await createOrganization(rt, owner, { planType: 'business' })
     const hours = { enabled: true, schedule: {}, outOfHoursMessage: 'closed' }
     for (const timezone of ['US/Pacific-New', 'Mars/Olympus_Mons', 'EST5EDT ']) {
       const res = await api(rt, owner, 'PATCH', `/api/organizations/${org.id}`, {

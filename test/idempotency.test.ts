@@ -6,6 +6,7 @@ import { systemHandlers } from '../src/server/jobs/handlers/system.js'
 import { first } from './support/defined.js'
 import { addMember, api, createOrganization, signUp, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
+import { ENTERPRISE } from './support/setups.js'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -36,7 +37,7 @@ async function keySecret(owner: TestUser, orgId: string, scopes: string[]) {
 describe('Idempotency-Key', () => {
   it('does a retried POST once and replays its answer (session)', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const body = { phone: '+14155550140', name: 'Ida' }
     const headers = { 'idempotency-key': 'create-ida-1' }
     const firstTry = await api(rt, owner, 'POST', contactsPath(org.id), body, headers)
@@ -59,7 +60,7 @@ describe('Idempotency-Key', () => {
 
   it('refuses the same key for a different request: 409 IDEMPOTENCY_KEY_REUSED', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const headers = { 'idempotency-key': 'reused-key' }
     expect(
       (await api(rt, owner, 'POST', contactsPath(org.id), { phone: '+14155550141' }, headers)).status,
@@ -79,7 +80,7 @@ describe('Idempotency-Key', () => {
 
   it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request is still running', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const body = { phone: '+14155550143' }
     const path = contactsPath(org.id)
     // The row the first request writes before it starts, with no answer yet.
@@ -104,7 +105,7 @@ describe('Idempotency-Key', () => {
 
   it('lets one of several concurrent identical requests do the work', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const body = { phone: '+14155550152' }
     const headers = { 'idempotency-key': 'burst' }
     const answers = await Promise.all(
@@ -121,7 +122,7 @@ describe('Idempotency-Key', () => {
 
   it('keeps each caller’s keys apart: another user’s or another API key’s same key is independent', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const agent = await signUp(rt)
     await addMember(rt, owner, org.id, agent, 'agent')
     const headers = { 'idempotency-key': 'shared-name' }
@@ -163,7 +164,7 @@ describe('Idempotency-Key', () => {
 
   it('replays for an API key too', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const { secret } = await keySecret(owner, org.id, ['contacts:write'])
     const headers = { 'idempotency-key': crypto.randomUUID(), authorization: `Bearer ${secret}` }
     const body = { phone: '+14155550148', tags: ['api'] }
@@ -178,7 +179,7 @@ describe('Idempotency-Key', () => {
 
   it('replays a 204 and does not keep refusals (a corrected retry with the same key runs)', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const tag = await api(rt, owner, 'POST', `/api/organizations/${org.id}/tags`, { name: 'gone' })
     const path = `/api/organizations/${org.id}/tags/${tag.body.tag.id}`
     const headers = { 'idempotency-key': 'delete-tag' }
@@ -196,7 +197,7 @@ describe('Idempotency-Key', () => {
 
   it('refuses a malformed key with a 400 and changes nothing; anonymous requests ignore the header', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     for (const key of ['x'.repeat(256), 'tab\there']) {
       const res = await api(
         rt,
@@ -229,7 +230,7 @@ describe('Idempotency-Key', () => {
 
   it('is forgotten after a day by system.cleanup', async () => {
     const owner = await signUp(rt)
-    const org = await createOrganization(rt, owner)
+    const org = await createOrganization(rt, owner, ENTERPRISE)
     const headers = { 'idempotency-key': 'old-key' }
     expect(
       (await api(rt, owner, 'POST', contactsPath(org.id), { phone: '+14155550151' }, headers)).status,

@@ -498,7 +498,9 @@ describe('the reply job', () => {
   })
 
   it('outside business hours sends the out-of-hours message once per closed period, no AI', async () => {
+    // Business hours need the Business plan (issue 17).
     const { number } = await setup({
+      planType: 'business',
       businessHours: {
         enabled: true,
         timezone: 'Africa/Kigali',

@@ -19,7 +19,8 @@ let orgId: string
 beforeAll(async () => {
   rt = await startTestRuntime()
   owner = await signUp(rt)
-  orgId = (await createOrganization(rt, owner)).id
+  // Files up to 10 MB and millions of characters: Enterprise's knowledge allowance (issue 17).
+  orgId = (await createOrganization(rt, owner, { planType: 'enterprise' })).id
 })
 afterAll(async () => {
   await rt?.close()
@@ -223,7 +224,7 @@ describe('the text worker thread', () => {
 describe('the server keeps answering', () => {
   it('answers /healthz while a large file is read and trained', async () => {
     const user = await signUp(rt)
-    const org = await createOrganization(rt, user)
+    const org = await createOrganization(rt, user, { planType: 'enterprise' })
     const lines = Array.from({ length: 60_000 }, (_, i) =>
       i % 50 === 0
         ? `\nSection ${i / 50}\n`

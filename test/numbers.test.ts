@@ -290,8 +290,13 @@ describe('provisioning', () => {
     const second = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
       phoneNumber: numbers[1],
     })
-    expect(second.status).toBe(409)
-    expect(second.body.error.message).toMatch(/starter plan holds 1 number/)
+    // Over the plan's numbers: 402 PLAN_REQUIRED naming the plan with more (issue 17).
+    expect(second.status).toBe(402)
+    expect(second.body.error).toMatchObject({
+      code: 'PLAN_REQUIRED',
+      details: { feature: 'numbers', currentPlan: 'starter', requiredPlan: 'enterprise' },
+    })
+    expect(second.body.error.message).toMatch(/Starter plan holds 1 number/)
 
     await setPlan(rt, org.id, 'enterprise')
     for (const n of numbers.slice(1, 5)) {
@@ -303,7 +308,7 @@ describe('provisioning', () => {
     const sixth = await api(rt, owner, 'POST', `/api/organizations/${org.id}/provision-number`, {
       phoneNumber: numbers[5],
     })
-    expect(sixth.status).toBe(409)
+    expect(sixth.status).toBe(402)
   })
 
   it('deleting an organization releases its numbers', async () => {

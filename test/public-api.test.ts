@@ -5,7 +5,7 @@ import { contacts, conversations, messages } from '../src/server/db/schema/index
 import { approvedTemplate } from './support/broadcasts.js'
 import { defined } from './support/defined.js'
 import { addMember, api, createOrganization, setPlan, signUp, type TestUser } from './support/factories.js'
-import { startTwilioTestRuntime, type TwilioTestRuntime } from './support/setups.js'
+import { ENTERPRISE, startTwilioTestRuntime, type TwilioTestRuntime } from './support/setups.js'
 import { waitFor } from './support/wait.js'
 import { giveActiveNumber, inboundParams, postTwilio, uniquePhone } from './support/whatsapp.js'
 
@@ -31,7 +31,7 @@ interface Org {
 
 async function organization(): Promise<Org> {
   const owner = await signUp(rt)
-  const org = await createOrganization(rt, owner, { welcomeMessage: '' })
+  const org = await createOrganization(rt, owner, { ...ENTERPRISE, welcomeMessage: '' })
   const number = await giveActiveNumber(rt, org.id)
   return { owner, orgId: org.id, number, v1: `/api/v1/organizations/${org.id}` }
 }

@@ -7,7 +7,7 @@ import { queryRows } from '../src/server/db/client.js'
 import { defined, first } from './support/defined.js'
 import { api, lastMailTo, type TestUser } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
-import { ownerWithOrganization } from './support/setups.js'
+import { ENTERPRISE, ownerWithOrganization } from './support/setups.js'
 import { waitFor } from './support/wait.js'
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js'
 
@@ -66,7 +66,7 @@ const deliveriesOf = (endpointId: string) =>
 
 describe('webhook delivery', () => {
   it('sends a test event signed per Standard Webhooks, verified by the reference library', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const hook = await subscribe(owner, org.id, '/signed')
     const sent = await api(rt, owner, 'POST', `${hooks(org.id)}/${hook.id}/test`)
     expect(sent.status).toBe(202)
@@ -127,7 +127,7 @@ describe('webhook delivery', () => {
   })
 
   it('retries an endpoint that fails, then delivers when it recovers, logging every attempt', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const hook = await subscribe(owner, org.id, '/flaky')
     receiver.script(500, 503)
     await emit(org.id, 'message.received', { messageId: 'm1', text: 'hello' })
@@ -182,7 +182,7 @@ describe('webhook delivery', () => {
   })
 
   it('fails a delivery after the last attempt of the backoff', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const hook = await subscribe(owner, org.id, '/dead')
     receiver.defaultStatus = 500
     await rt.database.db.execute(sql`update webhook_endpoints set enabled = false where id = ${hook.id}`)
@@ -206,7 +206,7 @@ describe('webhook delivery', () => {
   })
 
   it("keeps one conversation's events in order: the second waits for the first", async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const hook = await subscribe(owner, org.id, '/ordered', ['message.received'])
     receiver.script(500)
     await emit(org.id, 'message.received', { n: 1 }, 'conv-A')
@@ -238,7 +238,7 @@ describe('webhook delivery', () => {
   })
 
   it('disables an endpoint failing for too long, tells the owner, and re-enables on request', async () => {
-    const { owner, org } = await ownerWithOrganization(rt, { name: 'Failing Bakery' })
+    const { owner, org } = await ownerWithOrganization(rt, { ...ENTERPRISE, name: 'Failing Bakery' })
     const hook = await subscribe(owner, org.id, '/down', ['message.received'])
     receiver.defaultStatus = 502
     await emit(org.id, 'message.received', { n: 1 })
@@ -278,7 +278,7 @@ describe('webhook delivery', () => {
   })
 
   it('replays a delivery with the same webhook-id', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const hook = await subscribe(owner, org.id, '/replay')
     await emit(org.id, 'message.received', { n: 'again' })
     const [d] = await waitFor(async () => {
@@ -298,7 +298,7 @@ describe('webhook delivery', () => {
   })
 
   it('forgets finished deliveries after 30 days, never pending ones', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const hook = await subscribe(owner, org.id, '/old')
     await emit(org.id, 'message.received', { n: 'old' })
     await waitFor(async () => (await deliveriesOf(hook.id))[0]?.status === 'delivered')

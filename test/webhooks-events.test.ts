@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addContacts, approvedTemplate } from './support/broadcasts.js'
 import { defined } from './support/defined.js'
 import { api, setPlan } from './support/factories.js'
-import { ownerWithOrganization, startTwilioTestRuntime, type TwilioTestRuntime } from './support/setups.js'
+import {
+  ENTERPRISE,
+  ownerWithOrganization,
+  startTwilioTestRuntime,
+  type TwilioTestRuntime,
+} from './support/setups.js'
 import { waitFor } from './support/wait.js'
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js'
 import { giveActiveNumber, inboundParams, postTwilio, uniquePhone } from './support/whatsapp.js'
@@ -38,6 +43,7 @@ const ALL_EVENTS = [
 
 async function subscribed(input: Record<string, unknown> = {}) {
   const { owner, org } = await ownerWithOrganization(rt, {
+    ...ENTERPRISE,
     welcomeMessage: 'Welcome to Webhook Shop!',
     ...input,
   })
@@ -205,7 +211,7 @@ describe('webhook events from the pipeline', () => {
   })
 
   it('sends only the events an endpoint subscribed to', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const path = `/few-${org.id}`
     await api(rt, owner, 'POST', `/api/organizations/${org.id}/webhooks`, {
       url: `${receiver.url}${path}`,
@@ -221,7 +227,7 @@ describe('webhook events from the pipeline', () => {
 
 describe('webhook events from numbers and broadcasts', () => {
   it('a provisioned number going live sends number.status active', async () => {
-    const { owner, org } = await ownerWithOrganization(rt, { name: 'Numbered Shop' })
+    const { owner, org } = await ownerWithOrganization(rt, { ...ENTERPRISE, name: 'Numbered Shop' })
     const path = `/numbers-${org.id}`
     const hook = await api(rt, owner, 'POST', `/api/organizations/${org.id}/webhooks`, {
       url: `${receiver.url}${path}`,
@@ -247,7 +253,7 @@ describe('webhook events from numbers and broadcasts', () => {
   })
 
   it('a broadcast that finishes sends broadcast.completed with its counts', async () => {
-    const { owner, org } = await ownerWithOrganization(rt, { welcomeMessage: '' })
+    const { owner, org } = await ownerWithOrganization(rt, { ...ENTERPRISE, welcomeMessage: '' })
     const path = `/broadcasts-${org.id}`
     const hook = await api(rt, owner, 'POST', `/api/organizations/${org.id}/webhooks`, {
       url: `${receiver.url}${path}`,

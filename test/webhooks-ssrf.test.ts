@@ -8,7 +8,7 @@ import { safeFetch } from '../src/server/core/webhooks/safe-fetch.js'
 import { queryRows } from '../src/server/db/client.js'
 import { api } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
-import { ownerWithOrganization } from './support/setups.js'
+import { ENTERPRISE, ownerWithOrganization } from './support/setups.js'
 import { waitFor } from './support/wait.js'
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js'
 
@@ -69,7 +69,7 @@ describe('webhook SSRF protection', () => {
   })
 
   it('refuses private, loopback and link-local targets when subscribing (400, nothing stored)', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     for (const url of REFUSED_URLS()) {
       const res = await api(rt, owner, 'POST', `/api/organizations/${org.id}/webhooks`, {
         url,
@@ -82,7 +82,7 @@ describe('webhook SSRF protection', () => {
   })
 
   it('refuses them again at delivery (a URL that became private, DNS that resolves to loopback)', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const created = await api(rt, owner, 'POST', `/api/organizations/${org.id}/webhooks`, {
       url: 'https://hooks.example.test/x',
       events: ['message.received'],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows } from '../src/server/db/client.js'
 import { addMember, api, signUp } from './support/factories.js'
 import { startTestRuntime, type TestRuntime } from './support/runtime.js'
-import { ownerWithOrganization } from './support/setups.js'
+import { ENTERPRISE, ownerWithOrganization } from './support/setups.js'
 
 // Webhook subscriptions: CRUD, its security, and what is stored.
 
@@ -20,7 +20,7 @@ const URL_A = 'https://hooks.example.test/whatsapp'
 
 describe('webhook subscriptions', () => {
   it('creates, lists, shows the secret, updates and deletes, with audit entries', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const created = await api(rt, owner, 'POST', hooks(org.id), {
       url: URL_A,
       description: 'CRM',
@@ -85,7 +85,7 @@ describe('webhook subscriptions', () => {
   })
 
   it('refuses bad input with 400 and stores nothing', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const bad: unknown[] = [
       { url: 'ftp://example.com/x', events: ['message.received'] },
       { url: 'not a url', events: ['message.received'] },
@@ -113,7 +113,7 @@ describe('webhook subscriptions', () => {
   })
 
   it('allows at most 10 endpoints per organization (409 OVER_LIMIT)', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     for (let i = 0; i < 10; i++) {
       const res = await api(rt, owner, 'POST', hooks(org.id), {
         url: `${URL_A}/${i}`,
@@ -128,7 +128,7 @@ describe('webhook subscriptions', () => {
   })
 
   it('is for owners and admins of the organization only', async () => {
-    const { owner, org } = await ownerWithOrganization(rt)
+    const { owner, org } = await ownerWithOrganization(rt, ENTERPRISE)
     const created = await api(rt, owner, 'POST', hooks(org.id), { url: URL_A, events: ['message.received'] })
     const id = created.body.webhook.id
     const paths: [string, string, unknown?][] = [

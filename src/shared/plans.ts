@@ -12,7 +12,7 @@ export const FEATURE_LABELS: Record<Feature, string> = {
   businessHours: 'Business hours',
   apiAccess: 'API keys and the public API',
   webhooks: 'Webhooks to your server',
-  crmIntegrations: 'CRM integrations',
+  crmIntegrations: 'CRM integrations (coming soon)',
 }
 
 /**

@@ -25,6 +25,12 @@ export async function startTwilioTestRuntime(env: Record<string, string> = {}): 
   }
 }
 
+/**
+ * Organization input for the Enterprise plan (set by the factories' operator): API keys and
+ * webhooks need it (issue 17). `createOrganization(rt, owner, { ...ENTERPRISE, name })`.
+ */
+export const ENTERPRISE = { planType: 'enterprise' } as const
+
 /** A new user and the organization they own. */
 export async function ownerWithOrganization(rt: TestRuntime, input: Record<string, unknown> = {}) {
   const owner = await signUp(rt)

@@ -3,6 +3,7 @@ import { createRouter } from './router.js'
 import { adminRoutes } from './routes/admin.js'
 import { apiKeyRoutes } from './routes/api-keys.js'
 import { auditRoutes } from './routes/audit.js'
+import { billingRoutes } from './routes/billing.js'
 import { broadcastRoutes } from './routes/broadcasts.js'
 import { contactRoutes } from './routes/contacts.js'
 import { conversationRoutes } from './routes/conversations.js'
@@ -46,6 +47,7 @@ export const apiRoutes = () => [
   adminRoutes(),
   organizationRoutes(),
   memberRoutes(),
+  billingRoutes(),
   knowledgeRoutes(),
   conversationRoutes(),
   contactRoutes(),

@@ -26,6 +26,9 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   // Leaving needs dashboard:read, removing another members:manage: both people-only.
   'DELETE /api/organizations/{id}/members/{userId}': 'members:manage',
   'GET /api/organizations/{id}/invitations': 'members:manage',
+  // Billing (people only).
+  'GET /api/organizations/{id}/billing': 'dashboard:read',
+  'PUT /api/organizations/{id}/billing/plan': 'org:billing',
   'DELETE /api/organizations/{id}/invitations/{invitationId}': 'members:manage',
   // Knowledge.
   'GET /api/organizations/{id}/knowledge': 'knowledge:read',
@@ -131,7 +134,8 @@ export const SECURITY_SCHEMES = {
     bearerFormat: 'wak_…',
     description:
       'An organization’s API key (`Authorization: Bearer wak_…`), made by an owner or admin under Developers. ' +
-      'It reaches only its organization’s routes, within its scopes (listed on each operation).',
+      'It reaches only its organization’s routes, within its scopes (listed on each operation). ' +
+      'API access is part of the Enterprise plan: a key of an organization whose plan lacks it answers 402 PLAN_REQUIRED.',
   },
 } as const
 

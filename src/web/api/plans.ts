@@ -1,14 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import type { OverridesChange } from './billing'
 import { api } from './client'
 import { orgKeys } from './organizations'
-import type { FailedInboxMessage, OperatorOrganization, PlanChange, PlanType } from './types'
+import type { FailedInboxMessage, OperatorOrganization, PlanChange } from './types'
 
-/** Messages a month and live numbers each plan includes (the server's PLAN_LIMITS / PLAN_NUMBER_LIMITS). */
-export const PLANS: Record<PlanType, { label: string; messages: number; numbers: number }> = {
-  starter: { label: 'Starter', messages: 500, numbers: 1 },
-  business: { label: 'Business', messages: 2000, numbers: 1 },
-  enterprise: { label: 'Enterprise', messages: 10000, numbers: 5 },
-}
+/** What each plan includes: the one table the server's gates read too. */
+export { PLANS } from '../../shared/plans'
 
 const operatorKeys = { organizations: (search: string) => ['operator', 'organizations', search] as const }
 
@@ -38,7 +35,7 @@ export function useInboxFailures() {
 export function useSetPlan(orgId: string) {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: (change: PlanChange) =>
+    mutationFn: (change: PlanChange & { overrides?: OverridesChange }) =>
       api<{ organization: OperatorOrganization }>(`/api/admin/organizations/${orgId}/plan`, {
         method: 'PATCH',
         body: change,

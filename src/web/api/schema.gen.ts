@@ -275,8 +275,8 @@ export type paths = {
         options?: never;
         head?: never;
         /**
-         * Set an organization's plan and/or monthly message limit (operators)
-         * @description `monthlyMessageLimit: null` goes back to the plan's own limit. Each change is recorded with the operator who made it.
+         * Set an organization's plan, monthly message limit and/or entitlement overrides (operators)
+         * @description `monthlyMessageLimit: null` goes back to the plan's own limit. `overrides` (a custom deal) sets `numbers`, `maxTotalChars` and `features.<feature>` on top of the plan; null on one removes it, an absent one is left as it is. Each change is recorded with the operator who made it.
          */
         patch: {
             parameters: {
@@ -291,6 +291,16 @@ export type paths = {
                 content: {
                     "application/json": {
                         monthlyMessageLimit?: number | null;
+                        overrides?: {
+                            features?: {
+                                apiAccess?: boolean | null;
+                                businessHours?: boolean | null;
+                                crmIntegrations?: boolean | null;
+                                webhooks?: boolean | null;
+                            };
+                            maxTotalChars?: number | null;
+                            numbers?: number | null;
+                        };
                         /** @enum {string} */
                         planType?: "starter" | "business" | "enterprise";
                     };
@@ -2011,6 +2021,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Signed in, but your role does not allow this */
                 403: {
                     headers: {
@@ -2243,6 +2262,211 @@ export type paths = {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The plan, what it includes, every plan, and usage this period (any member)
+         * @description `billing.enabled` is false while billing through a provider is not available: owners switch plans freely. `entitlements` includes an operator’s overrides (`overridden` says which).
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Billing */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Billing"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/billing/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Switch the plan (owners; free while billing is off)
+         * @description A downgrade leaving more live numbers than the new plan holds answers 409 with `details.reason` NUMBERS_OVER_PLAN, `details.numbers` and `details.allowed`, and changes nothing: release numbers first. Knowledge over the new allowance is kept (new sources are refused); features the new plan lacks stop applying and come back on upgrade.
+         *
+         *     Not available to API keys.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        planType: "starter" | "business" | "enterprise";
+                    };
+                };
+            };
+            responses: {
+                /** @description The plan now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entitlements: components["schemas"]["Entitlements"];
+                            /** @enum {string} */
+                            planType: "starter" | "business" | "enterprise";
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -8815,6 +9039,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Signed in, but your role does not allow this */
                 403: {
                     headers: {
@@ -8997,6 +9230,15 @@ export type paths = {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9283,6 +9525,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Signed in, but your role does not allow this */
                 403: {
                     headers: {
@@ -9463,6 +9714,15 @@ export type paths = {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9878,6 +10138,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Signed in, but your role does not allow this */
                 403: {
                     headers: {
@@ -9976,6 +10245,15 @@ export type paths = {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10089,6 +10367,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Signed in, but your role does not allow this */
                 403: {
                     headers: {
@@ -10171,6 +10458,15 @@ export type paths = {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10272,6 +10568,15 @@ export type paths = {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10399,6 +10704,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Signed in, but your role does not allow this */
                 403: {
                     headers: {
@@ -10485,6 +10799,15 @@ export type paths = {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10738,6 +11061,29 @@ export type components = {
             /** @enum {string} */
             type: "local" | "mobile" | "tollFree";
         };
+        Billing: {
+            billing: {
+                enabled: boolean;
+                /** @enum {string|null} */
+                provider: "stripe" | null;
+            };
+            entitlements: components["schemas"]["Entitlements"];
+            plans: {
+                business: components["schemas"]["PlanEntitlements"];
+                enterprise: components["schemas"]["PlanEntitlements"];
+                starter: components["schemas"]["PlanEntitlements"];
+            };
+            /** @enum {string} */
+            planType: "starter" | "business" | "enterprise";
+            usage: {
+                knowledgeChars: number;
+                knowledgeSources: number;
+                messagesLimit: number;
+                messagesUsed: number;
+                numbersLimit: number;
+                numbersUsed: number;
+            };
+        };
         Broadcast: {
             audience: {
                 /** @enum {string} */
@@ -10946,6 +11292,16 @@ export type components = {
             messages: number;
             webhookDeliveries: number;
         };
+        Entitlements: components["schemas"]["PlanEntitlements"] & {
+            overridden: {
+                features: ("businessHours" | "apiAccess" | "webhooks" | "crmIntegrations")[];
+                maxTotalChars: boolean;
+                monthlyMessages: boolean;
+                numbers: boolean;
+            };
+            /** @enum {string} */
+            planType: "starter" | "business" | "enterprise";
+        };
         Error: {
             error: {
                 /** @example NOT_FOUND */
@@ -11030,6 +11386,14 @@ export type components = {
             role: "owner" | "admin" | "agent" | "viewer";
             /** @enum {string} */
             status: "pending" | "accepted" | "declined" | "revoked";
+        };
+        KnowledgeAllowance: {
+            maxFileBytes: number;
+            maxSources: number;
+            /** @description Characters of text across every source */
+            maxTotalChars: number;
+            /** @enum {string} */
+            training: "basic" | "advanced" | "custom";
         };
         KnowledgeBase: {
             counts: {
@@ -11122,6 +11486,7 @@ export type components = {
         };
         OperatorOrganization: {
             createdAt: string;
+            entitlements: components["schemas"]["Entitlements"];
             id: string;
             liveNumbers: number;
             monthlyMessageLimit: number;
@@ -11138,6 +11503,13 @@ export type components = {
                 /** @enum {string} */
                 toPlan: "starter" | "business" | "enterprise";
             }[];
+            planOverrides: {
+                features?: {
+                    [key: string]: boolean;
+                };
+                maxTotalChars?: number;
+                numbers?: number;
+            };
             /** @enum {string} */
             planType: "starter" | "business" | "enterprise";
         };
@@ -11262,6 +11634,19 @@ export type components = {
             /** @enum {string} */
             status: "purchasing" | "registering" | "active" | "releasing" | "released" | "failed";
             updatedAt: string;
+        };
+        PlanEntitlements: {
+            features: {
+                apiAccess: boolean;
+                businessHours: boolean;
+                crmIntegrations: boolean;
+                webhooks: boolean;
+            };
+            knowledge: components["schemas"]["KnowledgeAllowance"];
+            label: string;
+            monthlyMessages: number;
+            numbers: number;
+            priceUsd: number;
         };
         Privacy: {
             lastRetentionRunAt: string | null;

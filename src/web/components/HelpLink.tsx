@@ -12,6 +12,7 @@ export type HelpPage =
   | 'organizations'
   | 'data'
   | 'developers'
+  | 'billing'
 
 /** Pages whose guide (docs/guide/<name>.md) is named otherwise than the page. */
 const GUIDE_OF: Partial<Record<HelpPage, string>> = { data: 'data-and-privacy' }

@@ -1,11 +1,13 @@
 import { useState } from 'react'
 import { useAccount } from '../api/account'
+import { listedOverrides } from '../api/billing'
 import { PLANS, useInboxFailures, useOperatorOrganizations } from '../api/plans'
 import type { OperatorOrganization } from '../api/types'
 import { Button } from '../components/Button'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../components/Feedback'
 import { TextField } from '../components/Field'
 import { formatDate, formatDateTime, formatPhone } from '../components/format'
+import { overridesSummary } from './organization/billing/OperatorOverrides'
 import { OperatorPlanForm } from './organization/settings/PlanSection'
 
 /** Platform operators: every organization with its plan and limit, and the control to change them. */
@@ -24,8 +26,9 @@ export function OperatorPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Plans (operator)</h1>
       <p className="text-sm text-slate-600">
-        Organizations start on Starter; here you move them to another plan or give them their own monthly
-        limit. Every change is recorded with your name.
+        Organizations start on Starter; here you move them to another plan or give them their own limits (a
+        custom deal: messages, numbers, knowledge, each feature on or off). Every change is recorded with your
+        name.
       </p>
       <TextField
         id="operator-search"
@@ -59,6 +62,7 @@ function OrganizationList({ search }: { search: string }) {
 function OrganizationPlanCard({ org }: { org: OperatorOrganization }) {
   const [editing, setEditing] = useState(false)
   const last = org.planChanges[org.planChanges.length - 1]
+  const overrides = overridesSummary(listedOverrides(org))
   return (
     <Card
       title={org.name}
@@ -77,6 +81,11 @@ function OrganizationPlanCard({ org }: { org: OperatorOrganization }) {
           · {org.liveNumbers} live number{org.liveNumbers === 1 ? '' : 's'} · owners:{' '}
           {org.owners.join(', ') || 'none'}
         </p>
+        {overrides && (
+          <p className="text-slate-700" data-testid="operator-overrides-summary">
+            Custom deal: {overrides}
+          </p>
+        )}
         {last && (
           <p className="text-xs text-slate-500">
             Last change by {last.changedBy} on {formatDate(last.at)}
@@ -87,6 +96,7 @@ function OrganizationPlanCard({ org }: { org: OperatorOrganization }) {
             orgId={org.id}
             planType={org.planType}
             monthlyMessageLimit={org.monthlyMessageLimit}
+            overrides={listedOverrides(org)}
             idPrefix={`operator-${org.id}`}
           />
         )}

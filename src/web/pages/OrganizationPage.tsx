@@ -8,6 +8,7 @@ import { focusRing } from '../components/Button'
 import { ErrorNotice, LoadingBlock } from '../components/Feedback'
 import { HelpLink } from '../components/HelpLink'
 import { AnalyticsTab } from './organization/AnalyticsTab'
+import { BillingTab } from './organization/billing/BillingTab'
 import { BroadcastsTab } from './organization/broadcasts/BroadcastsTab'
 import { ContactsTab } from './organization/contacts/ContactsTab'
 import { DataTab } from './organization/data/DataTab'
@@ -23,6 +24,8 @@ const TABS = [
   { id: 'templates', label: 'Templates' },
   { id: 'broadcasts', label: 'Broadcasts' },
   { id: 'settings', label: 'Settings' },
+  // Every member reads the plan and its usage; only an owner changes it.
+  { id: 'billing', label: 'Billing' },
   { id: 'training', label: 'AI Training' },
   { id: 'analytics', label: 'Analytics' },
   { id: 'data', label: 'Data & privacy', minRole: 'admin' },
@@ -144,6 +147,7 @@ export function OrganizationPage() {
         {tab === 'analytics' && <AnalyticsTab org={o} />}
         {tab === 'data' && <DataTab org={o} />}
         {tab === 'developers' && <DevelopersTab org={o} />}
+        {tab === 'billing' && <BillingTab org={o} />}
       </div>
     </div>
   )

@@ -1,6 +1,7 @@
 import { oneRow } from '../../db/client.js'
 import { apiKeys } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/record-audit.js'
+import { requireOrganizationFeature } from '../billing/entitlements.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -20,6 +21,7 @@ export async function createApiKey({
   input: { organizationId: string } & CreateApiKeyInput
 }): Promise<{ key: ApiKeyView; secret: string }> {
   await authorizeOrganization(ctx, input.organizationId, 'developers:manage')
+  await requireOrganizationFeature(ctx.db, input.organizationId, 'apiAccess')
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw new BadRequest('Invalid input', [{ path: 'expiresAt', message: 'must be in the future' }])

@@ -1,19 +1,27 @@
 import { sql } from 'drizzle-orm'
 import type { ApiScope } from '../../../shared/enums.js'
 import { type Db, queryRows } from '../../db/client.js'
+import type { organizations } from '../../db/schema/index.js'
 import type { ApiKeyActor } from '../context.js'
 import { hashApiKeySecret, looksLikeApiKey } from './secret.js'
 
 export type ApiKeyRefusal = 'unknown' | 'revoked' | 'expired'
 
 export type ResolvedApiKey =
-  | { ok: true; key: ApiKeyActor; createdBy: string | null }
+  | { ok: true; key: ApiKeyActor; createdBy: string | null; plan: PlanFields }
   | { ok: false; reason: ApiKeyRefusal }
+
+/** The key's organization's plan fields (entitlementsOf reads them), read with the key. */
+type PlanFields = Pick<
+  typeof organizations.$inferSelect,
+  'planType' | 'monthlyMessageLimitOverride' | 'planOverrides'
+>
 
 /**
  * The key a bearer secret names, or why it cannot be used. One statement: the lookup by hash and,
  * when the key is usable and `last_used_at` is more than a minute old, its update — so a busy key
- * writes its row at most once a minute, and no request pays a second round trip.
+ * writes its row at most once a minute, and no request pays a second round trip. The organization's
+ * plan comes with it, so the caller can refuse a key whose plan lacks API access (402).
  */
 export async function resolveApiKey(db: Db, secret: string): Promise<ResolvedApiKey> {
   if (!looksLikeApiKey(secret)) return { ok: false, reason: 'unknown' }
@@ -26,13 +34,18 @@ export async function resolveApiKey(db: Db, secret: string): Promise<ResolvedApi
     created_by: string | null
     revoked: boolean
     expired: boolean
+    plan_type: PlanFields['planType']
+    monthly_message_limit_override: number | null
+    plan_overrides: PlanFields['planOverrides'] | null
   }>(
     db,
     sql`with found as (
-          select id, organization_id, name, prefix, scopes, created_by,
-                 revoked_at is not null as revoked,
-                 coalesce(expires_at <= now(), false) as expired
-          from api_keys where secret_hash = ${hashApiKeySecret(secret)}
+          select k.id, k.organization_id, k.name, k.prefix, k.scopes, k.created_by,
+                 k.revoked_at is not null as revoked,
+                 coalesce(k.expires_at <= now(), false) as expired,
+                 o.plan_type, o.monthly_message_limit_override, o.plan_overrides
+          from api_keys k join organizations o on o.id = k.organization_id
+          where k.secret_hash = ${hashApiKeySecret(secret)}
         ), touched as (
           update api_keys set last_used_at = now()
           where id = (select id from found where not revoked and not expired)
@@ -48,6 +61,11 @@ export async function resolveApiKey(db: Db, secret: string): Promise<ResolvedApi
   return {
     ok: true,
     createdBy: row.created_by,
+    plan: {
+      planType: row.plan_type,
+      monthlyMessageLimitOverride: row.monthly_message_limit_override,
+      planOverrides: row.plan_overrides ?? {},
+    },
     key: {
       id: row.id,
       organizationId: row.organization_id,

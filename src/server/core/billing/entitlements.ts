@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm'
 import { FEATURE_LABELS, type Feature, PLANS, type PlanEntitlements, planFor } from '../../../shared/plans.js'
-import type { organizations } from '../../db/schema/index.js'
-import { AppError } from '../errors.js'
+import type { Tx } from '../../db/client.js'
+import { organizations } from '../../db/schema/index.js'
+import { AppError, NotFound } from '../errors.js'
 
 type OrganizationRow = typeof organizations.$inferSelect
 type PlanFields = Pick<OrganizationRow, 'planType' | 'monthlyMessageLimitOverride' | 'planOverrides'>
@@ -48,7 +50,7 @@ export class PlanRequired extends AppError {
     super(
       'PLAN_REQUIRED',
       message ??
-        `${feature in FEATURE_LABELS ? FEATURE_LABELS[feature as Feature] : feature} need${feature === 'businessHours' ? '' : 's'} the ${PLANS[requiredPlan].label} plan (this organization is on ${PLANS[currentPlan].label})`,
+        `${feature in FEATURE_LABELS ? FEATURE_LABELS[feature as Feature] : feature} need${feature in FEATURE_LABELS ? '' : 's'} the ${PLANS[requiredPlan].label} plan (this organization is on ${PLANS[currentPlan].label})`,
       { feature, currentPlan, requiredPlan },
     )
   }
@@ -58,4 +60,18 @@ export class PlanRequired extends AppError {
 export function requireFeature(org: PlanFields, feature: Feature) {
   if (entitlementsOf(org).features[feature]) return
   throw new PlanRequired(feature, org.planType, planFor(feature))
+}
+
+/** requireFeature for an organization by id (one indexed read of its plan fields); NotFound when it does not exist. */
+export async function requireOrganizationFeature(db: Tx, organizationId: string, feature: Feature) {
+  const [org] = await db
+    .select({
+      planType: organizations.planType,
+      monthlyMessageLimitOverride: organizations.monthlyMessageLimitOverride,
+      planOverrides: organizations.planOverrides,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+  if (!org) throw new NotFound('Organization')
+  requireFeature(org, feature)
 }

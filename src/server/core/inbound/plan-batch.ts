@@ -9,6 +9,7 @@ import {
   organizations,
   phoneNumbers,
 } from '../../db/schema/index.js'
+import { entitlementsOf } from '../billing/entitlements.js'
 import type { Ctx } from '../context.js'
 import { mergeTermsSql, nameTermsKeyId, termsOf } from '../crypto/blind-index.js'
 import { monthlyLimitOf } from '../organizations/view.js'
@@ -322,12 +323,14 @@ async function planReplies(
       conversationStatus: head.status,
       outOfHoursNoticeFor: head.outOfHoursNoticeFor,
     }
-    return decideBurst(chat, [head, ...rest], org, now).map(({ message: s, decision }) => ({
-      s,
-      org,
-      decision,
-      allowance: 'all' as Allowance,
-    }))
+    return decideBurst(chat, [head, ...rest], withEffectiveHours(org), now).map(
+      ({ message: s, decision }) => ({
+        s,
+        org,
+        decision,
+        allowance: 'all' as Allowance,
+      }),
+    )
   })
   for (const s of state) if (s.planned) outcomes.set(s.messageId, 'replies')
 
@@ -540,4 +543,13 @@ function planned(decision: Decision, add: (source: Source, body: string) => void
     default:
       return
   }
+}
+
+/**
+ * The organization as the reply decision sees it: business hours apply only while its plan includes
+ * them (after a downgrade they are kept, switched off here, and apply again on upgrade).
+ */
+function withEffectiveHours(org: OrganizationRow): OrganizationRow {
+  if (!org.businessHours.enabled || entitlementsOf(org).features.businessHours) return org
+  return { ...org, businessHours: { ...org.businessHours, enabled: false } }
 }

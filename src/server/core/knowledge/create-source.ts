@@ -1,5 +1,6 @@
 import { oneRow } from '../../db/client.js'
 import { knowledgeSources } from '../../db/schema/index.js'
+import { assertKnowledgeRoom } from '../billing/knowledge-allowance.js'
 import type { ActorCtx } from '../context.js'
 import { dbOf } from '../context.js'
 import { authorizeKnowledgeBase } from './knowledge-base.js'
@@ -19,12 +20,16 @@ export async function createSource({
     input.kind === 'faq'
       ? { kind: 'faq' as const, title: input.question, question: input.question, content: input.content }
       : { kind: 'text' as const, title: input.title, question: null, content: input.content }
-  const row = oneRow(
-    await dbOf(ctx)
-      .insert(knowledgeSources)
-      .values({ ...values, organizationId: input.organizationId })
-      .returning(),
-    'knowledge source',
-  )
+  const row = await dbOf(ctx).transaction(async (tx) => {
+    // Within the plan's knowledge allowance (402 PLAN_REQUIRED), checked under the organization's lock.
+    await assertKnowledgeRoom(tx, input.organizationId, { newSource: true, chars: values.content.length })
+    return oneRow(
+      await tx
+        .insert(knowledgeSources)
+        .values({ ...values, organizationId: input.organizationId })
+        .returning(),
+      'knowledge source',
+    )
+  })
   return sourceView(row)
 }

@@ -1,5 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { knowledgeSources } from '../../db/schema/index.js'
+import { PlanRequired } from '../billing/entitlements.js'
+import { assertKnowledgeRoom } from '../billing/knowledge-allowance.js'
 import type { Ctx } from '../context.js'
 import { BadRequest } from '../errors.js'
 import { extractTextOffThread } from './text-thread.js'
@@ -46,17 +48,31 @@ export async function extractSource({ ctx, input }: { ctx: Ctx; input: Input }) 
     ctx.log.info({ ...input, reason: err.message }, 'uploaded file refused')
     return { status: 'failed' as const, reason: err.message }
   }
-  await ctx.db
-    .update(knowledgeSources)
-    .set({
-      content: text,
-      status: 'ready',
-      progress: 100,
-      error: null,
-      fileBytes: null,
-      updatedAt: new Date(),
+  try {
+    await ctx.db.transaction(async (tx) => {
+      // The text must fit the plan's characters, checked under the organization's lock.
+      await assertKnowledgeRoom(tx, input.organizationId, {
+        chars: text.length,
+        replacingSourceId: input.sourceId,
+      })
+      await tx
+        .update(knowledgeSources)
+        .set({
+          content: text,
+          status: 'ready',
+          progress: 100,
+          error: null,
+          fileBytes: null,
+          updatedAt: new Date(),
+        })
+        .where(processing(input))
     })
-    .where(processing(input))
+  } catch (err) {
+    if (!(err instanceof PlanRequired)) throw err
+    await markExtractionFailed({ ctx, input: { ...input, reason: err.message } })
+    ctx.log.info({ ...input, reason: err.message }, 'uploaded file over the plan')
+    return { status: 'failed' as const, reason: err.message }
+  }
   return { status: 'ready' as const, characters: text.length }
 }
 

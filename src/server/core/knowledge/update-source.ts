@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { knowledgeSources } from '../../db/schema/index.js'
+import { assertKnowledgeRoom } from '../billing/knowledge-allowance.js'
 import type { ActorCtx } from '../context.js'
 import { dbOf } from '../context.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
@@ -49,7 +50,15 @@ export async function updateSource({
     changes.title = input.question
   }
   if (input.title !== undefined && current.kind !== 'faq') changes.title = input.title
-  const [row] = await db.update(knowledgeSources).set(changes).where(where).returning(sourceColumns)
+  const [row] = await db.transaction(async (tx) => {
+    // New text within the plan's characters (402 PLAN_REQUIRED); this source's old text is replaced.
+    if (input.content !== undefined)
+      await assertKnowledgeRoom(tx, input.organizationId, {
+        chars: input.content.length,
+        replacingSourceId: input.sourceId,
+      })
+    return tx.update(knowledgeSources).set(changes).where(where).returning(sourceColumns)
+  })
   if (!row) throw new NotFound('Source')
   return sourceView(row)
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { oneRow } from '../../db/client.js'
 import { knowledgeSources } from '../../db/schema/index.js'
+import { assertKnowledgeRoom } from '../billing/knowledge-allowance.js'
 import type { ActorCtx } from '../context.js'
 import { BadRequest } from '../errors.js'
 import { checkUpload } from './extract-text.js'
@@ -25,6 +26,12 @@ export async function uploadFile({
   if (!fileName) throw new BadRequest('Invalid input', [{ path: 'file', message: 'the file has no name' }])
   const { mimeType } = checkUpload({ ...input, fileName })
   const row = await ctx.db.transaction(async (tx) => {
+    // The plan's file size and source count (402 PLAN_REQUIRED) before anything is stored; its
+    // characters are checked when extraction finishes (extract-source.ts).
+    await assertKnowledgeRoom(tx, input.organizationId, {
+      newSource: true,
+      fileBytes: input.bytes.byteLength,
+    })
     const created = oneRow(
       await tx
         .insert(knowledgeSources)

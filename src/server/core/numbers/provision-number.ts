@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, lt, sql } from 'drizzle-orm'
 import { E164, E164_MESSAGE } from '../../../shared/phone.js'
+import { PLANS } from '../../../shared/plans.js'
 import { oneRow, type Tx } from '../../db/client.js'
 import {
   memberships,
@@ -10,7 +11,7 @@ import {
 } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import { recordAudit } from '../audit/record-audit.js'
-import { entitlementsOf } from '../billing/entitlements.js'
+import { entitlementsOf, PlanRequired } from '../billing/entitlements.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { AppError, BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -65,9 +66,11 @@ export async function provisionNumber({
     )
     const allowed = entitlementsOf(org).numbers
     if (held >= allowed) {
-      throw new Conflict(
-        `The ${org.planType} plan holds ${allowed} number${allowed === 1 ? '' : 's'}; release one or upgrade to provision another`,
-        { limit: 'PLAN_NUMBERS', max: allowed },
+      throw new PlanRequired(
+        'numbers',
+        org.planType,
+        'enterprise',
+        `The ${PLANS[org.planType].label} plan holds ${allowed} number${allowed === 1 ? '' : 's'}; release one or upgrade to provision another`,
       )
     }
     if (!ctx.actor.isOperator) {

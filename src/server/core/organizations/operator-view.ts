@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
 import { memberships, type organizations, phoneNumbers, planChanges, user } from '../../db/schema/index.js'
+import { entitlementsOf } from '../billing/entitlements.js'
 import { LIVE_STATUSES } from '../numbers/view.js'
 import { monthlyLimitOf } from './view.js'
 
@@ -33,6 +34,9 @@ export async function operatorOrganizationViews(db: Tx, orgs: OrganizationRow[])
     monthlyMessageLimit: monthlyLimitOf(org),
     /** null when the plan's own limit applies. */
     monthlyMessageLimitOverride: org.monthlyMessageLimitOverride,
+    /** An operator's overrides of the plan (a custom deal), and the entitlements they make. */
+    planOverrides: org.planOverrides,
+    entitlements: entitlementsOf(org),
     owners: owners.filter((o) => o.organizationId === org.id).map((o) => o.email),
     liveNumbers: numbers.find((n) => n.organizationId === org.id)?.n ?? 0,
     planChanges: changes

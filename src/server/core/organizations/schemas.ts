@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AI_PROVIDERS, PLAN_TYPES, type PlanType, TONES, WEEKDAYS } from '../../../shared/enums.js'
+import { PlanOverridesInput } from '../billing/schemas.js'
 import { isSupportedTimeZone } from './time-zones.js'
 
 export { AI_PROVIDERS, PLAN_TYPES, type PlanType, TONES, WEEKDAYS }
@@ -147,7 +148,7 @@ const refuseExtraKeys = {
     return [
       readOnly.length ? `read-only field(s) cannot be set: ${readOnly.join(', ')}` : '',
       operatorOnly.length
-        ? `read-only field(s) cannot be set: ${operatorOnly.join(', ')} (the plan and the monthly limit are changed by the platform operator)`
+        ? `read-only field(s) cannot be set: ${operatorOnly.join(', ')} (owners change the plan with PUT /api/organizations/{id}/billing/plan; the monthly limit is changed by the platform operator)`
         : '',
       unknown.length ? `unknown field(s): ${unknown.join(', ')}` : '',
     ]
@@ -185,11 +186,14 @@ export const SetPlanInput = z
       .max(10_000_000, 'at most 10,000,000')
       .nullable()
       .optional(),
+    /** Entitlement overrides (a custom deal); null on one removes it. */
+    overrides: PlanOverridesInput.optional(),
   })
   .strict()
-  .refine((v) => v.planType !== undefined || v.monthlyMessageLimit !== undefined, {
-    message: 'give planType, monthlyMessageLimit or both',
-  })
+  .refine(
+    (v) => v.planType !== undefined || v.monthlyMessageLimit !== undefined || v.overrides !== undefined,
+    { message: 'give planType, monthlyMessageLimit, overrides or several' },
+  )
 
 export type SetPlanInput = z.infer<typeof SetPlanInput>
 export type CreateOrganizationInput = z.infer<typeof CreateOrganizationInput>

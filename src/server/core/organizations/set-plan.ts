@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm'
-import { organizations, planChanges } from '../../db/schema/index.js'
-import { recordAudit } from '../audit/record-audit.js'
+import { and, eq } from 'drizzle-orm'
+import { organizations } from '../../db/schema/index.js'
+import { applyPlanChange, mergeOverrides } from '../billing/apply-plan-change.js'
 import type { ActorCtx } from '../context.js'
 import { Forbidden, NotFound } from '../errors.js'
 import { isUuid } from '../members/permissions.js'
@@ -8,8 +8,9 @@ import { operatorOrganizationViews } from './operator-view.js'
 import type { SetPlanInput } from './schemas.js'
 
 /**
- * The platform operator sets an organization's plan and/or monthly limit override (null goes back
- * to the plan's limit). Members cannot: until billing exists, plans are the operator's decision.
+ * The platform operator sets an organization's plan, monthly limit override (null goes back to the
+ * plan's limit) and/or overrides of its entitlements (a custom deal: numbers, maxTotalChars, features).
+ * Owners change their own plan through PUT …/billing/plan (core/billing/billing.ts).
  * Each change is recorded in `plan_changes` and logged with who made it.
  */
 export async function setOrganizationPlan({
@@ -22,7 +23,7 @@ export async function setOrganizationPlan({
   if (!ctx.actor.isOperator)
     throw new Forbidden('Only platform operators (OPERATOR_EMAILS) can change plans and limits')
   if (!isUuid(input.organizationId)) throw new NotFound('Organization')
-  const { planType, monthlyMessageLimit } = input.changes
+  const { planType, monthlyMessageLimit, overrides } = input.changes
   const { before, after } = await ctx.db.transaction(async (tx) => {
     const [before] = await tx
       .select()
@@ -30,40 +31,16 @@ export async function setOrganizationPlan({
       .where(and(eq(organizations.id, input.organizationId), eq(organizations.kind, 'business')))
       .for('update')
     if (!before) throw new NotFound('Organization')
-    const [after] = await tx
-      .update(organizations)
-      .set({
-        ...(planType !== undefined && { planType }),
-        ...(monthlyMessageLimit !== undefined && { monthlyMessageLimitOverride: monthlyMessageLimit }),
-        updatedAt: sql`now()`,
-      })
-      .where(eq(organizations.id, before.id))
-      .returning()
-    if (!after) throw new Error('the plan update matched no organization although its row is locked')
-    await tx.insert(planChanges).values({
-      organizationId: before.id,
-      changedByUserId: ctx.actor.userId,
-      changedByEmail: ctx.actor.email,
-      fromPlan: before.planType,
-      fromLimitOverride: before.monthlyMessageLimitOverride,
-      toPlan: after.planType,
-      toLimitOverride: after.monthlyMessageLimitOverride,
-    })
-    await recordAudit(
+    const after = await applyPlanChange(
       ctx,
-      {
-        organizationId: before.id,
-        action: 'plan.changed',
-        target: { type: 'organization', id: before.id },
-        details: {
-          from: {
-            planType: before.planType,
-            monthlyMessageLimitOverride: before.monthlyMessageLimitOverride,
-          },
-          to: { planType: after.planType, monthlyMessageLimitOverride: after.monthlyMessageLimitOverride },
-        },
-      },
       tx,
+      before,
+      {
+        planType,
+        monthlyMessageLimitOverride: monthlyMessageLimit,
+        ...(overrides !== undefined && { planOverrides: mergeOverrides(before.planOverrides, overrides) }),
+      },
+      { guardNumbers: false },
     )
     return { before, after }
   })
@@ -71,8 +48,16 @@ export async function setOrganizationPlan({
     {
       operator: ctx.actor.email,
       organizationId: before.id,
-      from: { planType: before.planType, monthlyMessageLimitOverride: before.monthlyMessageLimitOverride },
-      to: { planType: after.planType, monthlyMessageLimitOverride: after.monthlyMessageLimitOverride },
+      from: {
+        planType: before.planType,
+        monthlyMessageLimitOverride: before.monthlyMessageLimitOverride,
+        planOverrides: before.planOverrides,
+      },
+      to: {
+        planType: after.planType,
+        monthlyMessageLimitOverride: after.monthlyMessageLimitOverride,
+        planOverrides: after.planOverrides,
+      },
     },
     'organization plan changed by an operator',
   )

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { organizations } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/record-audit.js'
+import { requireOrganizationFeature } from '../billing/entitlements.js'
 import type { ActorCtx } from '../context.js'
 import { NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -22,6 +23,9 @@ export async function updateOrganization({
   const { role } = await authorizeOrganization(ctx, input.organizationId, 'org:update')
   const c = input.changes
   if (c.ai) assertProviderConfigured(ctx.config, c.ai.provider)
+  // Turning business hours on needs a plan with them (402); saving them off is always allowed.
+  if (c.businessHours?.enabled)
+    await requireOrganizationFeature(ctx.db, input.organizationId, 'businessHours')
   const org = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(organizations)

@@ -1,7 +1,8 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm'
 import type { WebhookEventType } from '../../../shared/enums.js'
 import type { Tx } from '../../db/client.js'
-import { webhookDeliveries, webhookEndpoints } from '../../db/schema/index.js'
+import { organizations, webhookDeliveries, webhookEndpoints } from '../../db/schema/index.js'
+import { entitlementsOf } from '../billing/entitlements.js'
 import type { JobQueue } from '../context.js'
 import { encryptText } from '../crypto/encryption.js'
 import { newMessageId } from './signature.js'
@@ -17,6 +18,13 @@ export interface WebhookEvent {
   subjectPhone?: string
 }
 
+/** What entitlementsOf reads, selected with the endpoints (no second round trip). */
+const planFields = {
+  planType: organizations.planType,
+  monthlyMessageLimitOverride: organizations.monthlyMessageLimitOverride,
+  planOverrides: organizations.planOverrides,
+}
+
 /** The Standard Webhooks envelope, as it is signed and sent. */
 export const eventEnvelope = (type: string, data: Record<string, unknown>, at = new Date()) =>
   JSON.stringify({ type, timestamp: at.toISOString(), data })
@@ -25,13 +33,15 @@ export const eventEnvelope = (type: string, data: Record<string, unknown>, at = 
  * Writes the event into the outbox, one row per enabled endpoint of the organization subscribed to
  * its type, in the caller's transaction: the deliveries exist if and only if the fact does. With
  * `jobs`, the dispatcher is enqueued in the same transaction (it starts at the commit); without,
- * the dispatcher's every-minute run finds the rows. An organization without webhooks costs one
- * indexed query. Returns the number of deliveries written.
+ * the dispatcher's every-minute run finds the rows. An organization without webhooks, or whose plan
+ * lacks them (the plan is read in the same query), costs one indexed query. Returns the number of
+ * deliveries written.
  */
 export async function emitEvent(tx: Tx, event: WebhookEvent, jobs?: Pick<JobQueue, 'send'>): Promise<number> {
   const endpoints = await tx
-    .select({ id: webhookEndpoints.id })
+    .select({ id: webhookEndpoints.id, ...planFields })
     .from(webhookEndpoints)
+    .innerJoin(organizations, eq(organizations.id, webhookEndpoints.organizationId))
     .where(
       and(
         eq(webhookEndpoints.organizationId, event.organizationId),
@@ -39,7 +49,9 @@ export async function emitEvent(tx: Tx, event: WebhookEvent, jobs?: Pick<JobQueu
         arrayContains(webhookEndpoints.events, [event.type]),
       ),
     )
-  if (endpoints.length === 0) return 0
+  const first = endpoints[0]
+  // A plan without webhooks (a downgrade) queues nothing; the endpoints stay for an upgrade.
+  if (!first || !entitlementsOf(first).features.webhooks) return 0
   const payload = encryptText(eventEnvelope(event.type, event.data))
   await tx.insert(webhookDeliveries).values(
     endpoints.map((e) => ({
@@ -67,8 +79,9 @@ export async function subscribedOrganizations(
 ): Promise<Set<string>> {
   if (organizationIds.length === 0) return new Set()
   const rows = await tx
-    .selectDistinct({ organizationId: webhookEndpoints.organizationId })
+    .selectDistinct({ organizationId: webhookEndpoints.organizationId, ...planFields })
     .from(webhookEndpoints)
+    .innerJoin(organizations, eq(organizations.id, webhookEndpoints.organizationId))
     .where(
       and(
         inArray(webhookEndpoints.organizationId, [...new Set(organizationIds)]),
@@ -76,5 +89,5 @@ export async function subscribedOrganizations(
         arrayContains(webhookEndpoints.events, [type]),
       ),
     )
-  return new Set(rows.map((r) => r.organizationId))
+  return new Set(rows.filter((r) => entitlementsOf(r).features.webhooks).map((r) => r.organizationId))
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm'
 import type { DeliveryStatus } from '../../../shared/enums.js'
 import { webhookAttempts, webhookDeliveries } from '../../db/schema/index.js'
+import { requireOrganizationFeature } from '../billing/entitlements.js'
 import type { ActorCtx } from '../context.js'
 import { encryptText } from '../crypto/encryption.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
@@ -92,6 +93,7 @@ const refuseDisabled = (enabled: boolean) => {
  */
 export async function replayDelivery({ ctx, input }: { ctx: ActorCtx; input: Ids & { deliveryId: string } }) {
   await authorizeOrganization(ctx, input.organizationId, 'developers:manage')
+  await requireOrganizationFeature(ctx.db, input.organizationId, 'webhooks')
   const { endpoint, row } = await findDelivery(ctx, input)
   refuseDisabled(endpoint.enabled)
   const replayed = await ctx.db.transaction(async (tx) => {
@@ -109,6 +111,7 @@ export async function replayDelivery({ ctx, input }: { ctx: ActorCtx; input: Ids
 /** Queues a `webhook.test` event to this endpoint alone (whatever it subscribes to). */
 export async function sendTestEvent({ ctx, input }: { ctx: ActorCtx; input: Ids }) {
   await authorizeOrganization(ctx, input.organizationId, 'developers:manage')
+  await requireOrganizationFeature(ctx.db, input.organizationId, 'webhooks')
   const endpoint = await findEndpoint(ctx.db, input.organizationId, input.webhookId)
   refuseDisabled(endpoint.enabled)
   const created = await ctx.db.transaction(async (tx) => {

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../db/client.js'
 import { organizations, webhookDeliveries, webhookEndpoints } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/record-audit.js'
+import { requireOrganizationFeature } from '../billing/entitlements.js'
 import type { ActorCtx } from '../context.js'
 import { decryptText, encryptText } from '../crypto/encryption.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
@@ -77,6 +78,7 @@ export async function createWebhook({
   input: CreateWebhookInput & { organizationId: string }
 }) {
   await authorizeOrganization(ctx, input.organizationId, 'developers:manage')
+  await requireOrganizationFeature(ctx.db, input.organizationId, 'webhooks')
   await checkUrl(ctx, input.url)
   const secret = newWebhookSecret()
   const events = [...new Set(input.events)]
@@ -146,6 +148,8 @@ export async function updateWebhook({
 }) {
   await authorizeOrganization(ctx, input.organizationId, 'developers:manage')
   const current = await findEndpoint(ctx.db, input.organizationId, input.webhookId)
+  // Changing or disabling an endpoint stays possible after a downgrade; turning one on does not.
+  if (input.enabled === true) await requireOrganizationFeature(ctx.db, input.organizationId, 'webhooks')
   if (input.url !== undefined && input.url !== current.url) await checkUrl(ctx, input.url)
   const set: Partial<typeof webhookEndpoints.$inferInsert> = {}
   if (input.url !== undefined) set.url = input.url

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { type ApiKeyRefusal, resolveApiKey } from '../../core/api-keys/resolve-api-key.js'
+import { requireFeature } from '../../core/billing/entitlements.js'
 import { Forbidden, Unauthorized } from '../../core/errors.js'
 import { isUuid } from '../../core/members/permissions.js'
 import { clientIp, NO_SOCKET } from '../client-ip.js'
@@ -47,6 +48,12 @@ export function authentication(limiter: MiddlewareHandler<AppEnv>): MiddlewareHa
     if (!resolved.ok) {
       c.header('WWW-Authenticate', 'Bearer error="invalid_token"')
       const refusal = new Unauthorized(refusals[resolved.reason])
+      return limiter(c, () => Promise.reject(refusal))
+    }
+    // A valid key of an organization whose plan lacks API access (a downgrade): 402, on every request.
+    try {
+      requireFeature(resolved.plan, 'apiAccess')
+    } catch (refusal) {
       return limiter(c, () => Promise.reject(refusal))
     }
     const orgId = ORGANIZATION_PATH.exec(c.req.path)?.[1]

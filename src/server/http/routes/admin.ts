@@ -8,6 +8,7 @@ import { setOrganizationPlan } from '../../core/organizations/set-plan.js'
 import { actorCtx } from '../context.js'
 import { errorResponses } from '../errors.js'
 import { createRouter, jsonBody, jsonResponse } from '../router.js'
+import { EntitlementsSchema } from './billing.js'
 import { PhoneNumberSchema } from './numbers.js'
 import { OrgIdParam } from './organizations.js'
 
@@ -18,6 +19,12 @@ const OperatorOrganizationSchema = z
     planType: z.enum(PLAN_TYPES),
     monthlyMessageLimit: z.number(),
     monthlyMessageLimitOverride: z.number().nullable(),
+    planOverrides: z.object({
+      numbers: z.number().int().optional(),
+      maxTotalChars: z.number().int().optional(),
+      features: z.record(z.string(), z.boolean()).optional(),
+    }),
+    entitlements: EntitlementsSchema,
     owners: z.array(z.string()),
     liveNumbers: z.number(),
     planChanges: z.array(
@@ -117,9 +124,9 @@ export function adminRoutes() {
       method: 'patch',
       path: '/api/admin/organizations/{id}/plan',
       tags: ['Operator'],
-      summary: "Set an organization's plan and/or monthly message limit (operators)",
+      summary: "Set an organization's plan, monthly message limit and/or entitlement overrides (operators)",
       description:
-        "`monthlyMessageLimit: null` goes back to the plan's own limit. Each change is recorded with the operator who made it.",
+        "`monthlyMessageLimit: null` goes back to the plan's own limit. `overrides` (a custom deal) sets `numbers`, `maxTotalChars` and `features.<feature>` on top of the plan; null on one removes it, an absent one is left as it is. Each change is recorded with the operator who made it.",
       request: { params: OrgIdParam, body: jsonBody(SetPlanInput) },
       responses: {
         200: jsonResponse(z.object({ organization: OperatorOrganizationSchema }), 'Changed'),

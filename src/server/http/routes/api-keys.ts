@@ -71,7 +71,7 @@ export function apiKeyRoutes() {
           }),
           'Created',
         ),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {

@@ -200,7 +200,14 @@ export function v1Routes() {
           z.object({ message: V1MessageSchema, conversationId: z.string() }),
           'Stored and queued for sending',
         ),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+        ...errorResponses(
+          'BAD_REQUEST',
+          'UNAUTHORIZED',
+          'FORBIDDEN',
+          'NOT_FOUND',
+          'PLAN_REQUIRED',
+          'CONFLICT',
+        ),
       },
     }),
     async (c) => {
@@ -226,7 +233,7 @@ export function v1Routes() {
           z.object({ data: z.array(V1ConversationSchema), nextCursor: z.string().nullable() }),
           'A page of conversations',
         ),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {
@@ -258,7 +265,7 @@ export function v1Routes() {
           z.object({ data: z.array(V1MessageSchema), nextCursor: z.string().nullable() }),
           'A page of messages',
         ),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {
@@ -308,7 +315,7 @@ export function v1Routes() {
           }),
           'A page of contacts',
         ),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {
@@ -349,7 +356,7 @@ export function v1Routes() {
           z.object({ data: z.array(V1SourceSchema), training: V1TrainingSchema }),
           'Sources, the business profile first',
         ),
-        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {
@@ -373,7 +380,7 @@ export function v1Routes() {
       request: { params: OrgParam },
       responses: {
         202: jsonResponse(z.object({ training: V1TrainingSchema }), 'Training started'),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {
@@ -394,7 +401,7 @@ export function v1Routes() {
       request: { params: OrgParam },
       responses: {
         200: jsonResponse(V1StatsSchema, "Statistics in the organization's time zone"),
-        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {

@@ -115,7 +115,14 @@ export function webhookRoutes() {
       request: { params: OrgParam, body: jsonBody(CreateWebhookInput) },
       responses: {
         201: jsonResponse(z.object({ webhook: WebhookSchema, secret: z.string() }), 'Subscribed'),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+        ...errorResponses(
+          'BAD_REQUEST',
+          'UNAUTHORIZED',
+          'FORBIDDEN',
+          'NOT_FOUND',
+          'PLAN_REQUIRED',
+          'CONFLICT',
+        ),
       },
     }),
     async (c) => {
@@ -152,7 +159,7 @@ export function webhookRoutes() {
       request: { params: WebhookParam, body: jsonBody(UpdateWebhookInput) },
       responses: {
         200: jsonResponse(z.object({ webhook: WebhookSchema }), 'The subscription'),
-        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'),
+        ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED'),
       },
     }),
     async (c) => {
@@ -191,7 +198,7 @@ export function webhookRoutes() {
       request: { params: WebhookParam },
       responses: {
         202: jsonResponse(z.object({ delivery: DeliverySchema }), 'Queued'),
-        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED', 'CONFLICT'),
       },
     }),
     async (c) =>
@@ -258,7 +265,7 @@ export function webhookRoutes() {
       request: { params: DeliveryParam },
       responses: {
         202: jsonResponse(z.object({ delivery: DeliverySchema }), 'Pending again'),
-        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'),
+        ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PLAN_REQUIRED', 'CONFLICT'),
       },
     }),
     async (c) =>

@@ -14,6 +14,7 @@ import { Card, EmptyState, ErrorNotice, ReadOnlyNote, Skeleton } from '../../com
 import { SelectField, TextField } from '../../components/Field'
 import { formatCount, formatDateTime, formatOrgDate, formatPhone, waMeLink } from '../../components/format'
 import { ConfirmDialog } from '../../components/Modal'
+import { PlanErrorNotice } from '../../components/PlanRequired'
 import { ProgressBar } from '../../components/ProgressBar'
 import { UsageBar } from '../../components/UsageBar'
 
@@ -138,7 +139,7 @@ function NumberPicker({ org }: { org: Organization }) {
             {picked ? `Provision ${formatPhone(picked)}` : 'Provision the picked number'}
           </Button>
           {provision.isError && (
-            <ErrorNotice error={provision.error} title="Provisioning failed" showFields />
+            <PlanErrorNotice error={provision.error} title="Provisioning failed" showFields />
           )}
         </fieldset>
       )}

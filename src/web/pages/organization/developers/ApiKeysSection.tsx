@@ -1,9 +1,11 @@
 import { useState } from 'react'
+import { planFor } from '../../../../shared/plans'
 import { type ApiKey, useApiKeys, useRevokeApiKey } from '../../../api/developers'
 import { Button } from '../../../components/Button'
 import { ConfirmDeletion } from '../../../components/ConfirmDeletion'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { formatDate, formatDateTime } from '../../../components/format'
+import { PlanRequired } from '../../../components/PlanRequired'
 import { TableHead } from '../../../components/TableHead'
 import { CreateApiKeyModal } from './CreateApiKeyModal'
 import { ApiKeyStatusBadge } from './DeveloperBadges'
@@ -50,18 +52,28 @@ function ApiKeyRow({ apiKey, onRevoke }: { apiKey: ApiKey; onRevoke: (k: ApiKey)
 }
 
 /** The organization's API keys: who made each, what it may do, when it was last used; create and revoke. */
-export function ApiKeysSection({ orgId }: { orgId: string }) {
+export function ApiKeysSection({ orgId, allowed }: { orgId: string; allowed: boolean }) {
   const keys = useApiKeys(orgId)
   const revoke = useRevokeApiKey(orgId)
   const [creating, setCreating] = useState(false)
   const [revoking, setRevoking] = useState<ApiKey | null>(null)
 
   return (
-    <Card title="API keys" actions={<Button onClick={() => setCreating(true)}>Create API key</Button>}>
+    <Card
+      title="API keys"
+      actions={allowed ? <Button onClick={() => setCreating(true)}>Create API key</Button> : undefined}
+    >
       <p className="mb-3 text-sm text-slate-600">
         A key lets your own software use this organization's API, within the scopes you choose. It works for
         this organization only.
       </p>
+      {!allowed && (
+        <div className="mb-3">
+          <PlanRequired feature="apiAccess" plan={planFor('apiAccess')}>
+            Keys made before stay listed but are refused until the plan includes the API again.
+          </PlanRequired>
+        </div>
+      )}
       {keys.isPending ? (
         <LoadingBlock label="Loading the API keys…" />
       ) : keys.isError ? (

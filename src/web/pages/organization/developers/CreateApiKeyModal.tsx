@@ -2,10 +2,10 @@ import { useState } from 'react'
 import type { ApiScope } from '../../../../shared/enums'
 import { type CreatedApiKey, useCreateApiKey } from '../../../api/developers'
 import { Button } from '../../../components/Button'
-import { ErrorNotice } from '../../../components/Feedback'
 import { CheckboxField, TextField } from '../../../components/Field'
 import { useServerForm } from '../../../components/forms/useServerForm'
 import { Modal } from '../../../components/Modal'
+import { PlanErrorNotice } from '../../../components/PlanRequired'
 import { SCOPE_DESCRIPTIONS, SCOPES } from './labels'
 import { SecretBox } from './SecretBox'
 
@@ -102,7 +102,9 @@ function KeyFormBody({
         onChange={(e) => form.set('expiresOn', e.target.value)}
         error={form.error('expiresAt')}
       />
-      {create.isError && !form.hasFieldErrors && <ErrorNotice error={create.error} title="Key not created" />}
+      {create.isError && !form.hasFieldErrors && (
+        <PlanErrorNotice error={create.error} title="Key not created" />
+      )}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
           Cancel

@@ -3,6 +3,7 @@ import { Button } from '../../../components/Button'
 import { ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { formatDateTime, formatDuration } from '../../../components/format'
 import { Modal } from '../../../components/Modal'
+import { PlanErrorNotice } from '../../../components/PlanRequired'
 import { useToast } from '../../../components/Toast'
 import { DeliveryStatusBadge } from './DeveloperBadges'
 
@@ -124,7 +125,7 @@ export function DeliveryDetailModal({
                 : 'Sends the same payload again now; your server can recognise it by its webhook-id.'}
             </span>
           </div>
-          {replay.isError && <ErrorNotice error={replay.error} title="Not replayed" />}
+          {replay.isError && <PlanErrorNotice error={replay.error} title="Not replayed" />}
           <section aria-labelledby="delivery-payload-heading" className="space-y-1">
             <h3 id="delivery-payload-heading" className="text-sm font-semibold text-slate-900">
               Payload

@@ -1,3 +1,4 @@
+import { useEntitlements } from '../../../api/billing'
 import { atLeast, type Organization } from '../../../api/types'
 import { focusRing } from '../../../components/Button'
 import { ReadOnlyNote } from '../../../components/Feedback'
@@ -20,6 +21,7 @@ function NewTab({ href, children }: { href: string; children: string }) {
  * server what happens. Owners and admins only (keys and webhook secrets give access to its data).
  */
 export function DevelopersTab({ org }: { org: Organization }) {
+  const { features } = useEntitlements(org)
   if (!atLeast(org.role, 'admin')) {
     return <ReadOnlyNote>Only owners and admins manage API keys and webhooks.</ReadOnlyNote>
   }
@@ -33,8 +35,8 @@ export function DevelopersTab({ org }: { org: Organization }) {
           {org.id}
         </code>
       </p>
-      <ApiKeysSection orgId={org.id} />
-      <WebhooksSection orgId={org.id} />
+      <ApiKeysSection orgId={org.id} allowed={features.apiAccess} />
+      <WebhooksSection orgId={org.id} allowed={features.webhooks} />
     </div>
   )
 }

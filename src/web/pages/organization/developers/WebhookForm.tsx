@@ -2,9 +2,9 @@ import { useState } from 'react'
 import type { WebhookEventType } from '../../../../shared/enums'
 import type { NewWebhook } from '../../../api/developers'
 import { Button } from '../../../components/Button'
-import { ErrorNotice } from '../../../components/Feedback'
 import { CheckboxField, TextField } from '../../../components/Field'
 import { useServerForm } from '../../../components/forms/useServerForm'
+import { PlanErrorNotice } from '../../../components/PlanRequired'
 import { EVENT_DESCRIPTIONS, SUBSCRIBABLE_EVENTS } from './labels'
 
 interface EndpointForm {
@@ -101,7 +101,7 @@ export function WebhookForm({
           </p>
         )}
       </fieldset>
-      {saving.isError && !form.hasFieldErrors && <ErrorNotice error={saving.error} title="Not saved" />}
+      {saving.isError && !form.hasFieldErrors && <PlanErrorNotice error={saving.error} title="Not saved" />}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
           Cancel

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { planFor } from '../../../../shared/plans'
 import {
   useDeleteWebhook,
   useRevealWebhookSecret,
@@ -11,6 +12,7 @@ import { Button } from '../../../components/Button'
 import { ConfirmDeletion } from '../../../components/ConfirmDeletion'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { formatCount, formatDateTime } from '../../../components/format'
+import { PlanErrorNotice, PlanRequired } from '../../../components/PlanRequired'
 import { useToast } from '../../../components/Toast'
 import { DeliveryLog } from './DeliveryLog'
 import { WebhookStateBadge } from './DeveloperBadges'
@@ -111,7 +113,7 @@ function WebhookItem({
         <SecretBox id={`webhook-secret-${webhook.id}`} label="Signing secret" secret={reveal.data} />
       )}
       {reveal.isError && <ErrorNotice error={reveal.error} title="Could not reveal the secret" />}
-      {test.isError && <ErrorNotice error={test.error} title="Test event not sent" />}
+      {test.isError && <PlanErrorNotice error={test.error} title="Test event not sent" />}
       {update.isError && <ErrorNotice error={update.error} title="Not changed" />}
       <div id={logId} hidden={!logOpen}>
         {logOpen && <DeliveryLog orgId={orgId} webhookId={webhook.id} />}
@@ -121,7 +123,7 @@ function WebhookItem({
 }
 
 /** The organization's webhook endpoints: where events go, whether they arrive, and their delivery logs. */
-export function WebhooksSection({ orgId }: { orgId: string }) {
+export function WebhooksSection({ orgId, allowed }: { orgId: string; allowed: boolean }) {
   const webhooks = useWebhooks(orgId)
   const remove = useDeleteWebhook(orgId)
   const [adding, setAdding] = useState(false)
@@ -129,12 +131,23 @@ export function WebhooksSection({ orgId }: { orgId: string }) {
   const [deleting, setDeleting] = useState<Webhook | null>(null)
 
   return (
-    <Card title="Webhooks" actions={<Button onClick={() => setAdding(true)}>Add endpoint</Button>}>
+    <Card
+      title="Webhooks"
+      actions={allowed ? <Button onClick={() => setAdding(true)}>Add endpoint</Button> : undefined}
+    >
       <p className="mb-3 text-sm text-slate-600">
         The platform tells your server when something happens — a customer writes, a message is delivered, a
         conversation is handed off — with a signed <code>POST</code> to your endpoint. Failed deliveries are
         retried for about a day.
       </p>
+      {!allowed && (
+        <div className="mb-3">
+          <PlanRequired feature="webhooks" plan={planFor('webhooks')}>
+            Endpoints added before stay listed, but no events are sent to them until the plan includes
+            webhooks again.
+          </PlanRequired>
+        </div>
+      )}
       {webhooks.isPending ? (
         <LoadingBlock label="Loading the webhooks…" />
       ) : webhooks.isError ? (

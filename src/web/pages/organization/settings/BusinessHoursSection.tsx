@@ -1,4 +1,6 @@
 import { useMemo } from 'react'
+import { planFor } from '../../../../shared/plans'
+import { useEntitlements } from '../../../api/billing'
 import {
   type BusinessHours,
   type Interval,
@@ -10,6 +12,7 @@ import { Button } from '../../../components/Button'
 import { SelectField, TextAreaField } from '../../../components/Field'
 import { TimeInput } from '../../../components/forms/TimeInput'
 import { type ServerForm, useServerForm } from '../../../components/forms/useServerForm'
+import { PlanRequired } from '../../../components/PlanRequired'
 import { SettingsSection, useSaveSection } from './SettingsSection'
 
 const DAY_LABEL: Record<Weekday, string> = {
@@ -135,6 +138,7 @@ export function BusinessHoursSection({ org, canEdit }: { org: Organization; canE
     { pathPrefix: 'businessHours' },
   )
   const hours = form.values
+  const allowed = useEntitlements(org).features.businessHours
   const zones = useMemo(() => timeZones(hours.timezone), [hours.timezone])
 
   return (
@@ -149,11 +153,19 @@ export function BusinessHoursSection({ org, canEdit }: { org: Organization; canE
       dirty={form.dirty}
       onSubmit={form.submit((v) => save({ businessHours: v }, () => form.markSaved(v)))}
     >
+      {!allowed && (
+        <PlanRequired feature="businessHours" plan={planFor('businessHours')}>
+          You can prepare the schedule now; it applies once the plan includes business hours. Until then the
+          assistant answers at any hour.
+        </PlanRequired>
+      )}
       <label className="flex items-center gap-2 text-sm font-medium" htmlFor="hours-enabled">
         <input
           id="hours-enabled"
           type="checkbox"
           className="h-4 w-4"
+          // Without the feature it cannot be turned on (the server answers 402); it can still be turned off.
+          disabled={!allowed && !hours.enabled}
           checked={hours.enabled}
           onChange={(e) => form.set('enabled', e.target.checked)}
         />

@@ -1,11 +1,21 @@
 import { type FormEvent, useState } from 'react'
+import { Link } from 'react-router-dom'
+import type { PlanOverrides } from '../../../../shared/plans'
 import { useAccount } from '../../../api/account'
+import { useBilling } from '../../../api/billing'
 import { ApiError } from '../../../api/client'
 import { PLANS, useSetPlan } from '../../../api/plans'
 import { type Organization, PLAN_TYPES, type PlanType } from '../../../api/types'
-import { Button } from '../../../components/Button'
+import { Button, focusRing } from '../../../components/Button'
 import { Card, ErrorNotice, SuccessNotice } from '../../../components/Feedback'
 import { SelectField, TextField } from '../../../components/Field'
+import {
+  OperatorOverridesFields,
+  type OverridesErrors,
+  overridesChangeOf,
+  overridesDraftOf,
+  overridesOfEntitlements,
+} from '../billing/OperatorOverrides'
 
 /**
  * The organization's plan and monthly limit. Members see them; only a platform operator changes
@@ -13,8 +23,9 @@ import { SelectField, TextField } from '../../../components/Field'
  */
 export function PlanSection({ org }: { org: Organization }) {
   const account = useAccount()
+  const billing = useBilling(org.id)
   const plan = PLANS[org.planType]
-  const custom = org.monthlyMessageLimit !== plan.messages
+  const custom = org.monthlyMessageLimit !== plan.monthlyMessages
   return (
     <Card title="Plan">
       <div className="space-y-4" data-testid="settings-plan">
@@ -45,15 +56,22 @@ export function PlanSection({ org }: { org: Organization }) {
               You are a platform operator: the change is recorded with your name.
             </p>
             <OperatorPlanForm
+              // Remounted once the overrides are known, so the form starts from them.
+              key={billing.data ? 'overrides' : 'plan'}
               orgId={org.id}
               planType={org.planType}
               monthlyMessageLimit={org.monthlyMessageLimit}
+              overrides={billing.data ? overridesOfEntitlements(billing.data.entitlements) : undefined}
             />
           </div>
         ) : (
           <p className="text-sm text-slate-600">
-            Plans and limits are changed by the platform operator: contact us to move to another plan or to
-            raise the limit.
+            Owners switch plans in the{' '}
+            <Link to="?tab=billing" className={`font-medium text-emerald-700 underline ${focusRing}`}>
+              Billing tab
+            </Link>
+            . Limits of your own (a custom deal) are changed by the platform operator: contact us to raise
+            them.
           </p>
         )}
       </div>
@@ -66,17 +84,23 @@ export function OperatorPlanForm({
   orgId,
   planType: currentPlan,
   monthlyMessageLimit,
+  overrides,
   idPrefix = 'operator',
 }: {
   orgId: string
   planType: PlanType
   monthlyMessageLimit: number
+  /** The organization's current overrides (undefined: not known, so only what is edited is sent). */
+  overrides?: PlanOverrides | null
   /** Distinct ids when several forms share a page. */
   idPrefix?: string
 }) {
   const setPlan = useSetPlan(orgId)
   const [planType, setPlanType] = useState<PlanType>(currentPlan)
-  const [useCustom, setUseCustom] = useState(monthlyMessageLimit !== PLANS[currentPlan].messages)
+  const [useCustom, setUseCustom] = useState(monthlyMessageLimit !== PLANS[currentPlan].monthlyMessages)
+  const [initialOverrides] = useState(() => overridesDraftOf(overrides))
+  const [overridesDraft, setOverridesDraft] = useState(initialOverrides)
+  const [overrideErrors, setOverrideErrors] = useState<OverridesErrors>({})
   const [limit, setLimit] = useState(String(monthlyMessageLimit))
   const [limitError, setLimitError] = useState<string>()
   const err = setPlan.error instanceof ApiError ? setPlan.error : null
@@ -88,7 +112,14 @@ export function OperatorPlanForm({
       return
     }
     setLimitError(undefined)
-    setPlan.mutate({ planType, monthlyMessageLimit: useCustom ? Number(limit) : null })
+    const { change, errors } = overridesChangeOf(initialOverrides, overridesDraft)
+    setOverrideErrors(errors)
+    if (Object.keys(errors).length > 0) return
+    setPlan.mutate({
+      planType,
+      monthlyMessageLimit: useCustom ? Number(limit) : null,
+      ...(change ? { overrides: change } : {}),
+    })
   }
 
   return (
@@ -110,7 +141,7 @@ export function OperatorPlanForm({
         >
           {PLAN_TYPES.map((p) => (
             <option key={p} value={p}>
-              {PLANS[p].label} ({PLANS[p].messages.toLocaleString()} messages a month)
+              {PLANS[p].label} ({PLANS[p].monthlyMessages.toLocaleString()} messages a month)
             </option>
           ))}
         </SelectField>
@@ -133,6 +164,13 @@ export function OperatorPlanForm({
           )}
         </div>
       </div>
+      <OperatorOverridesFields
+        idPrefix={idPrefix}
+        planType={planType}
+        draft={overridesDraft}
+        onChange={setOverridesDraft}
+        errors={overrideErrors}
+      />
       {setPlan.isError && <ErrorNotice error={setPlan.error} title="The plan was not changed" />}
       <div className="flex items-center gap-3">
         <Button type="submit" busy={setPlan.isPending}>

@@ -2,7 +2,8 @@ import type { FormEvent, ReactNode } from 'react'
 import { useUpdateOrganization } from '../../../api/organizations'
 import type { OrganizationChanges } from '../../../api/types'
 import { Button } from '../../../components/Button'
-import { Card, ErrorNotice } from '../../../components/Feedback'
+import { Card } from '../../../components/Feedback'
+import { PlanErrorNotice } from '../../../components/PlanRequired'
 import { useToast } from '../../../components/Toast'
 
 /**
@@ -59,7 +60,7 @@ export function SettingsSection({
         <fieldset disabled={!canEdit} className="space-y-4">
           {children}
         </fieldset>
-        <ErrorNotice error={error} title="Not saved" />
+        <PlanErrorNotice error={error} title="Not saved" />
         {canEdit && (
           <div className="flex flex-wrap items-center gap-3">
             <Button type="submit" busy={busy}>

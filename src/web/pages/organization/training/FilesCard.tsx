@@ -3,8 +3,10 @@ import { useDeleteSource, useUploadFile } from '../../../api/knowledge'
 import type { Organization, Source } from '../../../api/types'
 import { Button, focusRing } from '../../../components/Button'
 import { Card, EmptyState, ErrorNotice } from '../../../components/Feedback'
+import { PlanErrorNotice } from '../../../components/PlanRequired'
 import { ProgressBar } from '../../../components/ProgressBar'
 import { useToast } from '../../../components/Toast'
+import { KnowledgeAllowance, useMaxFileSize } from '../billing/KnowledgeAllowance'
 
 const formatSize = (bytes: number | null) =>
   bytes === null
@@ -70,12 +72,13 @@ export function FilesCard({ org, files, canEdit }: { org: Organization; files: S
   const del = useDeleteSource(org.id)
   const toast = useToast()
   const input = useRef<HTMLInputElement>(null)
+  const maxFileSize = useMaxFileSize(org)
   return (
     <Card title="Files">
       <div className="space-y-4">
         {files.length === 0 && (
           <EmptyState title="No files yet">
-            PDF, Word (DOCX), CSV, Markdown or text files, up to 10 MB each.
+            PDF, Word (DOCX), CSV, Markdown or text files, up to {maxFileSize} each on your plan.
           </EmptyState>
         )}
         {files.length > 0 && (
@@ -118,13 +121,14 @@ export function FilesCard({ org, files, canEdit }: { org: Organization; files: S
               }}
             />
             <p id="knowledge-file-limits" className="text-xs text-slate-600">
-              Up to 10 MB; at most 2,000 PDF pages, 100,000 CSV rows and 10 million characters of text per
-              file.
+              Up to {maxFileSize} on your plan; at most 2,000 PDF pages, 100,000 CSV rows and 10 million
+              characters of text per file.
             </p>
             {upload.isPending && progress !== null && (
               <ProgressBar id="upload-progress" label="Uploading" value={progress * 100} />
             )}
-            {upload.isError && <ErrorNotice error={upload.error} title="Upload failed" />}
+            <KnowledgeAllowance org={org} />
+            {upload.isError && <PlanErrorNotice error={upload.error} title="Upload failed" />}
           </div>
         )}
         {del.isError && <ErrorNotice error={del.error} title="Not deleted" />}

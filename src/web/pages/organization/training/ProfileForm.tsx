@@ -2,10 +2,11 @@ import { Link } from 'react-router-dom'
 import { useSaveProfile } from '../../../api/knowledge'
 import type { Organization, ProfileFields, Source } from '../../../api/types'
 import { Button, focusRing } from '../../../components/Button'
-import { Card, ErrorNotice } from '../../../components/Feedback'
+import { Card } from '../../../components/Feedback'
 import { TextAreaField, TextField } from '../../../components/Field'
 import { useServerForm } from '../../../components/forms/useServerForm'
 import { languageName } from '../../../components/language'
+import { PlanErrorNotice } from '../../../components/PlanRequired'
 import { useToast } from '../../../components/Toast'
 
 /**
@@ -112,7 +113,7 @@ export function ProfileForm({
         </fieldset>
         {/* The name and description come from Settings: their messages have no field here to sit by. */}
         {save.isError && (
-          <ErrorNotice
+          <PlanErrorNotice
             error={save.error}
             title="Profile not saved"
             showFields={Boolean(form.error('fields.name') || form.error('fields.description'))}

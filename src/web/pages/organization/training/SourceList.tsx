@@ -5,6 +5,7 @@ import { Button } from '../../../components/Button'
 import { Card, EmptyState, ErrorNotice, LoadingBlock } from '../../../components/Feedback'
 import { TextAreaField, TextField } from '../../../components/Field'
 import { useServerForm } from '../../../components/forms/useServerForm'
+import { PlanErrorNotice } from '../../../components/PlanRequired'
 
 type Kind = 'faq' | 'text'
 
@@ -80,7 +81,7 @@ function EditSourceForm({ org, kind, source, onDone }: EditProps) {
           error={form.error(headKey)}
         />
         <TextAreaField id={`edit-${source.id}-content`} label={words.body} {...form.bind('content')} />
-        {update.isError && <ErrorNotice error={update.error} title="Not saved" />}
+        {update.isError && <PlanErrorNotice error={update.error} title="Not saved" />}
         <div className="flex gap-2">
           <Button type="submit" busy={update.isPending}>
             Save
@@ -126,7 +127,7 @@ function AddSourceForm({ org, kind }: { org: Organization; kind: Kind }) {
         rows={kind === 'faq' ? 3 : 6}
         {...form.bind('content')}
       />
-      {add.isError && !form.hasFieldErrors && <ErrorNotice error={add.error} title="Not added" />}
+      {add.isError && !form.hasFieldErrors && <PlanErrorNotice error={add.error} title="Not added" />}
       <Button type="submit" busy={add.isPending}>
         {words.add}
       </Button>

@@ -1,0 +1,22 @@
+import type { KnowledgeAllowance } from '../../../../shared/plans'
+import { formatCount } from '../../../components/format'
+
+/** A file size as people read it: 2 MB, 512 KB. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${formatCount(Math.round((bytes / 1024 / 1024) * 10) / 10)} MB`
+  if (bytes >= 1024) return `${formatCount(Math.round(bytes / 1024))} KB`
+  return `${formatCount(bytes)} B`
+}
+
+export const TRAINING_LABELS: Record<KnowledgeAllowance['training'], string> = {
+  basic: 'Basic AI training',
+  advanced: 'Advanced AI training',
+  custom: 'Custom AI training',
+}
+
+/** "200,000 characters of knowledge in up to 25 sources, files up to 2 MB". */
+export function allowanceInWords(k: KnowledgeAllowance): string {
+  return `${formatCount(k.maxTotalChars)} characters of knowledge in up to ${formatCount(k.maxSources)} sources, files up to ${formatBytes(k.maxFileBytes)}`
+}
+
+export const formatPrice = (usd: number) => `$${formatCount(usd)}`
