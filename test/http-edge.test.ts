@@ -145,6 +145,22 @@ describe('cross-site requests (CSRF)', () => {
         `/api/organizations/${org.id}/broadcasts`,
         { name: 'Forged', templateId: 'x', variables: {}, audience: { kind: 'filter', filter: {} } },
       ],
+      ['POST', `/api/organizations/${org.id}/api-keys`, { name: 'Forged', scopes: ['contacts:read'] }],
+      [
+        'POST',
+        `/api/organizations/${org.id}/webhooks`,
+        { url: 'https://evil.example/hook', events: ['message.received'] },
+      ],
+      ['POST', `/api/organizations/${org.id}/exports`, { kind: 'messages', format: 'csv', filters: {} }],
+      ['PUT', `/api/organizations/${org.id}/privacy/retention`, { retentionDays: 1 }],
+      [
+        'POST',
+        `/api/organizations/${org.id}/privacy/customers/%2B15550009998/erase`,
+        { confirm: '+15550009998' },
+      ],
+      ['PUT', `/api/organizations/${org.id}/billing/plan`, { planType: 'enterprise' }],
+      ['POST', `/api/v1/organizations/${org.id}/messages`, { to: '+15550009998', text: 'Forged' }],
+      ['DELETE', '/api/me', { confirmEmail: owner.email }],
       ['PATCH', '/api/me', { phone: '+15550009999' }],
       ['POST', '/api/me/phone/verification', { phone: '+15550009999' }],
       ['POST', '/api/auth/sign-out', {}],
@@ -167,7 +183,21 @@ describe('cross-site requests (CSRF)', () => {
         .where(eq(messages.organizationId, org.id)),
     )
     expect(n).toBe(0)
-    for (const list of ['contacts', 'tags', 'segments', 'templates', 'broadcasts', 'contacts/imports']) {
+    const privacy = await api(rt, owner, 'GET', `/api/organizations/${org.id}/privacy`)
+    expect(privacy.body.retentionDays).toBeNull()
+    const billing = await api(rt, owner, 'GET', `/api/organizations/${org.id}/billing`)
+    expect(billing.body.planType).toBe('starter')
+    for (const list of [
+      'contacts',
+      'tags',
+      'segments',
+      'templates',
+      'broadcasts',
+      'contacts/imports',
+      'api-keys',
+      'webhooks',
+      'exports',
+    ]) {
       const res = await api(rt, owner, 'GET', `/api/organizations/${org.id}/${list}`)
       expect(res.status, list).toBe(200)
       const [key] = Object.keys(res.body)
