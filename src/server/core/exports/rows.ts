@@ -23,6 +23,26 @@ const isoOf = (expr: SQL | typeof messages.createdAt) =>
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
+/**
+ * Keyset pagination shared by every kind: `page(after)` reads the next EXPORT_BATCH rows after
+ * the key of the last one (`keyOf`), never OFFSET; each page is yielded as export rows.
+ */
+async function* keysetBatches<K, R>(
+  page: (after?: K) => PromiseLike<R[]>,
+  keyOf: (last: R) => K | undefined,
+  toRow: (r: R) => ExportRow,
+): AsyncGenerator<ExportRow[]> {
+  let after: K | undefined
+  for (;;) {
+    const rows = await page(after)
+    if (rows.length > 0) yield rows.map(toRow)
+    const last = rows.at(-1)
+    const key = last === undefined ? undefined : keyOf(last)
+    if (key === undefined || rows.length < EXPORT_BATCH) return
+    after = key
+  }
+}
+
 export function exportSource(db: Tx, organizationId: string, kind: ExportKind, f: ResolvedFilters) {
   switch (kind) {
     case 'messages':
@@ -82,49 +102,45 @@ function messageSource(db: Tx, organizationId: string, f: ResolvedFilters): Expo
         .where(where())
       return row?.n ?? 0
     },
-    async *batches() {
-      let after: { at: string; id: string } | undefined
-      for (;;) {
-        const rows = await db
-          .select({
-            id: messages.id,
-            conversationId: messages.conversationId,
-            contactId: contacts.id,
-            phone: contacts.waId,
-            name: contacts.name,
-            profileName: contacts.profileName,
-            direction: messages.direction,
-            body: messages.body,
-            media: messages.media,
-            status: messages.status,
-            source: messages.source,
-            at: isoOf(messages.createdAt),
-          })
-          .from(messages)
-          .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-          .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-          .where(where(after))
-          .orderBy(asc(messages.createdAt), asc(messages.id))
-          .limit(EXPORT_BATCH)
-        if (rows.length > 0)
-          yield rows.map((r) => ({
-            id: r.id,
-            conversation_id: r.conversationId,
-            contact_id: r.contactId,
-            contact_phone: r.phone,
-            contact_name: r.name ?? r.profileName ?? null,
-            direction: r.direction,
-            text: r.body,
-            media: (r.media ?? []).map((m) => m.url),
-            status: r.status,
-            source: r.source,
-            created_at: r.at,
-          }))
-        const last = rows.at(-1)
-        if (!last?.at || rows.length < EXPORT_BATCH) return
-        after = { at: last.at, id: last.id }
-      }
-    },
+    batches: () =>
+      keysetBatches(
+        (after?: { at: string; id: string }) =>
+          db
+            .select({
+              id: messages.id,
+              conversationId: messages.conversationId,
+              contactId: contacts.id,
+              phone: contacts.waId,
+              name: contacts.name,
+              profileName: contacts.profileName,
+              direction: messages.direction,
+              body: messages.body,
+              media: messages.media,
+              status: messages.status,
+              source: messages.source,
+              at: isoOf(messages.createdAt),
+            })
+            .from(messages)
+            .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+            .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+            .where(where(after))
+            .orderBy(asc(messages.createdAt), asc(messages.id))
+            .limit(EXPORT_BATCH),
+        (last) => (last.at ? { at: last.at, id: last.id } : undefined),
+        (r) => ({
+          id: r.id,
+          conversation_id: r.conversationId,
+          contact_id: r.contactId,
+          contact_phone: r.phone,
+          contact_name: r.name ?? r.profileName ?? null,
+          direction: r.direction,
+          text: r.body,
+          media: (r.media ?? []).map((m) => m.url),
+          status: r.status,
+          source: r.source,
+          created_at: r.at,
+        }),
+      ),
   }
 }
 
@@ -169,56 +185,52 @@ function conversationSource(db: Tx, organizationId: string, f: ResolvedFilters):
         .where(where())
       return row?.n ?? 0
     },
-    async *batches() {
-      let after: string | undefined
-      for (;;) {
-        const rows = await db
-          .select({
-            id: conversations.id,
-            contactId: contacts.id,
-            phone: contacts.waId,
-            name: contacts.name,
-            profileName: contacts.profileName,
-            channelNumber: conversations.channelNumber,
-            status: conversations.status,
-            total: sql<number>`(select count(*) from messages m where ${range})`.mapWith(Number),
-            inbound:
-              sql<number>`(select count(*) from messages m where ${range} and m.direction = 'inbound')`.mapWith(
-                Number,
-              ),
-            firstAt: sql<
-              string | null
-            >`(select to_char(min(m.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') from messages m where ${range})`,
-            lastAt: sql<
-              string | null
-            >`(select to_char(max(m.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') from messages m where ${range})`,
-            createdAt: conversations.createdAt,
-          })
-          .from(conversations)
-          .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-          .where(where(after))
-          .orderBy(asc(conversations.id))
-          .limit(EXPORT_BATCH)
-        if (rows.length > 0)
-          yield rows.map((r) => ({
-            id: r.id,
-            contact_id: r.contactId,
-            contact_phone: r.phone,
-            contact_name: r.name ?? r.profileName ?? null,
-            channel_number: r.channelNumber,
-            status: r.status,
-            message_count: r.total,
-            inbound_count: r.inbound,
-            outbound_count: r.total - r.inbound,
-            first_message_at: r.firstAt,
-            last_message_at: r.lastAt,
-            created_at: iso(r.createdAt),
-          }))
-        const last = rows.at(-1)
-        if (!last || rows.length < EXPORT_BATCH) return
-        after = last.id
-      }
-    },
+    batches: () =>
+      keysetBatches(
+        (after?: string) =>
+          db
+            .select({
+              id: conversations.id,
+              contactId: contacts.id,
+              phone: contacts.waId,
+              name: contacts.name,
+              profileName: contacts.profileName,
+              channelNumber: conversations.channelNumber,
+              status: conversations.status,
+              total: sql<number>`(select count(*) from messages m where ${range})`.mapWith(Number),
+              inbound:
+                sql<number>`(select count(*) from messages m where ${range} and m.direction = 'inbound')`.mapWith(
+                  Number,
+                ),
+              firstAt: sql<
+                string | null
+              >`(select to_char(min(m.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') from messages m where ${range})`,
+              lastAt: sql<
+                string | null
+              >`(select to_char(max(m.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') from messages m where ${range})`,
+              createdAt: conversations.createdAt,
+            })
+            .from(conversations)
+            .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+            .where(where(after))
+            .orderBy(asc(conversations.id))
+            .limit(EXPORT_BATCH),
+        (last) => last.id,
+        (r) => ({
+          id: r.id,
+          contact_id: r.contactId,
+          contact_phone: r.phone,
+          contact_name: r.name ?? r.profileName ?? null,
+          channel_number: r.channelNumber,
+          status: r.status,
+          message_count: r.total,
+          inbound_count: r.inbound,
+          outbound_count: r.total - r.inbound,
+          first_message_at: r.firstAt,
+          last_message_at: r.lastAt,
+          created_at: iso(r.createdAt),
+        }),
+      ),
   }
 }
 
@@ -252,49 +264,45 @@ function contactSource(db: Tx, organizationId: string, f: ResolvedFilters): Expo
       const [row] = await db.select({ n: count() }).from(contacts).where(where())
       return row?.n ?? 0
     },
-    async *batches() {
-      let after: string | undefined
-      for (;;) {
-        const rows = await db
-          .select({
-            id: contacts.id,
-            waId: contacts.waId,
-            name: contacts.name,
-            profileName: contacts.profileName,
-            tags: contacts.tags,
-            attributes: contacts.attributes,
-            notes: contacts.notes,
-            optedInAt: contacts.optedInAt,
-            optedOut: contacts.optedOut,
-            optedOutAt: contacts.optedOutAt,
-            firstSeenAt: contacts.firstSeenAt,
-            lastSeenAt: contacts.lastSeenAt,
-          })
-          .from(contacts)
-          .where(where(after))
-          .orderBy(asc(contacts.id))
-          .limit(EXPORT_BATCH)
-        if (rows.length > 0)
-          yield rows.map((r) => ({
-            id: r.id,
-            phone: r.waId,
-            name: r.name,
-            profile_name: r.profileName,
-            tags: r.tags,
-            attributes: r.attributes,
-            notes: r.notes,
-            opted_in: r.optedInAt !== null,
-            opted_in_at: iso(r.optedInAt),
-            opted_out: r.optedOut,
-            opted_out_at: iso(r.optedOutAt),
-            first_seen_at: iso(r.firstSeenAt),
-            last_seen_at: iso(r.lastSeenAt),
-          }))
-        const last = rows.at(-1)
-        if (!last || rows.length < EXPORT_BATCH) return
-        after = last.id
-      }
-    },
+    batches: () =>
+      keysetBatches(
+        (after?: string) =>
+          db
+            .select({
+              id: contacts.id,
+              waId: contacts.waId,
+              name: contacts.name,
+              profileName: contacts.profileName,
+              tags: contacts.tags,
+              attributes: contacts.attributes,
+              notes: contacts.notes,
+              optedInAt: contacts.optedInAt,
+              optedOut: contacts.optedOut,
+              optedOutAt: contacts.optedOutAt,
+              firstSeenAt: contacts.firstSeenAt,
+              lastSeenAt: contacts.lastSeenAt,
+            })
+            .from(contacts)
+            .where(where(after))
+            .orderBy(asc(contacts.id))
+            .limit(EXPORT_BATCH),
+        (last) => last.id,
+        (r) => ({
+          id: r.id,
+          phone: r.waId,
+          name: r.name,
+          profile_name: r.profileName,
+          tags: r.tags,
+          attributes: r.attributes,
+          notes: r.notes,
+          opted_in: r.optedInAt !== null,
+          opted_in_at: iso(r.optedInAt),
+          opted_out: r.optedOut,
+          opted_out_at: iso(r.optedOutAt),
+          first_seen_at: iso(r.firstSeenAt),
+          last_seen_at: iso(r.lastSeenAt),
+        }),
+      ),
   }
 }
 
@@ -317,25 +325,21 @@ function usageSource(db: Tx, organizationId: string, f: ResolvedFilters): Export
       const [row] = await db.select({ n: count() }).from(monthlyUsage).where(where())
       return row?.n ?? 0
     },
-    async *batches() {
-      let after: string | undefined
-      for (;;) {
-        const rows = await db
-          .select()
-          .from(monthlyUsage)
-          .where(where(after))
-          .orderBy(asc(monthlyUsage.month))
-          .limit(EXPORT_BATCH)
-        if (rows.length > 0)
-          yield rows.map((r) => ({
-            month: r.month,
-            message_count: r.messageCount,
-            limit_reached_at: iso(r.limitReachedAt),
-          }))
-        const last = rows.at(-1)
-        if (!last || rows.length < EXPORT_BATCH) return
-        after = last.month
-      }
-    },
+    batches: () =>
+      keysetBatches(
+        (after?: string) =>
+          db
+            .select()
+            .from(monthlyUsage)
+            .where(where(after))
+            .orderBy(asc(monthlyUsage.month))
+            .limit(EXPORT_BATCH),
+        (last) => last.month,
+        (r) => ({
+          month: r.month,
+          message_count: r.messageCount,
+          limit_reached_at: iso(r.limitReachedAt),
+        }),
+      ),
   }
 }
