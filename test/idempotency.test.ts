@@ -51,6 +51,13 @@ describe('Idempotency-Key', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(retry.headers.get('content-type')).toContain('application/json')
     expect(await contactCount(org.id)).toBe(1)
+    // The kept answer quotes the customer: encrypted at rest like the contact itself.
+    const stored = await queryRows<{ response_body: string }>(
+      rt.database.db,
+      sql`select response_body from idempotency_keys where key = 'create-ida-1'`,
+    )
+    expect(stored[0]?.response_body).toMatch(/^enc1:/)
+    expect(stored[0]?.response_body).not.toContain('Ida')
 
     // Without the header the same request is a new one (and conflicts with the contact made).
     const plain = await api(rt, owner, 'POST', contactsPath(org.id), body)

@@ -6,6 +6,7 @@ import {
   contacts,
   conversations,
   dataExports,
+  idempotencyKeys,
   messages,
   webhookDeliveries,
 } from '../../db/schema/index.js'
@@ -139,11 +140,21 @@ export async function eraseCustomer({
                              where position(${phone} in e::text) = 0), '[]'::jsonb)
       where organization_id = ${orgId} and position(${phone} in errors::text) > 0`)
     // Stored answers of retried requests (24 hours) may quote the number.
-    await tx.execute(sql`
-      delete from idempotency_keys
-      where position(${phone} in coalesce(response_body, '')) > 0
-        and (scope in (select id from api_keys where organization_id = ${orgId})
-          or scope in (select user_id from memberships where organization_id = ${orgId}))`)
+    // They are encrypted, so they are read (24 hours of the organization's callers at most) and
+    // the ones quoting the number deleted.
+    const stored = await tx
+      .select({ scope: idempotencyKeys.scope, key: idempotencyKeys.key, body: idempotencyKeys.responseBody })
+      .from(idempotencyKeys)
+      .where(
+        sql`${idempotencyKeys.responseBody} is not null
+          and (${idempotencyKeys.scope} in (select id from api_keys where organization_id = ${orgId})
+            or ${idempotencyKeys.scope} in (select user_id from memberships where organization_id = ${orgId}))`,
+      )
+    for (const row of stored.filter((r) => r.body?.includes(phone))) {
+      await tx
+        .delete(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.scope, row.scope), eq(idempotencyKeys.key, row.key)))
+    }
 
     if (
       gone.length === 0 &&

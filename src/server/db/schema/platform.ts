@@ -11,6 +11,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
 import { DELIVERY_STATUSES, EXPORT_FORMATS, EXPORT_KINDS, EXPORT_STATUSES } from '../../../shared/enums.js'
+import { encryptedText } from '../encrypted-columns.js'
 import { user } from './auth.js'
 import { organizations } from './organizations.js'
 
@@ -64,7 +65,8 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     /** null while the first request is still running. */
     statusCode: integer('status_code'),
-    responseBody: text('response_body'),
+    /** Encrypted: an answer can quote what customers wrote. */
+    responseBody: encryptedText('response_body'),
     responseType: text('response_type'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
