@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeStripe, startFakeStripe, stripeEnv } from '../test/support/fake-stripe'
+import { waitFor } from '../test/support/wait'
 import { expectAccessible } from './support/axe'
 import { newPage, signInInBrowser } from './support/browser'
 import { signUpOperator } from './support/operator'
@@ -219,6 +221,128 @@ describe('billing in the dashboard', () => {
       await expectAccessible(page, 'a downgrade refused for its numbers')
       await dialog.getByRole('button', { name: 'Cancel' }).click()
       expect(await page.getByTestId('billing-plan-name').textContent()).toBe('Enterprise')
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+// Billing on, against the fake Stripe (its own server, hosted Checkout page and signed webhooks):
+// an owner upgrades through Checkout and comes back to the new plan; a failed renewal shows the banner.
+describe('billing through Stripe in the dashboard', () => {
+  let fake: FakeStripe | undefined
+  const env: Record<string, string> = {}
+  // Before the suite's server starts (hooks run in order): its env needs the fake's URL and prices.
+  beforeAll(async () => {
+    fake = await startFakeStripe()
+    Object.assign(env, stripeEnv(fake))
+  })
+  afterAll(async () => {
+    await fake?.close()
+  })
+  const suite = browserSuite(env)
+  const stripe = () => {
+    if (!fake) throw new Error('the fake Stripe did not start')
+    return fake
+  }
+
+  /** The fake's subscription for an organization (metadata set at Checkout, on it or its customer). */
+  const subscriptionOf = (orgId: string): string | undefined => {
+    const { subscriptions, customers } = stripe().state
+    const ofOrg = (o: { metadata?: Record<string, string> } | undefined) =>
+      o?.metadata?.organization_id === orgId
+    return [...subscriptions.values()].find((s) => ofOrg(s) || ofOrg(customers.get(s.customer)))?.id
+  }
+
+  it('upgrades through Checkout, shows the new plan and invoice, then the failed-payment banner', {
+    timeout: 150_000,
+  }, async () => {
+    stripe().setWebhookUrl(`${suite.server.url}/api/billing/stripe/webhook`)
+    const { owner, cookie, orgId } = await ownerWithOrganization(suite.server, 'Stripe Upgrade Cafe')
+    const { page, context } = await newPage(suite.browser, suite.server.url)
+    const pageErrors: string[] = []
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    try {
+      await signInInBrowser(page, owner)
+      await page.goto(`/Dashboard/organizations/${orgId}?tab=billing`)
+      await page.locator('[data-testid="billing-tab"][data-billing="on"]').waitFor()
+      expect(await page.getByTestId('billing-off').count()).toBe(0)
+      expect(await page.getByTestId('billing-plan-name').textContent()).toBe('Starter')
+      await page.locator('[data-testid="billing-subscription"][data-status="none"]').waitFor()
+      expect(await page.getByTestId('payment-issue').count()).toBe(0)
+
+      // No subscription yet: choosing a plan goes straight to Stripe Checkout.
+      await planCard(page, 'business').getByRole('button', { name: 'Upgrade to Business' }).click()
+      await page.waitForURL((url) => url.href.startsWith(`${stripe().url}/c/pay/`))
+      await page.getByRole('button', { name: 'Subscribe' }).click()
+
+      // Back on the Billing tab: synced with Stripe, said once, and the return parameters gone.
+      await page.waitForURL(
+        (url) => url.origin === suite.server.url && url.searchParams.get('tab') === 'billing',
+      )
+      await page
+        .getByTestId('billing-return-notice')
+        .getByText('Subscription active: Business plan.')
+        .waitFor()
+      await waitFor(async () => !new URL(page.url()).searchParams.has('checkout'), {
+        timeoutMs: 10_000,
+        what: 'the checkout parameter removed from the URL',
+      })
+      expect(new URL(page.url()).searchParams.has('session_id')).toBe(false)
+      await page.getByTestId('billing-plan-name').getByText('Business').waitFor()
+      expect(await page.getByTestId('billing-messages-limit').textContent()).toBe('2,000')
+      await page.getByTestId('billing-messages-figure').getByText('0 / 2,000').waitFor()
+      await page.locator('[data-testid="billing-subscription"][data-status="active"]').waitFor()
+      expect(await page.getByTestId('billing-subscription-status').textContent()).toBe('Active')
+      await page.getByTestId('billing-renewal').getByText('Renews on', { exact: false }).waitFor()
+      expect(await planCard(page, 'business').getByText('Current plan').count()).toBe(1)
+      const invoice = page.getByTestId('billing-invoice').first()
+      await invoice.waitFor()
+      expect(await invoice.getAttribute('data-status')).toBe('paid')
+      await invoice.getByRole('link', { name: /^View/ }).waitFor()
+      await page.getByRole('button', { name: 'Manage billing' }).waitFor()
+      await page.getByTestId('billing-upcoming-amount').waitFor()
+      await page.getByTestId('billing-overage').getByText('Pause replies until next month').waitFor()
+      await expectAccessible(page, 'the Billing tab with a Stripe subscription')
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await docScreenshot(page, 'billing-stripe')
+
+      // The renewal payment fails: past_due, the paid plan kept until the grace period ends.
+      const subId = subscriptionOf(orgId)
+      expect(subId).toBeDefined()
+      await stripe().failPayment(subId ?? '')
+      await stripe().settled()
+      // The webhook is stored, then applied by a job: wait until the API says so before reloading.
+      await waitFor(
+        async () => {
+          const { billing } = await apiJson<{ billing: { paymentIssue: unknown } }>(
+            suite.server,
+            cookie,
+            `/api/organizations/${orgId}/billing`,
+          )
+          return billing.paymentIssue !== null
+        },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+          what: `the payment issue applied (deliveries: ${JSON.stringify(stripe().state.deliveries)})`,
+        },
+      )
+      await page.reload()
+      const banner = page.getByTestId('payment-issue')
+      await banner.getByText('Payment failed on', { exact: false }).waitFor()
+      expect(await banner.getAttribute('role')).toBe('alert')
+      await banner.getByText('Your Business plan is kept until', { exact: false }).waitFor()
+      await banner.getByRole('button', { name: 'Update payment method' }).waitFor()
+      expect(await page.getByTestId('billing-plan-name').textContent()).toBe('Business')
+      await expectAccessible(page, 'the failed-payment banner')
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await docScreenshot(page, 'billing-payment-failed')
+
+      // Above every tab, not only Billing.
+      await openTab(page, 'Overview')
+      await page.getByTestId('payment-issue').waitFor()
+      expect(pageErrors).toEqual([])
     } finally {
       await context.close()
     }

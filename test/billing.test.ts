@@ -44,7 +44,14 @@ describe('GET /api/organizations/{id}/billing', () => {
       values (${org.id}, to_char(now() at time zone 'UTC', 'YYYY-MM'), 7)`)
     const res = await api(rt, owner, 'GET', billingPath(org.id))
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    expect(res.body.billing).toEqual({ enabled: false, provider: null })
+    expect(res.body.billing).toEqual({
+      enabled: false,
+      provider: null,
+      subscription: null,
+      paymentIssue: null,
+      overage: { available: false, mode: 'refuse', cap: 0, allowance: 0 },
+      extraNumbers: { available: false, billed: 0 },
+    })
     expect(res.body.planType).toBe('starter')
     expect(res.body.plans).toEqual(JSON.parse(JSON.stringify(PLANS)))
     expect(res.body.entitlements).toMatchObject({
@@ -57,6 +64,7 @@ describe('GET /api/organizations/{id}/billing', () => {
     })
     expect(res.body.usage).toEqual({
       messagesUsed: 7,
+      overageUsed: 0,
       messagesLimit: 500,
       numbersUsed: 1,
       numbersLimit: 1,
@@ -157,5 +165,32 @@ describe('PUT /api/organizations/{id}/billing/plan', () => {
     }
     expect((await orgRow(org.id)).planType).toBe('starter')
     expect(await changesOf(org.id)).toHaveLength(0)
+  })
+})
+
+describe('Stripe routes with billing off', () => {
+  it('Checkout, the portal, sync and overage answer 409 BILLING_OFF; the webhook is 404; nothing is made', async () => {
+    const owner = await signUp(rt)
+    const org = await createOrganization(rt, owner)
+    const calls: [string, string, unknown?][] = [
+      ['POST', '/checkout', { planType: 'business' }],
+      ['POST', '/portal'],
+      ['POST', '/sync'],
+      ['PUT', '/overage', { mode: 'bill', cap: 10 }],
+    ]
+    for (const [method, suffix, body] of calls) {
+      const res = await api(rt, owner, method, `${billingPath(org.id)}${suffix}`, body)
+      expect(res.status, suffix).toBe(409)
+      expect(res.body.error.details.reason, suffix).toBe('BILLING_OFF')
+    }
+    expect((await api(rt, owner, 'GET', `${billingPath(org.id)}/invoices`)).body).toEqual({ invoices: [] })
+    expect((await api(rt, owner, 'GET', `${billingPath(org.id)}/upcoming`)).body).toEqual({ upcoming: null })
+    const hook = await rt.request('/api/billing/stripe/webhook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+      body: '{}',
+    })
+    expect(hook.status).toBe(404)
+    expect((await orgRow(org.id)).planType).toBe('starter')
   })
 })

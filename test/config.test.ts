@@ -17,6 +17,40 @@ function issuesOf(env: Record<string, string>) {
 }
 
 describe('configuration', () => {
+  it('turns billing on only with a Stripe key, its webhook secret and a price per plan', () => {
+    expect(parseConfig({ DATA_DIR: dataDir() }).stripe).toBeUndefined()
+    const missing = issuesOf({ DATA_DIR: dataDir(), STRIPE_SECRET_KEY: 'sk_test_123' })
+    for (const name of [
+      'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_PRICE_STARTER',
+      'STRIPE_PRICE_BUSINESS',
+      'STRIPE_PRICE_ENTERPRISE',
+    ]) {
+      expect(missing).toContain(name)
+    }
+    expect(issuesOf({ DATA_DIR: dataDir(), STRIPE_SECRET_KEY: 'pk_test_123' })).toContain('STRIPE_SECRET_KEY')
+    const stripe = {
+      STRIPE_SECRET_KEY: 'sk_test_123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      STRIPE_PRICE_STARTER: 'price_s',
+      STRIPE_PRICE_BUSINESS: 'price_b',
+      STRIPE_PRICE_ENTERPRISE: 'price_e',
+    }
+    expect(issuesOf({ DATA_DIR: dataDir(), ...stripe, STRIPE_PRICE_OVERAGE: 'price_o' })).toContain(
+      'STRIPE_METER_EVENT_NAME',
+    )
+    const c = parseConfig({ DATA_DIR: dataDir(), ...stripe, BILLING_GRACE_DAYS: '3' })
+    expect(c.stripe).toEqual({
+      secretKey: 'sk_test_123',
+      webhookSecret: 'whsec_abc',
+      apiBaseUrl: undefined,
+      planPrices: { starter: 'price_s', business: 'price_b', enterprise: 'price_e' },
+      extraNumberPrice: undefined,
+      overage: undefined,
+      graceDays: 3,
+    })
+  })
+
   it('has embedded defaults and generates AUTH_SECRET into DATA_DIR once', () => {
     const dir = dataDir()
     const a = parseConfig({ DATA_DIR: dir })

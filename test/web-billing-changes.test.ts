@@ -9,6 +9,7 @@ import {
   overridesSummary,
 } from '../src/web/pages/organization/billing/OperatorOverrides'
 import { planChanges } from '../src/web/pages/organization/billing/planChanges'
+import { formatMoney } from '../src/web/pages/organization/billing/planWords'
 
 // The dashboard's reading of plans: what a switch changes, what an operator's form sends, and
 // which errors become an upgrade prompt. Pure functions, no server.
@@ -20,6 +21,7 @@ const idle: BillingUsage = {
   numbersLimit: 1,
   knowledgeSources: 0,
   knowledgeChars: 0,
+  overageUsed: 0,
 }
 
 describe('what a plan switch changes', () => {
@@ -43,6 +45,15 @@ describe('what a plan switch changes', () => {
     expect(losses.some((l) => l.startsWith('Business hours'))).toBe(false)
     expect(warnings.some((w) => w.includes('release 2 first'))).toBe(true)
     expect(warnings.some((w) => w.includes('over the new allowance'))).toBe(false)
+  })
+
+  it('says the numbers over a downgraded plan are billed when billing sells extra numbers', () => {
+    const usage = { ...idle, numbersUsed: 3 }
+    const { warnings } = planChanges(planDefaults('enterprise'), PLANS.business, usage, true)
+    expect(warnings).toContain(
+      'You have 3 live numbers and this plan includes 1: the other 2 are billed as extra numbers each month.',
+    )
+    expect(warnings.some((w) => w.includes('release'))).toBe(false)
   })
 
   it("keeps an operator's overrides: an overridden value does not change with the plan", () => {
@@ -93,5 +104,17 @@ describe('upgrade prompts from errors', () => {
     expect(planRequiredOf(new ApiError(402, 'PLAN_REQUIRED', 'x', { feature: 'nope' }))).toBeNull()
     expect(planRequiredOf(new ApiError(409, 'CONFLICT', 'x', details))).toBeNull()
     expect(planRequiredOf(new Error('x'))).toBeNull()
+  })
+})
+
+describe('money in the Billing tab', () => {
+  it("formats Stripe's smallest-unit amounts in their currency", () => {
+    expect(formatMoney(9900, 'usd')).toBe(
+      new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(99),
+    )
+    expect(formatMoney(500, 'jpy')).toBe(
+      new Intl.NumberFormat(undefined, { style: 'currency', currency: 'JPY' }).format(500),
+    )
+    expect(formatMoney(1234, 'not-a-currency')).toBe('12.34 NOT-A-CURRENCY')
   })
 })

@@ -67,6 +67,7 @@ function servicesFor(config: Config, database: Database) {
     log,
     telephony: createTelephony(config, database.db),
     mailer: createMailer(config, log),
+    billing: null,
     // Nothing evaluated enqueues work or wakes the inbox.
     jobs: {
       send: async () => null,

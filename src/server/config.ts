@@ -102,6 +102,23 @@ const envSchema = z
       .max(24 * 30)
       .default(24),
     API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    STRIPE_SECRET_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key (sk_… or rk_…)')
+        .optional(),
+    ),
+    STRIPE_WEBHOOK_SECRET: optionalString.pipe(
+      z.string().startsWith('whsec_', 'must be a webhook signing secret (whsec_…)').optional(),
+    ),
+    STRIPE_API_BASE_URL: optionalUrl,
+    STRIPE_PRICE_STARTER: optionalString,
+    STRIPE_PRICE_BUSINESS: optionalString,
+    STRIPE_PRICE_ENTERPRISE: optionalString,
+    STRIPE_PRICE_EXTRA_NUMBER: optionalString,
+    STRIPE_PRICE_OVERAGE: optionalString,
+    STRIPE_METER_EVENT_NAME: optionalString,
+    BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
@@ -135,6 +152,24 @@ const envSchema = z
               : wanted === 'compatible'
                 ? 'a compatible: embedding model needs AI_COMPATIBLE_BASE_URL'
                 : 'needs OPENAI_API_KEY or AI_COMPATIBLE_BASE_URL (the server that makes the embeddings)',
+        })
+      }
+    }
+    if (env.STRIPE_SECRET_KEY) {
+      for (const name of [
+        'STRIPE_WEBHOOK_SECRET',
+        'STRIPE_PRICE_STARTER',
+        'STRIPE_PRICE_BUSINESS',
+        'STRIPE_PRICE_ENTERPRISE',
+      ] as const) {
+        if (!env[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when STRIPE_SECRET_KEY is set' })
+      }
+      if (env.STRIPE_PRICE_OVERAGE && !env.STRIPE_METER_EVENT_NAME) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STRIPE_METER_EVENT_NAME'],
+          message: 'is required with STRIPE_PRICE_OVERAGE (the event name of the meter that price bills)',
         })
       }
     }
@@ -230,6 +265,23 @@ export interface Config {
   exports: { dir: string; linkHours: number }
   /** Requests per API key per minute. */
   apiKeyRateLimitPerMinute: number
+  /** Billing through Stripe; unset: billing is off and owners switch plans freely. */
+  stripe?: StripeConfig
+}
+
+export interface StripeConfig {
+  secretKey: string
+  webhookSecret: string
+  /** Where the SDK sends requests (a local fake in tests); unset: Stripe's own API. */
+  apiBaseUrl?: string
+  /** The monthly price of each plan (a subscription's base item). */
+  planPrices: Record<'starter' | 'business' | 'enterprise', string>
+  /** The monthly price of each live number beyond the plan's (unset: the plan's count is a cap). */
+  extraNumberPrice?: string
+  /** The metered price billing messages beyond the limit, and its meter's event name (unset: no overage). */
+  overage?: { price: string; meterEventName: string }
+  /** Days a failed renewal keeps the paid plan before Starter's limits apply. */
+  graceDays: number
 }
 
 export interface EncryptionKey {
@@ -355,6 +407,29 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     exports: { dir: resolve(e.EXPORTS_DIR ?? join(dataDir, 'exports')), linkHours: e.EXPORT_LINK_HOURS },
     apiKeyRateLimitPerMinute: e.API_KEY_RATE_LIMIT_PER_MINUTE,
+    stripe:
+      e.STRIPE_SECRET_KEY &&
+      e.STRIPE_WEBHOOK_SECRET &&
+      e.STRIPE_PRICE_STARTER &&
+      e.STRIPE_PRICE_BUSINESS &&
+      e.STRIPE_PRICE_ENTERPRISE
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+            apiBaseUrl: e.STRIPE_API_BASE_URL,
+            planPrices: {
+              starter: e.STRIPE_PRICE_STARTER,
+              business: e.STRIPE_PRICE_BUSINESS,
+              enterprise: e.STRIPE_PRICE_ENTERPRISE,
+            },
+            extraNumberPrice: e.STRIPE_PRICE_EXTRA_NUMBER,
+            overage:
+              e.STRIPE_PRICE_OVERAGE && e.STRIPE_METER_EVENT_NAME
+                ? { price: e.STRIPE_PRICE_OVERAGE, meterEventName: e.STRIPE_METER_EVENT_NAME }
+                : undefined,
+            graceDays: e.BILLING_GRACE_DAYS,
+          }
+        : undefined,
   }
 }
 

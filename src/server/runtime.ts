@@ -19,6 +19,7 @@ import {
 } from './jobs/queue.js'
 import { startWorker } from './jobs/worker.js'
 import type { Logger } from './logger.js'
+import { createStripeBilling } from './providers/billing/stripe.js'
 import { createMailer } from './providers/mail/index.js'
 import { createTelephony } from './providers/telephony/index.js'
 import type { Telephony } from './providers/telephony/types.js'
@@ -73,6 +74,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     log,
     telephony,
     mailer,
+    billing: config.stripe ? createStripeBilling(config.stripe) : null,
     jobs: createJobQueue(boss, localWorkers, database, log),
     inbox: {
       wake: () => {

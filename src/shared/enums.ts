@@ -179,3 +179,20 @@ export const EXPORT_FORMATS = ['csv', 'json'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const EXPORT_STATUSES = ['queued', 'running', 'completed', 'failed', 'expired'] as const
 export type ExportStatus = (typeof EXPORT_STATUSES)[number]
+
+/** What happens to messages beyond the monthly limit: refused (the default), or billed as overage through Stripe. */
+export const OVERAGE_MODES = ['refuse', 'bill'] as const
+export type OverageMode = (typeof OVERAGE_MODES)[number]
+
+/** A Stripe subscription's `status` (Stripe.Subscription.Status in the `stripe` package). */
+export const SUBSCRIPTION_STATUSES = [
+  'incomplete',
+  'incomplete_expired',
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'unpaid',
+  'paused',
+] as const
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number]

@@ -83,3 +83,9 @@ export interface PlanOverrides {
   maxTotalChars?: number
   features?: Partial<Record<Feature, boolean>>
 }
+
+/**
+ * Numbers an organization may hold beyond its plan's when billing sells them one by one
+ * (STRIPE_PRICE_EXTRA_NUMBER): each is a quantity on the subscription's per-number item.
+ */
+export const EXTRA_NUMBERS_MAX = 10

@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/client.js'
 // that enqueue work and the handlers that run it; core never reaches the queue or a handler.
 import type { JobName, JobPayload } from '../jobs/catalog/index.js'
 import type { Logger } from '../logger.js'
+import type { Billing } from '../providers/billing/types.js'
 import type { Mailer } from '../providers/mail/types.js'
 import type { Telephony } from '../providers/telephony/types.js'
 
@@ -17,6 +18,8 @@ export interface Services {
   telephony: Telephony
   jobs: JobQueue
   mailer: Mailer
+  /** Billing through Stripe; null when it is off (owners switch plans freely). */
+  billing: Billing | null
   /** Wakes this process's inbox workers, if it runs any (other processes are woken by NOTIFY). */
   inbox: InboxSignal
 }

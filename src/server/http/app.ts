@@ -26,8 +26,11 @@ import { WEBHOOK_BODY_LIMIT } from './twilio-webhook.js'
 export const JSON_BODY_LIMIT = 1024 * 1024
 export const UPLOAD_BODY_LIMIT = 11 * 1024 * 1024
 
-/** Paths that are not user API calls: signed by Twilio, or bearer-authenticated cron. */
-const isMachinePath = (path: string) => path.startsWith('/api/whatsapp/') || path.startsWith('/api/cron/')
+/** Paths that are not user API calls: signed by Twilio or Stripe, or bearer-authenticated cron. */
+const isMachinePath = (path: string) =>
+  path.startsWith('/api/whatsapp/') ||
+  path.startsWith('/api/cron/') ||
+  path.startsWith('/api/billing/stripe/')
 const isUploadPath = (path: string) => /\/knowledge\/files$/.test(path)
 // A contacts CSV may be 20 MB (core/contacts/contacts-csv.ts IMPORT_LIMITS); the form adds a little.
 const isImportPath = (path: string) => /\/contacts\/imports(\/preview)?$/.test(path)

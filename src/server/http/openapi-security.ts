@@ -29,6 +29,12 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   // Billing (people only).
   'GET /api/organizations/{id}/billing': 'dashboard:read',
   'PUT /api/organizations/{id}/billing/plan': 'org:billing',
+  'POST /api/organizations/{id}/billing/checkout': 'org:billing',
+  'POST /api/organizations/{id}/billing/portal': 'org:billing',
+  'POST /api/organizations/{id}/billing/sync': 'org:billing',
+  'PUT /api/organizations/{id}/billing/overage': 'org:billing',
+  'GET /api/organizations/{id}/billing/invoices': 'org:billing',
+  'GET /api/organizations/{id}/billing/upcoming': 'org:billing',
   'DELETE /api/organizations/{id}/invitations/{invitationId}': 'members:manage',
   // Knowledge.
   'GET /api/organizations/{id}/knowledge': 'knowledge:read',

@@ -56,6 +56,7 @@ async function ensureQueues(boss: PgBoss) {
       retryDelay: def.retryDelay,
       retryBackoff: def.retryBackoff,
       expireInSeconds: def.expireInSeconds,
+      policy: def.policy ?? 'standard',
     }
     // createQueue is idempotent; updateQueue keeps retry policy in step with the catalog.
     await boss.createQueue(name, queue)

@@ -32,6 +32,9 @@ export async function startWorker(
   await boss.schedule('webhooks.purge', '23 * * * *', {})
   // Encryption at rest: legacy plaintext and rows under an older key move to the current key.
   await boss.schedule('crypto.reencrypt', '43 3 * * *', {}, { tz: 'UTC' })
+  // Overage billing: messages counted beyond the limit and not yet reported to Stripe (a safety
+  // net behind the report enqueued when they are counted).
+  await boss.schedule('billing.report-overage', '*/5 * * * *', {})
 }
 
 /** The catalog seen per job name, so parsing job `N`'s payload yields `JobPayload<N>`. */

@@ -445,6 +445,86 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe’s webhook (signed with STRIPE_WEBHOOK_SECRET)
+         * @description Stores the event by its id and queues its processing; a redelivered event answers `duplicate: true` and is not applied again. 400 when the `Stripe-Signature` does not verify or is older than 5 minutes; 404 when billing is off.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "stripe-signature"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicate: boolean;
+                            received: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cron/reset-usage": {
         parameters: {
             query?: never;
@@ -1659,7 +1739,7 @@ export type paths = {
         put?: never;
         post?: never;
         /**
-         * Delete (owner); releases its numbers first
+         * Delete (owner); cancels its Stripe subscription and releases its numbers first
          * @description Not available to API keys.
          */
         delete: {
@@ -2278,7 +2358,7 @@ export type paths = {
         };
         /**
          * The plan, what it includes, every plan, and usage this period (any member)
-         * @description `billing.enabled` is false while billing through a provider is not available: owners switch plans freely. `entitlements` includes an operator’s overrides (`overridden` says which).
+         * @description `billing.enabled` is false when this deployment does not bill (no Stripe): owners switch plans freely. With Stripe, `billing` carries the subscription, a failed payment’s grace period, overage and extra numbers. `entitlements` includes an operator’s overrides (`overridden` says which).
          *
          *     Not available to API keys.
          */
@@ -2357,6 +2437,334 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{id}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe through Stripe Checkout (owners)
+         * @description Answers the Checkout page’s `url`; the browser goes there. The plan applies when Stripe confirms the payment (webhook, or `POST …/billing/sync` on return). 409 `details.reason`: `BILLING_OFF`, `SUBSCRIBED` (change plan instead).
+         *
+         *     Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        planType: "starter" | "business" | "enterprise";
+                    };
+                };
+            };
+            responses: {
+                /** @description Stripe Checkout */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Twilio or the model provider failed; retry later */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices, newest first (owners)
+         * @description As Stripe last described them, with links to Stripe’s pages.
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Invoices */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            invoices: components["schemas"]["Invoice"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/billing/overage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Refuse or bill messages beyond the monthly limit (owners)
+         * @description `bill`: each message beyond the plan’s monthly messages is reported to Stripe and billed, up to `cap` a month; `refuse`: they wait. 409 `OVERAGE_UNAVAILABLE` without a paid plan carrying the metered price.
+         *
+         *     Not available to API keys.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cap: number;
+                        /** @enum {string} */
+                        mode: "refuse" | "bill";
+                    };
+                };
+            };
+            responses: {
+                /** @description Overage now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Overage"];
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/billing/plan": {
         parameters: {
             query?: never;
@@ -2366,8 +2774,8 @@ export type paths = {
         };
         get?: never;
         /**
-         * Switch the plan (owners; free while billing is off)
-         * @description A downgrade leaving more live numbers than the new plan holds answers 409 with `details.reason` NUMBERS_OVER_PLAN, `details.numbers` and `details.allowed`, and changes nothing: release numbers first. Knowledge over the new allowance is kept (new sources are refused); features the new plan lacks stop applying and come back on upgrade.
+         * Switch the plan (owners; free while billing is off, the subscription’s price with Stripe)
+         * @description With Stripe, the subscription’s price is swapped (prorated) and the plan applies at once; without a paying subscription the answer is 409 `CHECKOUT_REQUIRED` (or `PAYMENT_ISSUE` after a failed payment): subscribe through `POST …/billing/checkout`. A downgrade leaving more live numbers than the new plan holds answers 409 with `details.reason` NUMBERS_OVER_PLAN, `details.numbers` and `details.allowed`, and changes nothing: release numbers first. Knowledge over the new allowance is kept (new sources are refused); features the new plan lacks stop applying and come back on upgrade.
          *
          *     Not available to API keys.
          */
@@ -2465,8 +2873,330 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Twilio or the model provider failed; retry later */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open Stripe’s billing portal (owners)
+         * @description Payment method, invoices, cancellation. 409 `details.reason`: `BILLING_OFF`, `NO_CUSTOMER` (never subscribed).
+         *
+         *     Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The portal */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Twilio or the model provider failed; retry later */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/billing/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the subscription from Stripe now and apply it (owners)
+         * @description What the Billing tab calls on coming back from Checkout or the portal, before Stripe’s webhook may have arrived. Answers the billing view.
+         *
+         *     Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Billing */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Billing"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Twilio or the model provider failed; retry later */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/billing/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The next invoice as Stripe would draw it now (owners)
+         * @description `upcoming` is null without a subscription (or with billing off).
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The next invoice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            upcoming: components["schemas"]["UpcomingInvoice"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Twilio or the model provider failed; retry later */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -11062,11 +11792,7 @@ export type components = {
             type: "local" | "mobile" | "tollFree";
         };
         Billing: {
-            billing: {
-                enabled: boolean;
-                /** @enum {string|null} */
-                provider: "stripe" | null;
-            };
+            billing: components["schemas"]["BillingState"];
             entitlements: components["schemas"]["Entitlements"];
             plans: {
                 business: components["schemas"]["PlanEntitlements"];
@@ -11082,7 +11808,33 @@ export type components = {
                 messagesUsed: number;
                 numbersLimit: number;
                 numbersUsed: number;
+                /** @description Messages beyond the monthly limit this month (billed as overage) */
+                overageUsed: number;
             };
+        };
+        BillingState: {
+            enabled: boolean;
+            extraNumbers: {
+                available: boolean;
+                billed: number;
+            };
+            overage: components["schemas"]["Overage"];
+            paymentIssue: {
+                failedAt: string;
+                /** @description The grace period is over: Starter's limits apply */
+                fallenBack: boolean;
+                graceEndsAt: string;
+            } | null;
+            /** @enum {string|null} */
+            provider: "stripe" | null;
+            subscription: {
+                cancelAtPeriodEnd: boolean;
+                currentPeriodEnd: string | null;
+                /** @enum {string|null} */
+                planType: "starter" | "business" | "enterprise" | null;
+                /** @enum {string} */
+                status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
+            } | null;
         };
         Broadcast: {
             audience: {
@@ -11387,6 +12139,20 @@ export type components = {
             /** @enum {string} */
             status: "pending" | "accepted" | "declined" | "revoked";
         };
+        Invoice: {
+            /** @description In the currency's smallest unit (cents) */
+            amountDue: number;
+            amountPaid: number;
+            createdAt: string;
+            currency: string;
+            hostedInvoiceUrl: string | null;
+            id: string;
+            invoicePdf: string | null;
+            number: string | null;
+            periodEnd: string | null;
+            periodStart: string | null;
+            status: string;
+        };
         KnowledgeAllowance: {
             maxFileBytes: number;
             maxSources: number;
@@ -11607,6 +12373,16 @@ export type components = {
             whatsappDisplayName: string;
             whatsappNumber: string | null;
         };
+        Overage: {
+            /** @description Messages beyond the limit that may be sent this month now */
+            allowance: number;
+            /** @description Whether overage can be billed (a paid plan whose subscription has the metered price) */
+            available: boolean;
+            /** @description Overage messages allowed a month when billing them */
+            cap: number;
+            /** @enum {string} */
+            mode: "refuse" | "bill";
+        };
         Passage: {
             content: string;
             score: number;
@@ -11747,6 +12523,16 @@ export type components = {
             status: "untrained" | "training" | "trained" | "failed";
             trainedAt: string | null;
         };
+        UpcomingInvoice: {
+            amountDue: number;
+            currency: string;
+            lines: {
+                amount: number;
+                description: string;
+            }[];
+            periodEnd: string | null;
+            periodStart: string | null;
+        } | null;
         V1Contact: {
             attributes: {
                 [key: string]: string;

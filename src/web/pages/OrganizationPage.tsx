@@ -9,6 +9,7 @@ import { ErrorNotice, LoadingBlock } from '../components/Feedback'
 import { HelpLink } from '../components/HelpLink'
 import { AnalyticsTab } from './organization/AnalyticsTab'
 import { BillingTab } from './organization/billing/BillingTab'
+import { PaymentIssueBanner } from './organization/billing/PaymentIssueBanner'
 import { BroadcastsTab } from './organization/broadcasts/BroadcastsTab'
 import { ContactsTab } from './organization/contacts/ContactsTab'
 import { DataTab } from './organization/data/DataTab'
@@ -111,6 +112,7 @@ export function OrganizationPage() {
           <HelpLink page={tab} />
         </div>
       </div>
+      <PaymentIssueBanner org={o} />
       <div
         role="tablist"
         aria-label="Organization sections"

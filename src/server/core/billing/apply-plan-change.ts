@@ -3,18 +3,24 @@ import { PLANS, type PlanOverrides } from '../../../shared/plans.js'
 import type { Tx } from '../../db/client.js'
 import { organizations, phoneNumbers, planChanges } from '../../db/schema/index.js'
 import { recordAudit } from '../audit/record-audit.js'
-import type { ActorCtx } from '../context.js'
+import type { Ctx } from '../context.js'
 import { Conflict } from '../errors.js'
 import { LIVE_STATUSES } from '../numbers/view.js'
 import { entitlementsOf } from './entitlements.js'
 
 type OrganizationRow = typeof organizations.$inferSelect
 
+/** Who a plan change made by billing (Stripe's subscription state, a grace period ending) is recorded as. */
+export const BILLING_ACTOR = 'billing (Stripe)'
+
 export interface PlanChange {
   planType?: OrganizationRow['planType']
   /** null: back to the plan's monthly messages. */
   monthlyMessageLimitOverride?: number | null
   planOverrides?: PlanOverrides
+  /** Billing's allowances (written only by billing). */
+  overageAllowance?: number
+  extraNumbersAllowance?: number
 }
 
 /** The organization's live numbers (the ones a plan's `numbers` counts). */
@@ -45,7 +51,7 @@ export async function liveNumberCount(tx: Tx, organizationId: string) {
  * (a custom deal, the numbers are theirs to sort out).
  */
 export async function applyPlanChange(
-  ctx: ActorCtx,
+  ctx: Ctx,
   tx: Tx,
   before: OrganizationRow,
   change: PlanChange,
@@ -58,9 +64,11 @@ export async function applyPlanChange(
         ? change.monthlyMessageLimitOverride
         : before.monthlyMessageLimitOverride,
     planOverrides: change.planOverrides ?? before.planOverrides,
+    overageAllowance: change.overageAllowance ?? before.overageAllowance,
+    extraNumbersAllowance: change.extraNumbersAllowance ?? before.extraNumbersAllowance,
   }
   if (opts.guardNumbers) {
-    const allowed = entitlementsOf(next).numbers
+    const allowed = entitlementsOf(next).numbers + next.extraNumbersAllowance
     const live = await liveNumbersOf(tx, before.id)
     if (live.length > allowed) {
       throw new Conflict(
@@ -77,8 +85,8 @@ export async function applyPlanChange(
   if (!after) throw new Error('the plan update matched no organization although its row is locked')
   await tx.insert(planChanges).values({
     organizationId: before.id,
-    changedByUserId: ctx.actor.userId,
-    changedByEmail: ctx.actor.email,
+    changedByUserId: ctx.actor?.userId || null,
+    changedByEmail: ctx.actor?.email ?? BILLING_ACTOR,
     fromPlan: before.planType,
     fromLimitOverride: before.monthlyMessageLimitOverride,
     toPlan: after.planType,
@@ -95,7 +103,11 @@ export async function applyPlanChange(
       organizationId: before.id,
       action: 'plan.changed',
       target: { type: 'organization', id: before.id },
-      details: { from: summary(before), to: summary(after), by: ctx.actor.isOperator ? 'operator' : 'owner' },
+      details: {
+        from: summary(before),
+        to: summary(after),
+        by: !ctx.actor ? 'billing' : ctx.actor.isOperator ? 'operator' : 'owner',
+      },
     },
     tx,
   )

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PLAN_TYPES } from '../../../shared/enums.js'
+import { OVERAGE_MODES, PLAN_TYPES } from '../../../shared/enums.js'
 import { FEATURES } from '../../../shared/plans.js'
 
 /** An owner's plan change (billing off: free to pick any plan). */
@@ -33,3 +33,18 @@ export const PlanOverridesInput = z
   })
   .strict()
 export type PlanOverridesInput = z.infer<typeof PlanOverridesInput>
+
+/** An owner subscribes through Stripe Checkout. */
+export const CheckoutInput = z.object({ planType: z.enum(PLAN_TYPES) }).strict()
+
+/** What happens beyond the monthly limit, and the most overage billed in a month. */
+export const OverageInput = z
+  .object({
+    mode: z.enum(OVERAGE_MODES),
+    cap: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'cannot be negative')
+      .max(1_000_000, 'at most 1,000,000 messages a month'),
+  })
+  .strict()

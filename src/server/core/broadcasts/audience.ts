@@ -7,7 +7,7 @@ import { contactFilterWhere } from '../contacts/contact-filter.js'
 import { BadRequest, Conflict, NotFound } from '../errors.js'
 import { isUuid } from '../members/permissions.js'
 import { usableTimeZone } from '../organizations/time-zones.js'
-import { monthlyLimitOf } from '../organizations/view.js'
+import { sendableLimitOf } from '../organizations/view.js'
 import { monthKey } from '../usage/month.js'
 
 type OrganizationRow = typeof organizations.$inferSelect
@@ -19,7 +19,7 @@ type TemplateRow = typeof templates.$inferSelect
 
 export const organizationZone = (org: OrganizationRow) => usableTimeZone(org.businessHours.timezone)
 
-/** Messages the organization may still send this (billing) month. */
+/** Messages the organization may still send this (billing) month, billed overage included. */
 export async function messagesLeftThisMonth(db: Tx, org: OrganizationRow, now = new Date()) {
   const [row] = await db
     .select({ used: monthlyUsage.messageCount })
@@ -30,7 +30,7 @@ export async function messagesLeftThisMonth(db: Tx, org: OrganizationRow, now = 
         eq(monthlyUsage.month, monthKey(now, org.businessHours.timezone)),
       ),
     )
-  return Math.max(0, monthlyLimitOf(org) - (row?.used ?? 0))
+  return Math.max(0, sendableLimitOf(org) - (row?.used ?? 0))
 }
 
 /** The organization's template, approved for sending; 404 when not its own, 409 with the status otherwise. */

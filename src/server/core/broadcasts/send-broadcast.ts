@@ -8,7 +8,7 @@ import { readVariables, writeEncrypted } from '../../db/encrypted-columns.js'
 import { broadcastRecipients, broadcasts, organizations, templates } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
 import { sendOutbound } from '../inbound/send-outbound.js'
-import { monthlyLimitOf } from '../organizations/view.js'
+import { sendableLimitOf } from '../organizations/view.js'
 import { markLimitReached, refundUsage, reserveUsage } from '../usage/usage.js'
 import { emitEvent } from '../webhooks/emit.js'
 import { messagesLeftThisMonth } from './audience.js'
@@ -246,10 +246,10 @@ async function claimBatch(ctx: Ctx, { broadcast, org, template }: Loaded, size: 
     )
     // The month's usage for the batch; what does not fit is skipped and the broadcast stops.
     let outOfMessages = false
-    if (sendable.length > 0 && !(await reserveUsage(tx, org, sendable.length))) {
+    if (sendable.length > 0 && !(await reserveUsage(tx, org, sendable.length, undefined, ctx.jobs))) {
       outOfMessages = true
       let keep = Math.min(sendable.length, await messagesLeftThisMonth(tx, org))
-      if (keep > 0 && !(await reserveUsage(tx, org, keep))) keep = 0
+      if (keep > 0 && !(await reserveUsage(tx, org, keep, undefined, ctx.jobs))) keep = 0
       await skip(
         tx,
         sendable.slice(keep).map((r) => r.id),
@@ -269,7 +269,7 @@ async function claimBatch(ctx: Ctx, { broadcast, org, template }: Loaded, size: 
         .update(broadcasts)
         .set({
           status: 'stopped',
-          stoppedReason: `The organization reached its limit of ${monthlyLimitOf(org)} messages this month`,
+          stoppedReason: `The organization reached its limit of ${sendableLimitOf(org)} messages this month`,
           finishedAt: sql`now()`,
           updatedAt: sql`now()`,
         })

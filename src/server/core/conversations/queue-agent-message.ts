@@ -3,7 +3,7 @@ import { oneRow } from '../../db/client.js'
 import { conversations, messages, organizations } from '../../db/schema/index.js'
 import type { ActorCtx } from '../context.js'
 import { Conflict } from '../errors.js'
-import { monthlyLimitOf } from '../organizations/view.js'
+import { sendableLimitOf } from '../organizations/view.js'
 import { reserveUsage } from '../usage/usage.js'
 
 /**
@@ -49,9 +49,9 @@ export async function queueAgentMessage(
         await tx.select().from(organizations).where(eq(organizations.id, input.organizationId)),
         'organization',
       )
-      if (!(await reserveUsage(tx, org, 1))) {
+      if (!(await reserveUsage(tx, org, 1, undefined, ctx.jobs))) {
         throw new Conflict(
-          `The organization reached its limit of ${monthlyLimitOf(org)} messages this month`,
+          `The organization reached its limit of ${sendableLimitOf(org)} messages this month`,
           {
             reason: 'OVER_LIMIT',
           },

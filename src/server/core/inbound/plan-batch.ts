@@ -10,9 +10,10 @@ import {
   phoneNumbers,
 } from '../../db/schema/index.js'
 import { entitlementsOf } from '../billing/entitlements.js'
+import { enqueueOverageReport } from '../billing/report-overage.js'
 import type { Ctx } from '../context.js'
 import { mergeTermsSql, nameTermsKeyId, termsOf } from '../crypto/blind-index.js'
-import { monthlyLimitOf } from '../organizations/view.js'
+import { monthlyLimitOf, sendableLimitOf } from '../organizations/view.js'
 import { monthKey } from '../usage/month.js'
 import { markLimitReached } from '../usage/usage.js'
 import { emitEvent, subscribedOrganizations } from '../webhooks/emit.js'
@@ -350,7 +351,7 @@ async function planReplies(
         returning message_count`,
     )
     const { allowances, used } = allocateUsage(
-      monthlyLimitOf(org) - Number(usage?.message_count ?? 0),
+      sendableLimitOf(org) - Number(usage?.message_count ?? 0),
       mine.map((p) => ({
         n: countedBy(p.decision),
         simulated: p.s.simulated,
@@ -360,9 +361,15 @@ async function planReplies(
       p.allowance = allowances[i] ?? 'over'
     })
     if (used > 0) {
+      // The part beyond the included messages is overage, counted under the limit of now.
       await tx.execute(sql`
-        update monthly_usage set message_count = message_count + ${used}::int
+        update monthly_usage set message_count = message_count + ${used}::int,
+          overage_count = overage_count
+            + greatest(0, least(${used}::int, message_count + ${used}::int - ${monthlyLimitOf(org)}::int))
         where organization_id = ${orgId} and month = ${month}`)
+      // Counted beyond the included messages: billed as overage, reported to billing shortly.
+      if (jobs && Number(usage?.message_count ?? 0) + used > monthlyLimitOf(org))
+        await enqueueOverageReport(jobs, orgId, tx)
     }
     if (mine.some((p) => p.allowance === 'over' && !p.s.simulated)) await markLimitReached(tx, org, now, jobs)
     if (mine.some((p) => p.allowance === 'over')) overByOrg.set(orgId, month)

@@ -12,6 +12,7 @@ import {
 import { TelephonyError } from '../../providers/telephony/types.js'
 import { recordAudit } from '../audit/record-audit.js'
 import { entitlementsOf, PlanRequired } from '../billing/entitlements.js'
+import { enqueueExtraNumbersSync } from '../billing/sync-extra-numbers.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { AppError, BadRequest, Conflict, NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -64,13 +65,17 @@ export async function provisionNumber({
         ),
       'number count',
     )
-    const allowed = entitlementsOf(org).numbers
-    if (held >= allowed) {
+    // The plan's numbers, plus those billing sells one by one on the subscription.
+    const included = entitlementsOf(org).numbers
+    const extra = Math.max(0, org.extraNumbersAllowance)
+    if (held >= included + extra) {
       throw new PlanRequired(
         'numbers',
         org.planType,
         'enterprise',
-        `The ${PLANS[org.planType].label} plan holds ${allowed} number${allowed === 1 ? '' : 's'}; release one or upgrade to provision another`,
+        extra > 0
+          ? `The ${PLANS[org.planType].label} plan holds ${included} number${included === 1 ? '' : 's'} and the subscription ${extra} more; release one to provision another`
+          : `The ${PLANS[org.planType].label} plan holds ${included} number${included === 1 ? '' : 's'}; release one or upgrade to provision another`,
       )
     }
     if (!ctx.actor.isOperator) {
@@ -90,6 +95,8 @@ export async function provisionNumber({
       .returning()
     if (!row) throw new Conflict('That number is already taken on the platform')
     await tx.insert(provisioningAttempts).values({ organizationId, userId: ctx.actor.userId, e164 })
+    // A number beyond the plan's is billed from now (the reservation counts as live).
+    await enqueueExtraNumbersSync(ctx, organizationId, tx)
     return { row, org }
   })
 
@@ -110,6 +117,7 @@ export async function provisionNumber({
       await ctx.db
         .delete(phoneNumbers)
         .where(and(eq(phoneNumbers.id, row.id), eq(phoneNumbers.organizationId, organizationId)))
+      await enqueueExtraNumbersSync(ctx, organizationId)
     } else {
       // The outcome is unknown (Twilio down, network): keep the reason; GET /api/admin/numbers lists
       // any number the account holds that no live row knows.
@@ -232,7 +240,10 @@ export async function markFailed(ctx: Ctx, numberId: string, reason: string) {
       .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: sql`now()` })
       .where(eq(phoneNumbers.id, numberId))
       .returning()
-    if (row) await emitEvent(tx, numberStatusEvent(row), ctx.jobs)
+    if (row) {
+      await emitEvent(tx, numberStatusEvent(row), ctx.jobs)
+      await enqueueExtraNumbersSync(ctx, row.organizationId, tx)
+    }
     return row
   })
 }

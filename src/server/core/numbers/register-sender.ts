@@ -3,6 +3,7 @@ import { oneRow } from '../../db/client.js'
 import { organizations, phoneNumbers } from '../../db/schema/index.js'
 import type { Sender } from '../../providers/telephony/types.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
+import { enqueueExtraNumbersSync } from '../billing/sync-extra-numbers.js'
 import type { Ctx } from '../context.js'
 import { emitEvent } from '../webhooks/emit.js'
 import { numberStatusEvent } from '../webhooks/number-status-event.js'
@@ -157,6 +158,7 @@ async function failAndRelease(ctx: Ctx, row: PhoneNumberRow, reason: string): Pr
       'phone number',
     )
     await emitEvent(tx, numberStatusEvent(failed), ctx.jobs)
+    await enqueueExtraNumbersSync(ctx, failed.organizationId, tx)
     return failed
   })
 }

@@ -3,6 +3,7 @@ import { oneRow } from '../../db/client.js'
 import { phoneNumbers } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import { recordAudit } from '../audit/record-audit.js'
+import { enqueueExtraNumbersSync } from '../billing/sync-extra-numbers.js'
 import type { ActorCtx, Ctx } from '../context.js'
 import { NotFound } from '../errors.js'
 import { authorizeOrganization } from '../members/permissions.js'
@@ -81,6 +82,8 @@ export async function releaseAtProvider(ctx: Ctx, row: PhoneNumberRow): Promise<
       'phone number',
     )
     await emitEvent(tx, numberStatusEvent(updated), ctx.jobs)
+    // A number beyond the plan's stops being billed.
+    await enqueueExtraNumbersSync(ctx, updated.organizationId, tx)
     return updated
   })
   ctx.log.info({ numberId: row.id, e164: row.e164 }, 'number released')

@@ -9,8 +9,18 @@ import { monthKey, monthStart } from '../usage/month.js'
 
 type OrganizationRow = typeof organizations.$inferSelect
 
+/** The messages the organization's plan (or an operator's override) includes each month. */
 export const monthlyLimitOf = (org: Pick<OrganizationRow, 'planType' | 'monthlyMessageLimitOverride'>) =>
   org.monthlyMessageLimitOverride ?? PLANS[org.planType].monthlyMessages
+
+/**
+ * The messages the organization may have counted this month: the included ones plus the overage
+ * billing allows (0 unless the owner chose to have messages beyond the limit billed). Every check
+ * that refuses a message over the limit uses this; monthlyLimitOf stays what the plan includes.
+ */
+export const sendableLimitOf = (
+  org: Pick<OrganizationRow, 'planType' | 'monthlyMessageLimitOverride' | 'overageAllowance'>,
+) => monthlyLimitOf(org) + Math.max(0, org.overageAllowance)
 
 const modelView = (choice: ModelChoice) => ({ provider: choice.provider, model: choice.modelId })
 

@@ -1,4 +1,5 @@
 export * from './auth.js'
+export * from './billing.js'
 export * from './identity.js'
 export * from './inbox.js'
 export * from './knowledge.js'

@@ -59,6 +59,14 @@ export const organizations = pgTable(
     monthlyMessageLimitOverride: integer('monthly_message_limit_override'),
     /** An operator's custom deal beyond the plan: numbers, knowledge size, features (shared/plans.ts). */
     planOverrides: jsonb('plan_overrides').$type<PlanOverrides>().notNull().default(sql`'{}'::jsonb`),
+    /**
+     * Messages beyond the monthly limit this organization may send, billed as overage through Stripe
+     * (0: beyond the limit is refused). Written by billing from the owner's choice and the
+     * subscription's state; never set by hand.
+     */
+    overageAllowance: integer('overage_allowance').notNull().default(0),
+    /** Live numbers beyond the plan's that the subscription pays for one by one (billing writes it). */
+    extraNumbersAllowance: integer('extra_numbers_allowance').notNull().default(0),
     welcomeMessage: text('welcome_message').notNull().default(''),
     businessHours: jsonb('business_hours').$type<BusinessHours>().notNull(),
     ai: jsonb('ai').$type<AiSettings>().notNull(),
@@ -124,6 +132,13 @@ export const monthlyUsage = pgTable(
     month: text('month').notNull(),
     messageCount: integer('message_count').notNull().default(0),
     limitReachedAt: timestamp('limit_reached_at', { withTimezone: true }),
+    /**
+     * Messages counted beyond the included limit, under the limit in force when each was counted
+     * (a plan change later in the month does not turn earlier messages into overage).
+     */
+    overageCount: integer('overage_count').notNull().default(0),
+    /** Of those, the ones already reported to Stripe as meter events (overage billing). */
+    overageReported: integer('overage_reported').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.month] })],

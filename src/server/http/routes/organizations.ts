@@ -177,7 +177,7 @@ export function organizationRoutes() {
       method: 'delete',
       path: '/api/organizations/{id}',
       tags,
-      summary: 'Delete (owner); releases its numbers first',
+      summary: 'Delete (owner); cancels its Stripe subscription and releases its numbers first',
       request: { params: OrgIdParam },
       responses: {
         200: jsonResponse(z.object({ deleted: z.literal(true) }), 'Deleted'),

@@ -2,6 +2,8 @@ import type { z } from 'zod'
 
 export { defineJob, type JobDefinition } from './define.js'
 
+import { billingJobs } from './billing.js'
+import { billingEventJobs } from './billing-events.js'
 import { broadcastJobs } from './broadcasts.js'
 import { contactJobs } from './contacts.js'
 import { cryptoJobs } from './crypto.js'
@@ -26,6 +28,8 @@ export const jobCatalog = {
   ...templateJobs,
   ...webhookJobs,
   ...cryptoJobs,
+  ...billingEventJobs,
+  ...billingJobs,
 }
 
 export type JobCatalog = typeof jobCatalog

@@ -1,5 +1,7 @@
 import type { Services } from '../../core/context.js'
 import type { JobCatalog, JobName, JobPayload } from '../catalog/index.js'
+import { billingHandlers } from './billing.js'
+import { billingEventHandlers } from './billing-events.js'
 import { broadcastHandlers } from './broadcasts.js'
 import { contactHandlers } from './contacts.js'
 import { cryptoHandlers } from './crypto.js'
@@ -44,4 +46,6 @@ export const jobHandlers: JobHandlers = {
   ...templateHandlers,
   ...webhookHandlers,
   ...cryptoHandlers,
+  ...billingEventHandlers,
+  ...billingHandlers,
 }

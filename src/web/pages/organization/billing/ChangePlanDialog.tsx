@@ -10,6 +10,12 @@ import { useToast } from '../../../components/Toast'
 import { planChanges } from './planChanges'
 import { formatPrice } from './planWords'
 
+/** A 409 CHECKOUT_REQUIRED: no live subscription to change, the plan is bought through Checkout. */
+const checkoutRequired = (error: unknown) =>
+  error instanceof ApiError &&
+  error.status === 409 &&
+  (error.details as { reason?: unknown } | undefined)?.reason === 'CHECKOUT_REQUIRED'
+
 /** The live numbers a 409 NUMBERS_OVER_PLAN asks to release, when the error is one. */
 function numbersOverPlan(error: unknown): NumbersOverPlan | null {
   if (!(error instanceof ApiError) || error.status !== 409) return null
@@ -38,12 +44,15 @@ export function ChangePlanDialog({
   state,
   target,
   onClose,
+  onCheckout,
 }: {
   orgId: string
   state: BillingState
   /** The plan to switch to; null when the dialog is closed. */
   target: PlanType | null
   onClose: () => void
+  /** Opens Stripe Checkout for the plan (billing on, when the server says there is nothing to change). */
+  onCheckout: (plan: PlanType) => void
 }) {
   const change = useChangePlan(orgId)
   const toast = useToast()
@@ -52,7 +61,10 @@ export function ChangePlanDialog({
     change.reset()
     onClose()
   }
-  const summary = plan ? planChanges(state.entitlements, plan, state.usage) : null
+  const billingOn = state.billing.enabled
+  const summary = plan
+    ? planChanges(state.entitlements, plan, state.usage, billingOn && state.billing.extraNumbers.available)
+    : null
   const over = numbersOverPlan(change.error)
   const current = state.entitlements
   return (
@@ -62,8 +74,9 @@ export function ChangePlanDialog({
           <p className="text-sm text-slate-700">
             From {current.label} ({formatPrice(current.priceUsd)} a month) to {plan.label} (
             {formatPrice(plan.priceUsd)} a month).{' '}
-            {!state.billing.enabled && 'Billing is off in this installation: nothing is charged.'} The change
-            applies at once.
+            {billingOn
+              ? 'Your subscription changes at once; Stripe prorates the difference on your next invoice.'
+              : 'Billing is off in this installation: nothing is charged. The change applies at once.'}
           </p>
           <ChangeList title="You gain" items={summary.gains} testId="plan-gains" />
           <ChangeList title="You lose" items={summary.losses} testId="plan-losses" />
@@ -77,7 +90,18 @@ export function ChangePlanDialog({
               ))}
             </ul>
           )}
-          {over ? (
+          {checkoutRequired(change.error) ? (
+            <div
+              role="alert"
+              className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900"
+              data-testid="checkout-required"
+            >
+              <p>There is no active subscription to change: subscribe to {plan.label} through Stripe.</p>
+              <Button className="mt-2" onClick={() => onCheckout(target)}>
+                Continue to checkout
+              </Button>
+            </div>
+          ) : over ? (
             <div
               role="alert"
               className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"

@@ -1,9 +1,8 @@
+import type { ReactNode } from 'react'
 import { FEATURE_LABELS, FEATURES } from '../../../../shared/plans'
-import type { BillingUsage, Entitlements } from '../../../api/billing'
+import type { Entitlements } from '../../../api/billing'
 import { Card } from '../../../components/Feedback'
 import { formatCount } from '../../../components/format'
-import { ProgressBar } from '../../../components/ProgressBar'
-import { UsageBar } from '../../../components/UsageBar'
 import { allowanceInWords, formatPrice, TRAINING_LABELS } from './planWords'
 
 function Overridden({ when }: { when: boolean }) {
@@ -23,10 +22,21 @@ export function Included({ yes }: { yes: boolean }) {
   )
 }
 
-/** The organization's plan and what it includes, with the values an operator set marked. */
-export function CurrentPlanCard({ entitlements: e }: { entitlements: Entitlements }) {
+/**
+ * The organization's plan and what it includes, with the values an operator set marked; with
+ * billing on, the subscription (`children`) and "Manage billing" (`actions`).
+ */
+export function CurrentPlanCard({
+  entitlements: e,
+  actions,
+  children,
+}: {
+  entitlements: Entitlements
+  actions?: ReactNode
+  children?: ReactNode
+}) {
   return (
-    <Card title="Your plan">
+    <Card title="Your plan" actions={actions}>
       <div className="space-y-4" data-testid="billing-current-plan" data-plan={e.planType}>
         <p className="text-sm">
           <span className="text-xl font-semibold text-slate-900" data-testid="billing-plan-name">
@@ -34,6 +44,7 @@ export function CurrentPlanCard({ entitlements: e }: { entitlements: Entitlement
           </span>{' '}
           <span className="text-slate-600">· {formatPrice(e.priceUsd)} a month</span>
         </p>
+        {children}
         <dl className="grid gap-3 text-sm sm:grid-cols-3">
           <div>
             <dt className="text-slate-600">Messages a month</dt>
@@ -74,43 +85,6 @@ export function CurrentPlanCard({ entitlements: e }: { entitlements: Entitlement
             </li>
           ))}
         </ul>
-      </div>
-    </Card>
-  )
-}
-
-/** Usage this month against the plan's limits. */
-export function UsageCard({
-  usage: u,
-  entitlements: e,
-}: {
-  usage: BillingUsage
-  entitlements: Entitlements
-}) {
-  // Holding every number the plan allows is normal; only more than that (after a downgrade) is not.
-  const bar = (id: string, label: string, used: number, limit: number, nearFull = true) => (
-    <ProgressBar
-      id={id}
-      label={label}
-      value={used}
-      max={limit}
-      figure={`${formatCount(used)} / ${formatCount(limit)}`}
-      valueText={`${formatCount(used)} of ${formatCount(limit)}`}
-      level={used > limit ? 'full' : nearFull && limit > 0 && used / limit >= 0.8 ? 'warn' : 'ok'}
-    />
-  )
-  return (
-    <Card title="Usage this month">
-      <div className="space-y-4" data-testid="billing-usage">
-        <UsageBar id="billing-messages" used={u.messagesUsed} limit={u.messagesLimit} />
-        {bar('billing-numbers', 'WhatsApp numbers in use', u.numbersUsed, u.numbersLimit, false)}
-        {bar(
-          'billing-knowledge-chars',
-          'Characters of knowledge',
-          u.knowledgeChars,
-          e.knowledge.maxTotalChars,
-        )}
-        {bar('billing-knowledge-sources', 'Knowledge sources', u.knowledgeSources, e.knowledge.maxSources)}
       </div>
     </Card>
   )

@@ -13,11 +13,17 @@ export function PlanComparison({
   state,
   canChange,
   onSwitch,
+  busyPlan,
 }: {
   state: BillingState
   canChange: boolean
   onSwitch: (plan: PlanType) => void
+  /** The plan whose Checkout is being opened. */
+  busyPlan?: PlanType | null
 }) {
+  // With billing on the button says which way the price goes; with it off any plan is a free switch.
+  const verb = (price: number) =>
+    !state.billing.enabled ? 'Switch' : price > state.entitlements.priceUsd ? 'Upgrade' : 'Downgrade'
   return (
     <Card title="Plans">
       <ul className="grid gap-4 md:grid-cols-3" aria-label="Plans">
@@ -58,9 +64,10 @@ export function PlanComparison({
                 <Button
                   className="mt-auto"
                   variant={plan.priceUsd > state.entitlements.priceUsd ? 'primary' : 'secondary'}
+                  busy={busyPlan === p}
                   onClick={() => onSwitch(p)}
                 >
-                  Switch to {plan.label}
+                  {verb(plan.priceUsd)} to {plan.label}
                 </Button>
               )}
             </li>

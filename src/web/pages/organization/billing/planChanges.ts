@@ -26,6 +26,8 @@ export function planChanges(
   current: Entitlements,
   target: PlanEntitlements,
   usage: BillingUsage,
+  /** Billing sells numbers beyond the plan's: a downgrade bills the extra ones instead of refusing. */
+  extraNumbersSold = false,
 ): PlanChangeSummary {
   const gains: string[] = []
   const losses: string[] = []
@@ -63,7 +65,12 @@ export function planChanges(
     if (has && !will) losses.push(LOSS[f])
   }
 
-  if (usage.numbersUsed > next.numbers) {
+  if (usage.numbersUsed > next.numbers && extraNumbersSold) {
+    const extra = usage.numbersUsed - next.numbers
+    warnings.push(
+      `You have ${formatCount(usage.numbersUsed)} live numbers and this plan includes ${formatCount(next.numbers)}: the other ${formatCount(extra)} are billed as extra numbers each month.`,
+    )
+  } else if (usage.numbersUsed > next.numbers) {
     const extra = usage.numbersUsed - next.numbers
     warnings.push(
       `You have ${formatCount(usage.numbersUsed)} live numbers and this plan holds ${formatCount(next.numbers)}: release ${formatCount(extra)} first (Overview).`,

@@ -1,3 +1,4 @@
+import type { SubscriptionStatus } from '../../../../shared/enums'
 import type { KnowledgeAllowance } from '../../../../shared/plans'
 import { formatCount } from '../../../components/format'
 
@@ -20,3 +21,27 @@ export function allowanceInWords(k: KnowledgeAllowance): string {
 }
 
 export const formatPrice = (usd: number) => `$${formatCount(usd)}`
+
+/** A subscription's status as an owner reads it (Stripe.Subscription.Status). */
+export const SUBSCRIPTION_STATUS_LABELS: Record<SubscriptionStatus, string> = {
+  active: 'Active',
+  trialing: 'Trial',
+  past_due: 'Payment failed — retrying',
+  unpaid: 'Unpaid — payment failed',
+  incomplete: 'Waiting for the first payment',
+  incomplete_expired: 'First payment never completed',
+  canceled: 'Canceled',
+  paused: 'Paused',
+}
+
+/** An amount in the currency's smallest unit (Stripe's `amount_due`: cents for USD) as money: "$99.00". */
+export function formatMoney(minor: number, currency: string): string {
+  const code = currency.toUpperCase()
+  try {
+    const format = new Intl.NumberFormat(undefined, { style: 'currency', currency: code })
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2
+    return format.format(minor / 10 ** digits)
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${code}`
+  }
+}
