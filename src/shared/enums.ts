@@ -196,3 +196,36 @@ export const SUBSCRIPTION_STATUSES = [
   'paused',
 ] as const
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number]
+
+/** Why a conversation needs a person (conversations.attention_reason). */
+export const ATTENTION_REASONS = [
+  'customer_asked',
+  'assistant_unable',
+  // The customer wrote while a person has the conversation.
+  'customer_waiting',
+  'limit_reached',
+  'send_failed',
+] as const
+export type AttentionReason = (typeof ATTENTION_REASONS)[number]
+
+/** How a member is told that a conversation needs a person (each member chooses). */
+export const NOTIFICATION_CHANNELS = ['dashboard', 'email', 'whatsapp'] as const
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number]
+
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number]
+
+/** What the customer did after an AI answer (answer_scores.followup). */
+export const ANSWER_FOLLOWUPS = ['asked_person', 'repeated', 'thanked'] as const
+export type AnswerFollowup = (typeof ANSWER_FOLLOWUPS)[number]
+
+/** How many AI answers a model grades against their passages (with a model configured). */
+export const QUALITY_GRADING = ['off', 'sample', 'all'] as const
+export type QualityGrading = (typeof QUALITY_GRADING)[number]
+
+export const EXPERIMENT_STATUSES = ['running', 'ended'] as const
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number]
+
+/** The inbox's views of the conversation list. */
+export const CONVERSATION_FILTERS = ['all', 'attention', 'human', 'open', 'resolved', 'mine'] as const
+export type ConversationFilter = (typeof CONVERSATION_FILTERS)[number]

@@ -142,7 +142,7 @@ async function setStatus(
       .for('update', { of: conversations })
     await tx
       .update(conversations)
-      .set({ status, needsAttention: false, updatedAt: sql`now()` })
+      .set({ status, needsAttention: false, attentionSince: null, updatedAt: sql`now()` })
       .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)))
     if (!before || before.status === status || before.simulated) return
     // Taking a chat over hands it off to a person; handing it back is what resolves it (the

@@ -64,7 +64,13 @@ export async function queueAgentMessage(
     } else {
       await tx
         .update(conversations)
-        .set({ status: 'human', needsAttention: false, lastMessageAt: sql`now()`, updatedAt: sql`now()` })
+        .set({
+          status: 'human',
+          needsAttention: false,
+          attentionSince: null,
+          lastMessageAt: sql`now()`,
+          updatedAt: sql`now()`,
+        })
         .where(eq(conversations.id, input.conversationId))
     }
     await ctx.jobs.send('messages.send', { messageId: row.id }, { tx })

@@ -2,7 +2,10 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
 import { contacts, conversations, messages, organizations } from '../../db/schema/index.js'
 import type { Ctx } from '../context.js'
+import { markNeedsAttention } from '../conversations/attention.js'
+import { variantFor } from '../experiments/variant-for.js'
 import { answerCustomer, type ConversationTurn } from '../knowledge/answer-customer.js'
+import { recordAnswer } from '../quality/record-answer.js'
 import { refundUsage } from '../usage/usage.js'
 import { emitEvent } from '../webhooks/emit.js'
 import { markMessageFailed, type OutboundRow, sendOutbound } from './send-outbound.js'
@@ -64,6 +67,8 @@ async function answer(
   // A question split over several messages is answered as one; the earlier ones are its start.
   const burst = [...(await burstBefore(ctx, inbound)), inbound]
   const log = ctx.log.child({ messageId, organizationId: org.id })
+  // A running experiment answers this contact with its variant of the assistant (sticky).
+  const variant = await variantFor(ctx.db, { organizationId: org.id, contactId: contact.id })
   let result: Awaited<ReturnType<typeof answerCustomer>>
   try {
     result = await answerCustomer({
@@ -73,6 +78,7 @@ async function answer(
         message: burst.map(withMediaNote).join('\n'),
         history: await historyOf(ctx, burst[0] ?? inbound),
         customerName: contact.profileName ?? undefined,
+        variant: variant?.settings,
       },
     })
   } catch (err) {
@@ -93,6 +99,7 @@ async function answer(
         tokensIn: result.tokensIn,
         tokensOut: result.tokensOut,
         latencyMs: result.latencyMs,
+        variantId: variant?.variantId ?? null,
         updatedAt: sql`now()`,
       })
       .where(eq(messages.id, reply.message.id))
@@ -106,8 +113,14 @@ async function answer(
         .for('update')
       await tx
         .update(conversations)
-        .set({ status: 'human', needsAttention: true, updatedAt: sql`now()` })
+        .set({ status: 'human', updatedAt: sql`now()` })
         .where(eq(conversations.id, conversation.id))
+      await markNeedsAttention(tx, ctx.jobs, {
+        organizationId: org.id,
+        conversationId: conversation.id,
+        reason: result.escalation ?? 'assistant_unable',
+        notify: !contact.simulated,
+      })
       if (before && before.status !== 'human' && !contact.simulated) {
         await emitEvent(
           tx,
@@ -133,6 +146,15 @@ async function answer(
   } else {
     await record(ctx.db)
   }
+  // Scoring never holds the answer back: a failure is logged, the answer still goes out.
+  await recordAnswer(ctx, {
+    organizationId: org.id,
+    conversationId: conversation.id,
+    messageId: reply.message.id,
+    questionMessageId: messageId,
+    variantId: variant?.variantId ?? null,
+    answer: result,
+  }).catch((err) => log.warn({ err }, 'scoring the answer failed'))
   return text
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { AttentionReason } from '../../../shared/enums.js'
 import { queryRows as rows, type Tx } from '../../db/client.js'
 import { encryptMediaItems, writeEncrypted } from '../../db/encrypted-columns.js'
 import {
@@ -12,6 +13,7 @@ import {
 import { entitlementsOf } from '../billing/entitlements.js'
 import { enqueueOverageReport } from '../billing/report-overage.js'
 import type { Ctx } from '../context.js'
+import { queueAttentionNotice } from '../conversations/attention.js'
 import { mergeTermsSql, nameTermsKeyId, termsOf } from '../crypto/blind-index.js'
 import { monthlyLimitOf, sendableLimitOf } from '../organizations/view.js'
 import { monthKey } from '../usage/month.js'
@@ -406,7 +408,10 @@ async function planReplies(
   }[] = []
   // One update per contact and conversation, whatever the burst held (the last STOP/START wins).
   const contactUpdates = new Map<string, { id: string; opted_out: boolean | null; welcome: boolean }>()
-  const conversationUpdates = new Map<string, { id: string; attention: boolean; period: string | null }>()
+  const conversationUpdates = new Map<
+    string,
+    { id: string; attention: boolean; reason: AttentionReason | null; notify: boolean; period: string | null }
+  >()
   const updateContact = (id: string, optedOut: boolean | null, welcome: boolean) => {
     const seen = contactUpdates.get(id)
     contactUpdates.set(id, {
@@ -415,11 +420,17 @@ async function planReplies(
       welcome: welcome || (seen?.welcome ?? false),
     })
   }
-  const updateConversation = (id: string, attention: boolean, period: string | null) => {
+  const updateConversation = (
+    id: string,
+    attention: { reason: AttentionReason; notify: boolean } | null,
+    period: string | null,
+  ) => {
     const seen = conversationUpdates.get(id)
     conversationUpdates.set(id, {
       id,
-      attention: attention || (seen?.attention ?? false),
+      attention: Boolean(attention) || (seen?.attention ?? false),
+      reason: attention?.reason ?? seen?.reason ?? null,
+      notify: Boolean(attention?.notify) || (seen?.notify ?? false),
       period: period ?? seen?.period ?? null,
     })
   }
@@ -436,6 +447,8 @@ async function planReplies(
       })
     if (p.allowance === 'over') {
       if (noticed.has(s.contactId)) add('limit_notice', limitNoticeFor(p.org.ai, s.body))
+      // Nobody answers this customer until next month or an upgrade: a person should know.
+      updateConversation(s.conversationId, { reason: 'limit_reached', notify: !s.simulated }, null)
     } else {
       planned(decision, add)
     }
@@ -447,9 +460,11 @@ async function planReplies(
     ) {
       updateContact(s.contactId, null, true)
     }
-    if (decision.kind === 'human') updateConversation(s.conversationId, true, null)
+    if (decision.kind === 'human') {
+      updateConversation(s.conversationId, { reason: 'customer_waiting', notify: !s.simulated }, null)
+    }
     if (decision.kind === 'closed' && decision.notice && p.allowance !== 'over') {
-      updateConversation(s.conversationId, false, decision.periodKey)
+      updateConversation(s.conversationId, null, decision.periodKey)
     }
     const answered = replies.some((r) => r.reply_to === s.messageId)
     outcomes.set(s.messageId, answered ? 'replies' : decision.kind === 'batched' ? 'batched' : 'nothing')
@@ -476,13 +491,38 @@ async function planReplies(
     await emitOptOuts(tx, state, [...contactUpdates.values()], jobs)
   }
   if (conversationUpdates.size > 0) {
-    await tx.execute(sql`
+    // A conversation that needs a person starts an episode (kept when one runs); the team is told
+    // once per episode (core/conversations/attention.ts does the same for single conversations).
+    const started = await rows<{
+      id: string
+      organization_id: string
+      episode: Date | string
+      notify: boolean
+    }>(
+      tx,
+      sql`
       update conversations cv set
         needs_attention = cv.needs_attention or x.attention,
+        attention_reason = case when x.attention then x.reason else cv.attention_reason end,
+        attention_since = case when x.attention then coalesce(cv.attention_since, now()) else cv.attention_since end,
+        resolved_at = case when x.attention then null else cv.resolved_at end,
         out_of_hours_notice_for = coalesce(x.period, cv.out_of_hours_notice_for),
         updated_at = now()
-      from jsonb_to_recordset(${json([...conversationUpdates.values()])}) as x(id text, attention boolean, period text)
-      where cv.id = x.id`)
+      from jsonb_to_recordset(${json([...conversationUpdates.values()])})
+        as x(id text, attention boolean, reason text, notify boolean, period text)
+      where cv.id = x.id
+      returning cv.id, cv.organization_id, cv.attention_since as episode,
+        (x.attention and x.notify and cv.attention_since = now()) as notify`,
+    )
+    for (const c of started) {
+      if (c.notify && jobs) {
+        await queueAttentionNotice(tx, jobs, {
+          organizationId: c.organization_id,
+          conversationId: c.id,
+          episode: c.episode,
+        })
+      }
+    }
   }
   return outcomes
 }

@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { queryRows } from '../../db/client.js'
 import { readVariables } from '../../db/encrypted-columns.js'
 import { contacts, conversations, messages, templates } from '../../db/schema/index.js'
 import { TelephonyError } from '../../providers/telephony/types.js'
 import type { Ctx } from '../context.js'
+import { queueAttentionNotice } from '../conversations/attention.js'
 import { webhookUrls } from '../numbers/webhook-urls.js'
 import { emitEvent } from '../webhooks/emit.js'
 
@@ -47,15 +49,35 @@ export function loadOutbound(ctx: Ctx, ids: string[]): Promise<OutboundRow[]> {
  * its conversation `needsAttention` (a customer went unanswered), in one statement.
  */
 export async function markMessageFailed(ctx: Ctx, messageId: string, reason: string, code?: string | number) {
-  await ctx.db.execute(sql`
-    with failed as (
-      update messages set status = 'failed', error_message = ${reason.slice(0, 500)},
-        error_code = ${code === undefined ? null : String(code)}, updated_at = now()
-      where id = ${messageId} and provider_message_id is null
-      returning conversation_id
+  await ctx.db.transaction(async (tx) => {
+    const started = await queryRows<{
+      id: string
+      organization_id: string
+      episode: Date | string
+      started: boolean
+    }>(
+      tx,
+      sql`
+      with failed as (
+        update messages set status = 'failed', error_message = ${reason.slice(0, 500)},
+          error_code = ${code === undefined ? null : String(code)}, updated_at = now()
+        where id = ${messageId} and provider_message_id is null
+        returning conversation_id
+      )
+      update conversations set needs_attention = true, attention_reason = 'send_failed',
+        attention_since = coalesce(attention_since, now()), resolved_at = null, updated_at = now()
+      where id in (select conversation_id from failed)
+      returning id, organization_id, attention_since as episode, attention_since = now() as started`,
     )
-    update conversations set needs_attention = true, updated_at = now()
-    where id in (select conversation_id from failed)`)
+    // The team is told once per episode (core/conversations/attention.ts).
+    for (const c of started.filter((r) => r.started)) {
+      await queueAttentionNotice(tx, ctx.jobs, {
+        organizationId: c.organization_id,
+        conversationId: c.id,
+        episode: c.episode,
+      })
+    }
+  })
 }
 
 /**

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import type { VariantSettings } from '../../db/schema/index.js'
 import { knowledgeSources } from '../../db/schema/index.js'
 import { generateReply, ModelProviderError } from '../../providers/ai/generate-reply.js'
 import { chooseModel, languageModelFor } from '../../providers/ai/models.js'
@@ -52,6 +53,8 @@ export interface CustomerAnswer {
    * customer someone will answer.
    */
   escalate: boolean
+  /** With `escalate`: the customer asked for a person, or the assistant could not help. */
+  escalation?: 'customer_asked' | 'assistant_unable'
   passages: UsedPassage[]
   /** e.g. `builtin` or `deepseek:deepseek-chat`. */
   model: string
@@ -86,6 +89,8 @@ export async function answerCustomer({
     /** Oldest first, without the current message. */
     history: ConversationTurn[]
     customerName?: string
+    /** A running experiment's variant of the assistant for this customer (tone, instructions, model). */
+    variant?: VariantSettings
   }
 }): Promise<CustomerAnswer> {
   const started = performance.now()
@@ -107,6 +112,7 @@ export async function answerCustomer({
     return {
       text: HANDOFF_TEXTS[asked && replyLanguage.reason === 'follow' ? asked : language],
       escalate: true,
+      escalation: 'customer_asked',
       passages: [],
       model: 'builtin',
       tokensIn: null,
@@ -207,6 +213,7 @@ export async function answerCustomer({
   return {
     text: text || HANDOFF_TEXTS[language],
     escalate: handoff || !text,
+    ...(handoff || !text ? { escalation: 'assistant_unable' as const } : {}),
     passages: passages.map(used),
     model: choice.label,
     tokensIn: reply.tokensIn,

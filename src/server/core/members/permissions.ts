@@ -33,6 +33,9 @@ export type Permission =
   | 'data:export' // conversation, contact and usage exports
   | 'privacy:manage' // a customer's data export and erasure, the retention policy
   | 'audit:read' // the organization's audit log
+  // The team's view of its assistant (issue 18).
+  | 'inbox:manage' // canned replies the team shares
+  | 'experiments:manage' // A/B tests of the assistant, and promoting a variant
 
 const grants: Record<MemberRole, readonly Permission[]> = {
   owner: [
@@ -59,6 +62,8 @@ const grants: Record<MemberRole, readonly Permission[]> = {
     'data:export',
     'privacy:manage',
     'audit:read',
+    'inbox:manage',
+    'experiments:manage',
   ],
   admin: [
     'org:read',
@@ -82,6 +87,8 @@ const grants: Record<MemberRole, readonly Permission[]> = {
     'data:export',
     'privacy:manage',
     'audit:read',
+    'inbox:manage',
+    'experiments:manage',
   ],
   // Agents talk to customers: they keep contacts and send broadcasts with the templates the
   // owner or an admin made, but do not write templates (what the business says in its name to

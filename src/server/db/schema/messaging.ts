@@ -6,17 +6,20 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  real,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
 import {
+  type AttentionReason,
   CONVERSATION_STATUSES,
   MESSAGE_DIRECTIONS,
   MESSAGE_SOURCES,
   MESSAGE_STATUSES,
 } from '../../../shared/enums.js'
 import { encryptedMedia, encryptedText } from '../encrypted-columns.js'
+import { user } from './auth.js'
 import { organizations } from './organizations.js'
 
 export const conversationStatus = pgEnum('conversation_status', CONVERSATION_STATUSES)
@@ -98,6 +101,20 @@ export const conversations = pgTable(
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
     /** Start of the closed period the out-of-hours message was last sent for. */
     outOfHoursNoticeFor: text('out_of_hours_notice_for'),
+    /** Why it needs a person (set with needsAttention; core/conversations/attention.ts). */
+    attentionReason: text('attention_reason').$type<AttentionReason>(),
+    /** Start of the current "needs a person" episode; null once a person handled it. Notifications are per episode. */
+    attentionSince: timestamp('attention_since', { withTimezone: true }),
+    /** The member the conversation is assigned to (the inbox). */
+    assignedUserId: text('assigned_user_id').references(() => user.id, { onDelete: 'set null' }),
+    /** Resolved by the team (the inbox); a new customer message reopens it. */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** 0..1 from its answers' scores (and the customer's rating); null until an answer was scored. */
+    qualityScore: real('quality_score'),
+    /** The customer's 1–5 rating, when asked and answered. */
+    rating: integer('rating'),
+    ratingAskedAt: timestamp('rating_asked_at', { withTimezone: true }),
+    ratedAt: timestamp('rated_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -137,6 +154,8 @@ export const messages = pgTable(
     contentVariables: jsonb('content_variables').$type<Record<string, string>>(),
     /** The agent who wrote it (source = agent). */
     authorUserId: text('author_user_id'),
+    /** The experiment variant that made this AI answer (or welcome), if one was running. */
+    variantId: text('variant_id'),
     tokensIn: integer('tokens_in'),
     tokensOut: integer('tokens_out'),
     latencyMs: integer('latency_ms'),

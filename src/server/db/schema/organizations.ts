@@ -4,6 +4,7 @@ import {
   MEMBER_ROLES,
   ORGANIZATION_KINDS,
   PLAN_TYPES,
+  type QualityGrading,
   TRAINING_STATUSES,
   type Weekday,
 } from '../../../shared/enums.js'
@@ -39,6 +40,18 @@ export interface AiSettings {
   provider?: string
   model?: string
   escalationRules?: string
+  /** How answers are scored and the customer asked to rate (issue 18); unset: the defaults in core/quality. */
+  quality?: QualitySettings
+}
+
+export interface QualitySettings {
+  /** Which AI answers a model grades against their passages (needs a model; the built-in responder is not graded). */
+  grading: QualityGrading
+  /** With `sample`: the share of answers graded (0..1). */
+  sampleRate: number
+  /** Ask the customer for a 1–5 rating after the conversation goes quiet. */
+  askRating: boolean
+  ratingDelayMinutes: number
 }
 
 export const organizations = pgTable(

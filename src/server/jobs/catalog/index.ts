@@ -9,6 +9,7 @@ import { contactJobs } from './contacts.js'
 import { cryptoJobs } from './crypto.js'
 import { exportJobs } from './exports.js'
 import { inboundJobs } from './inbound.js'
+import { insightJobs } from './insight.js'
 import { knowledgeJobs } from './knowledge.js'
 import { numberJobs } from './numbers.js'
 import { privacyJobs } from './privacy.js'
@@ -29,6 +30,7 @@ export const jobCatalog = {
   ...webhookJobs,
   ...cryptoJobs,
   ...billingEventJobs,
+  ...insightJobs,
   ...billingJobs,
 }
 

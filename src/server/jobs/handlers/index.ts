@@ -7,6 +7,7 @@ import { contactHandlers } from './contacts.js'
 import { cryptoHandlers } from './crypto.js'
 import { exportHandlers } from './exports.js'
 import { inboundHandlers } from './inbound.js'
+import { insightHandlers } from './insight.js'
 import { knowledgeHandlers } from './knowledge.js'
 import { numberHandlers } from './numbers.js'
 import { privacyHandlers } from './privacy.js'
@@ -47,5 +48,6 @@ export const jobHandlers: JobHandlers = {
   ...webhookHandlers,
   ...cryptoHandlers,
   ...billingEventHandlers,
+  ...insightHandlers,
   ...billingHandlers,
 }
