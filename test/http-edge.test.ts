@@ -163,6 +163,29 @@ describe('cross-site requests (CSRF)', () => {
       ['POST', `/api/organizations/${org.id}/billing/portal`, undefined],
       ['POST', `/api/organizations/${org.id}/billing/sync`, undefined],
       ['PUT', `/api/organizations/${org.id}/billing/overage`, { mode: 'bill', cap: 10 }],
+      ['POST', `/api/organizations/${org.id}/canned-replies`, { title: 'Forged', body: 'Forged' }],
+      [
+        'PUT',
+        `/api/organizations/${org.id}/notification-preferences`,
+        { dashboard: false, email: false, whatsapp: false },
+      ],
+      ['POST', `/api/organizations/${org.id}/notifications/read`, { all: true }],
+      [
+        'PUT',
+        `/api/organizations/${org.id}/quality-settings`,
+        { grading: 'all', sampleRate: 1, askRating: true, ratingDelayMinutes: 5 },
+      ],
+      [
+        'POST',
+        `/api/organizations/${org.id}/experiments`,
+        {
+          name: 'Forged',
+          variants: [
+            { name: 'A', weight: 1, settings: {} },
+            { name: 'B', weight: 1, settings: {} },
+          ],
+        },
+      ],
       ['POST', `/api/v1/organizations/${org.id}/messages`, { to: '+15550009998', text: 'Forged' }],
       ['DELETE', '/api/me', { confirmEmail: owner.email }],
       ['PATCH', '/api/me', { phone: '+15550009999' }],
@@ -191,6 +214,12 @@ describe('cross-site requests (CSRF)', () => {
     expect(privacy.body.retentionDays).toBeNull()
     const billing = await api(rt, owner, 'GET', `/api/organizations/${org.id}/billing`)
     expect(billing.body.planType).toBe('starter')
+    expect(
+      (await api(rt, owner, 'GET', `/api/organizations/${org.id}/canned-replies`)).body.cannedReplies,
+    ).toEqual([])
+    expect(
+      (await api(rt, owner, 'GET', `/api/organizations/${org.id}/experiments`)).body.experiments,
+    ).toEqual([])
     for (const list of [
       'contacts',
       'tags',

@@ -17,6 +17,7 @@ import { loadKnowledgeOwner } from '../../src/server/core/knowledge/knowledge-ba
 import { retrievePassages } from '../../src/server/core/knowledge/retrieve-passages.js'
 import { saveProfile } from '../../src/server/core/knowledge/save-profile.js'
 import { trainKnowledge } from '../../src/server/core/knowledge/train-knowledge.js'
+import { disabledLiveHub } from '../../src/server/core/live/live-hub.js'
 import { createOrganization } from '../../src/server/core/organizations/create-organization.js'
 import { type Database, openPglite } from '../../src/server/db/client.js'
 import { user } from '../../src/server/db/schema/index.js'
@@ -74,6 +75,7 @@ function servicesFor(config: Config, database: Database) {
       wake: () => {},
     },
     inbox: { wake: () => {} },
+    live: disabledLiveHub(),
   }
 }
 

@@ -6,6 +6,7 @@ import type { Config, Role } from './config.js'
 import type { Services } from './core/context.js'
 import { checkEncryptionKeys } from './core/crypto/check-keys.js'
 import { configureEncryption } from './core/crypto/encryption.js'
+import { disabledLiveHub, startLiveHub } from './core/live/live-hub.js'
 import { learnDatabaseTimeZones } from './core/organizations/time-zones.js'
 import { type Database, openDatabase } from './db/client.js'
 import { createApp } from './http/app.js'
@@ -68,6 +69,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // Filled in below when this process answers the inbox; a web-only process wakes others by NOTIFY.
   const inboxSignal = { wake: () => {} }
   const wakeOtherProcesses = coalescedWake(database, 'inbox', log)
+  // Dashboards connect to web processes only: a worker does not listen for live updates.
+  const live = role === 'worker' ? disabledLiveHub() : await startLiveHub(database, log)
   const services: Services = {
     db: database.db,
     config,
@@ -82,6 +85,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         wakeOtherProcesses()
       },
     },
+    live,
   }
   const auth = createAuth(database.db, config, mailer, log)
   const app = createApp({ services, auth, sql: database.sql, webRoot: opts.webRoot })
@@ -100,6 +104,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     boss,
     async close() {
       await listener?.close()
+      await live.close()
       await inbox?.stop()
       await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {})
       if (!opts.database) await database.close()

@@ -45,6 +45,8 @@ export const MESSAGE_SOURCES = [
   'agent',
   // Written by broadcasts (issue 15): messages sent to many contacts at once.
   'broadcast',
+  // The question asking the customer to rate the conversation (issue 18, core/quality/ask-rating.ts).
+  'rating_request',
 ] as const
 export type MessageSource = (typeof MESSAGE_SOURCES)[number]
 

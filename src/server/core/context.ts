@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js'
 import type { Billing } from '../providers/billing/types.js'
 import type { Mailer } from '../providers/mail/types.js'
 import type { Telephony } from '../providers/telephony/types.js'
+import type { LiveHub } from './live/live-hub.js'
 
 /** Everything a core action may use. Built once per process; never holds per-request state. */
 export interface Services {
@@ -22,6 +23,8 @@ export interface Services {
   billing: Billing | null
   /** Wakes this process's inbox workers, if it runs any (other processes are woken by NOTIFY). */
   inbox: InboxSignal
+  /** Changes of messages and conversations, per organization, for open dashboards (web processes). */
+  live: LiveHub
 }
 
 export interface SendOptions {

@@ -28,6 +28,16 @@ export interface Database {
   sql: SqlExecutor
   /** Plain connection string (postgres) for pg-boss, or undefined for PGlite. */
   url?: string
+  /**
+   * Calls `onPayload` with every NOTIFY on `channel` until the returned function is called. On
+   * PostgreSQL a dedicated connection, opened again a second after it is lost; `onReconnect` then
+   * says that notifications sent meanwhile were missed (LISTEN has no replay).
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    opts?: { onReconnect?: () => void },
+  ): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -72,7 +82,63 @@ export async function openPostgres(
         return { rows: last?.rows ?? [] }
       },
     },
+    listen: (channel, onPayload, listenOpts) =>
+      listenOnPostgres(url, channel, onPayload, { ...listenOpts, log: opts.log }),
     close: () => pool.end(),
+  }
+}
+
+/** A dedicated client LISTENing on `channel`, reconnecting after a second when the connection drops. */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  opts: { onReconnect?: () => void; log?: Pick<Logger, 'warn'> },
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined
+  let closed = false
+  let lost = false
+  const warn = (err: unknown, message: string) =>
+    opts.log ? opts.log.warn({ err, channel }, message) : console.warn(`${message} (${channel})`)
+  const given = new WeakSet<pg.Client>()
+  const retry = (c: pg.Client) => {
+    // A client fails once: its 'error' event and a failed query may both report the same loss.
+    if (given.has(c)) return
+    given.add(c)
+    c.end().catch(() => {})
+    if (client === c) client = undefined
+    lost = true
+    if (!closed) setTimeout(() => void connect(), 1000).unref()
+  }
+  const connect = async () => {
+    if (closed) return
+    const c = new pg.Client({ connectionString: url, application_name: `listen-${channel}` })
+    c.on('notification', (msg) => {
+      if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload)
+    })
+    c.on('error', (err) => {
+      warn(err, 'listen connection lost; reconnecting')
+      retry(c)
+    })
+    try {
+      await c.connect()
+      await c.query(`listen ${pg.escapeIdentifier(channel)}`)
+      if (closed) {
+        await c.end().catch(() => {})
+        return
+      }
+      client = c
+      if (lost) opts.onReconnect?.()
+      lost = false
+    } catch (err) {
+      warn(err, 'listen connection could not be opened; retrying')
+      retry(c)
+    }
+  }
+  await connect()
+  return async () => {
+    closed = true
+    await client?.end().catch(() => {})
   }
 }
 
@@ -103,6 +169,12 @@ export async function openPglite(dataDir?: string): Promise<Database> {
         const r = await client.query(text, values as unknown[])
         return { rows: r.rows as Record<string, unknown>[] }
       },
+    },
+    listen: async (channel, onPayload) => {
+      const unlisten = await client.listen(channel, onPayload)
+      return async () => {
+        if (!client.closed) await unlisten()
+      }
     },
     close: async () => {
       if (!client.closed) await client.close()

@@ -1,6 +1,7 @@
 import { withApiSecurity } from './openapi-security.js'
 import { createRouter } from './router.js'
 import { adminRoutes } from './routes/admin.js'
+import { analyticsRoutes } from './routes/analytics.js'
 import { apiKeyRoutes } from './routes/api-keys.js'
 import { auditRoutes } from './routes/audit.js'
 import { billingRoutes } from './routes/billing.js'
@@ -8,17 +9,23 @@ import { broadcastRoutes } from './routes/broadcasts.js'
 import { contactRoutes } from './routes/contacts.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { cronRoutes } from './routes/cron.js'
+import { experimentRoutes } from './routes/experiments.js'
 import { exportRoutes } from './routes/exports.js'
+import { inboxRoutes } from './routes/inbox.js'
 import { knowledgeRoutes } from './routes/knowledge.js'
+import { liveRoutes } from './routes/live.js'
 import { meRoutes } from './routes/me.js'
 import { memberRoutes } from './routes/members.js'
+import { notificationRoutes } from './routes/notifications.js'
 import { numberRoutes } from './routes/numbers.js'
 import { organizationRoutes } from './routes/organizations.js'
 import { privacyRoutes } from './routes/privacy.js'
+import { qualityRoutes } from './routes/quality.js'
 import { simulatorRoutes } from './routes/simulator.js'
 import { statsRoutes } from './routes/stats.js'
 import { templateRoutes } from './routes/templates.js'
 import { trainingRoutes } from './routes/training.js'
+import { unansweredRoutes } from './routes/unanswered.js'
 import { v1Routes } from './routes/v1.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { whatsappRoutes } from './routes/whatsapp.js'
@@ -50,8 +57,13 @@ export const apiRoutes = () => [
   billingRoutes(),
   knowledgeRoutes(),
   conversationRoutes(),
+  inboxRoutes(),
   contactRoutes(),
   statsRoutes(),
+  qualityRoutes(),
+  unansweredRoutes(),
+  experimentRoutes(),
+  analyticsRoutes(),
   simulatorRoutes(),
   broadcastRoutes(),
   templateRoutes(),
@@ -60,6 +72,8 @@ export const apiRoutes = () => [
   webhookRoutes(),
   apiKeyRoutes(),
   auditRoutes(),
+  liveRoutes(),
+  notificationRoutes(),
   v1Routes(),
 ]
 

@@ -53,6 +53,20 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'POST /api/organizations/{id}/conversations/{conversationId}/hand-back': 'conversations:reply',
   'POST /api/organizations/{id}/conversations/{conversationId}/reply': 'conversations:reply',
   'POST /api/organizations/{id}/conversations/{conversationId}/template': 'conversations:reply',
+  // The inbox (issue 18). Resolve and reopen are conversation actions (keys: messages:send).
+  // Assignment and notes are people-only: core checks dashboard:read (no key scope), then the role
+  // (conversations:reply to write; deleting another's note needs inbox:manage).
+  'POST /api/organizations/{id}/conversations/{conversationId}/resolve': 'conversations:reply',
+  'POST /api/organizations/{id}/conversations/{conversationId}/reopen': 'conversations:reply',
+  'POST /api/organizations/{id}/conversations/{conversationId}/assign': 'dashboard:read',
+  'GET /api/organizations/{id}/conversations/{conversationId}/notes': 'dashboard:read',
+  'POST /api/organizations/{id}/conversations/{conversationId}/notes': 'dashboard:read',
+  'DELETE /api/organizations/{id}/conversations/{conversationId}/notes/{noteId}': 'dashboard:read',
+  // Canned replies: the business's stock text, read like conversations; written by owners and admins.
+  'GET /api/organizations/{id}/canned-replies': 'conversations:read',
+  'POST /api/organizations/{id}/canned-replies': 'inbox:manage',
+  'PATCH /api/organizations/{id}/canned-replies/{replyId}': 'inbox:manage',
+  'DELETE /api/organizations/{id}/canned-replies/{replyId}': 'inbox:manage',
   // Contacts, tags, segments, imports.
   'GET /api/organizations/{id}/contacts': 'contacts:read',
   'POST /api/organizations/{id}/contacts': 'contacts:write',
@@ -76,6 +90,19 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'DELETE /api/organizations/{id}/segments/{segmentId}': 'contacts:write',
   // Stats and the simulator (sending as a pretend customer is a knowledge editor's test).
   'GET /api/organizations/{id}/stats': 'stats:read',
+  'GET /api/organizations/{id}/quality': 'stats:read',
+  'GET /api/organizations/{id}/quality-settings': 'org:read',
+  'PUT /api/organizations/{id}/quality-settings': 'org:update',
+  // Unanswered questions → knowledge, and A/B tests of the assistant (issue 18).
+  'GET /api/organizations/{id}/unanswered': 'stats:read',
+  'POST /api/organizations/{id}/unanswered/{groupId}/faq-draft': 'knowledge:write',
+  'GET /api/organizations/{id}/experiments': 'stats:read',
+  'POST /api/organizations/{id}/experiments': 'experiments:manage',
+  'GET /api/organizations/{id}/experiments/{eid}': 'stats:read',
+  'POST /api/organizations/{id}/experiments/{eid}/end': 'experiments:manage',
+  'POST /api/organizations/{id}/experiments/{eid}/promote': 'experiments:manage',
+  'GET /api/organizations/{id}/analytics': 'stats:read',
+  'GET /api/organizations/{id}/analytics/{chart}.csv': 'stats:read',
   'POST /api/organizations/{id}/simulator/messages': 'knowledge:write',
   'GET /api/organizations/{id}/simulator/messages': 'dashboard:read',
   // Broadcasts and templates.
@@ -114,6 +141,12 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /api/organizations/{id}/privacy/customers/{phone}/export': 'privacy:manage',
   'POST /api/organizations/{id}/privacy/customers/{phone}/erase': 'privacy:manage',
   'GET /api/organizations/{id}/audit-log': 'audit:read',
+  // Live updates and each member's own notifications (people only).
+  'GET /api/organizations/{id}/live': 'dashboard:read',
+  'GET /api/organizations/{id}/notification-preferences': 'dashboard:read',
+  'PUT /api/organizations/{id}/notification-preferences': 'dashboard:read',
+  'GET /api/organizations/{id}/notifications': 'dashboard:read',
+  'POST /api/organizations/{id}/notifications/read': 'dashboard:read',
   // The public v1 surface.
   'POST /api/v1/organizations/{id}/messages': 'conversations:reply',
   'GET /api/v1/organizations/{id}/conversations': 'conversations:read',

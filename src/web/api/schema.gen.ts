@@ -1548,6 +1548,8 @@ export type paths = {
                     "application/json": {
                         ai?: {
                             escalationRules?: string;
+                            /** @description Extra instructions added to the assistant’s prompt (set by promoting an experiment variant) */
+                            instructions?: string;
                             language: string;
                             /** @description The languages the assistant answers in (`language`, the default, always among them): a customer writing in one of them is answered in it, anyone else in `language`. Unset: the reply follows the customer. */
                             languages?: string[];
@@ -1843,6 +1845,8 @@ export type paths = {
                     "application/json": {
                         ai?: {
                             escalationRules?: string;
+                            /** @description Extra instructions added to the assistant’s prompt (set by promoting an experiment variant) */
+                            instructions?: string;
                             language: string;
                             /** @description The languages the assistant answers in (`language`, the default, always among them): a customer writing in one of them is answered in it, anyone else in `language`. Unset: the reply follows the customer. */
                             languages?: string[];
@@ -1963,6 +1967,208 @@ export type paths = {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/organizations/{id}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Response times, resolution and hand-offs, busy hours, topics, agents and variants over a range of days
+         * @description API keys: scope `stats:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (YYYY-MM-DD, the organization’s zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description Last day, included (default: today); at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Figures in the organization’s time zone */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Analytics"];
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/analytics/{chart}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One chart as CSV (response-times, heatmap, topics, sources, agents, variants, daily, handoffs)
+         * @description API keys: scope `stats:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (YYYY-MM-DD, the organization’s zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description Last day, included (default: today); at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description response-times, heatmap, topics, sources, agents, variants, daily, handoffs */
+                    chart: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV with a header row */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/organizations/{id}/api-keys": {
@@ -3924,6 +4130,356 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{id}/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team’s canned replies, by title (every member)
+         * @description API keys: scope `conversations:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Canned replies */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cannedReplies: components["schemas"]["CannedReply"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a canned reply (owners and admins; at most 500 per organization: 409 TOO_MANY)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cannedReply: components["schemas"]["CannedReply"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/canned-replies/{replyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a canned reply (owners and admins)
+         * @description Not available to API keys.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    replyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a canned reply’s title or body (owners and admins)
+         * @description Not available to API keys.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    replyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cannedReply: components["schemas"]["CannedReply"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/organizations/{id}/contacts": {
         parameters: {
             query?: never;
@@ -4961,13 +5517,21 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Conversations, most recent first
+         * The inbox: conversations, most recent first, by filter, assignee and search, a page at a time (every member)
          * @description API keys: scope `conversations:read`.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description Only those assigned to this member's user id */
+                    assignee?: string;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description attention: needs a person; human: a person has it and it is not resolved; open: not resolved; resolved; mine: assigned to the caller (signed-in members only) */
+                    filter?: "all" | "attention" | "human" | "open" | "resolved" | "mine";
                     limit?: number;
+                    /** @description Part of the customer's number, or the start of words of their name */
+                    q?: string;
                 };
                 header?: never;
                 path: {
@@ -4985,6 +5549,17 @@ export type paths = {
                     content: {
                         "application/json": {
                             conversations: components["schemas"]["ConversationSummary"][];
+                            /** @description Conversations in each filter now (without assignee, q or cursor) */
+                            counts: {
+                                all: number;
+                                attention: number;
+                                human: number;
+                                mine: number;
+                                open: number;
+                                resolved: number;
+                            };
+                            /** @description null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -5124,6 +5699,111 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{id}/conversations/{conversationId}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign the conversation to a member who may reply (agent and up), or take the assignment off with userId null (agent and up; recorded in the audit log)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A member who may reply (agent and up); null takes the assignment off */
+                        userId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: components["schemas"]["ConversationSummary"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/conversations/{conversationId}/hand-back": {
         parameters: {
             query?: never;
@@ -5189,6 +5869,358 @@ export type paths = {
                 };
                 /** @description Conflicts with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/conversations/{conversationId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team’s internal notes on the conversation, oldest first (every member)
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Notes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notes: components["schemas"]["ConversationNote"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an internal note, never sent to the customer (agent and up)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            note: components["schemas"]["ConversationNote"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/conversations/{conversationId}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a note: its author, or an owner or admin
+         * @description Not available to API keys.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/conversations/{conversationId}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a resolved conversation (agent and up)
+         * @description API keys: scope `messages:send`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: components["schemas"]["ConversationSummary"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5302,6 +6334,95 @@ export type paths = {
                 };
                 /** @description Conflicts with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/conversations/{conversationId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve the conversation (agent and up): ends its attention episode; the status (AI or person) is kept, and the customer’s next message reopens it
+         * @description API keys: scope `messages:send`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: components["schemas"]["ConversationSummary"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5476,6 +6597,503 @@ export type paths = {
                     content: {
                         "application/json": {
                             message: components["schemas"]["Message"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A/B tests of the assistant, newest first
+         * @description API keys: scope `stats:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Experiments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            experiments: components["schemas"]["Experiment"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start an A/B test: 2–4 variants with weights (owner/admin; one running at a time)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        variants: {
+                            name: string;
+                            settings: {
+                                instructions?: string;
+                                /** @description `provider:model` or a model id this deployment serves (GET /api/ai-providers lists them) */
+                                model?: string;
+                                /** @enum {string} */
+                                tone?: "friendly" | "professional" | "formal" | "casual" | "playful";
+                                welcomeMessage?: string;
+                            };
+                            /** @description Relative share of new contacts */
+                            weight: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Started */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            experiment: components["schemas"]["Experiment"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/experiments/{eid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An experiment with each variant’s results and 95% intervals
+         * @description API keys: scope `stats:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eid: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The experiment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            experiment: components["schemas"]["ExperimentWithResults"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/experiments/{eid}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a running experiment without a winner (owner/admin)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eid: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            experiment: components["schemas"]["Experiment"];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/experiments/{eid}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a running experiment and make a variant’s settings the organization’s (tone, model, instructions, welcome message)
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eid: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        variantId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Promoted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            experiment: components["schemas"]["Experiment"];
                         };
                     };
                 };
@@ -6937,6 +8555,94 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates of the organization’s conversations (Server-Sent Events)
+         * @description A `text/event-stream` for the dashboard. Events: `ready` (at the start, and again when updates may have been missed: refetch what is shown), `message` and `conversation` with data `{"conversationId": "…"}` when a message or a conversation was added or changed (refetch it; bursts are coalesced to one event per conversation per 200 ms). A `: heartbeat` comment every 20 s.
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stream; it stays open until the client closes it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{id}/members": {
         parameters: {
             query?: never;
@@ -7312,6 +9018,412 @@ export type paths = {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/organizations/{id}/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How you are told that a conversation needs a person (your own choice, any member)
+         * @description Without a choice: in the dashboard and by email, not on WhatsApp.
+         *
+         *     Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your preferences in this organization */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            preferences: components["schemas"]["NotificationPreferences"];
+                            /** @description Whether this platform can send WhatsApp notifications (has a shared number) */
+                            whatsappAvailable: boolean;
+                            /** @description Your verified WhatsApp number, if any */
+                            whatsappPhone: string | null;
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Choose how you are told that a conversation needs a person
+         * @description WhatsApp needs a number linked to your account and verified by a code: 409 with `details.reason` PHONE_NOT_VERIFIED otherwise.
+         *
+         *     Not available to API keys.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dashboard: boolean;
+                        email: boolean;
+                        /** @description To the WhatsApp number verified on your account */
+                        whatsapp: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            preferences: components["schemas"]["NotificationPreferences"];
+                            /** @description Whether this platform can send WhatsApp notifications (has a shared number) */
+                            whatsappAvailable: boolean;
+                            /** @description Your verified WhatsApp number, if any */
+                            whatsappPhone: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your dashboard notifications: conversations that needed a person, newest first
+         * @description Not available to API keys.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description `1`: only the unread ones */
+                    unread?: "0" | "1" | "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your notifications, and how many are unread in all */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notifications: components["schemas"]["Notification"][];
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark your dashboard notifications read: some by id, or all
+         * @description Not available to API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        all?: true;
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description How many were newly marked read */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/organizations/{id}/numbers": {
@@ -7992,6 +10104,313 @@ export type paths = {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Answer quality: score distribution, worst conversations, daily trend, customer ratings
+         * @description API keys: scope `stats:read`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First day (the organization’s time zone), YYYY-MM-DD */
+                    from: string;
+                    /** @description Last day, inclusive (at most 366 days after `from`) */
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Over the range, in the organization’s time zone */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QualityReport"];
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/quality-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How answers are graded and whether customers are asked to rate
+         * @description API keys: any key of the organization.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings (defaults when never saved) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Ask the customer to rate the conversation 1–5 once it goes quiet */
+                            askRating: boolean;
+                            /**
+                             * @description Which AI answers a model grades: none, a random share (`sampleRate`) or all
+                             * @enum {string}
+                             */
+                            grading: "off" | "sample" | "all";
+                            /** @description Minutes without a message before the rating question (at most a day: the 24-hour window) */
+                            ratingDelayMinutes: number;
+                            /** @description With `sample`: the share of answers graded (0..1) */
+                            sampleRate: number;
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set answer grading (off, a sample, all) and the customer rating question
+         * @description Grading needs a model (the built-in responder is not graded). The rating question goes out once the conversation has been quiet for `ratingDelayMinutes`, inside WhatsApp’s 24-hour window, and is not counted against the month.
+         *
+         *     Not available to API keys.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Ask the customer to rate the conversation 1–5 once it goes quiet */
+                        askRating: boolean;
+                        /**
+                         * @description Which AI answers a model grades: none, a random share (`sampleRate`) or all
+                         * @enum {string}
+                         */
+                        grading: "off" | "sample" | "all";
+                        /** @description Minutes without a message before the rating question (at most a day: the 24-hour window) */
+                        ratingDelayMinutes: number;
+                        /** @description With `sample`: the share of answers graded (0..1) */
+                        sampleRate: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Ask the customer to rate the conversation 1–5 once it goes quiet */
+                            askRating: boolean;
+                            /**
+                             * @description Which AI answers a model grades: none, a random share (`sampleRate`) or all
+                             * @enum {string}
+                             */
+                            grading: "off" | "sample" | "all";
+                            /** @description Minutes without a message before the rating question (at most a day: the 24-hour window) */
+                            ratingDelayMinutes: number;
+                            /** @description With `sample`: the share of answers graded (0..1) */
+                            sampleRate: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -9584,6 +12003,227 @@ export type paths = {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/unanswered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer questions the assistant could not answer (did not know, low confidence, handed off), grouped by similarity
+         * @description API keys: scope `stats:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD in the organization’s time zone; default: 29 days before to */
+                    from?: string;
+                    /** @description YYYY-MM-DD, included; default: today */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The groups, largest first (the last 2,000 questions of the range) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            /**
+                             * @description By the embedding model when one is configured, else by words and concepts
+                             * @enum {string}
+                             */
+                            grouping: "embedding" | "lexical";
+                            groups: components["schemas"]["UnansweredGroup"][];
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/unanswered/{groupId}/faq-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a group into a knowledge FAQ draft (the group’s question, a person’s answer from the chat or a placeholder to edit); retrain afterwards
+         * @description API keys: scope `knowledge:write`.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD in the organization’s time zone; default: 29 days before to */
+                    from?: string;
+                    /** @description YYYY-MM-DD, included; default: today */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    groupId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The FAQ draft */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            source: components["schemas"]["KnowledgeSource"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` lists the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The organization's plan does not include this; `details` names the feature and the plan that does (`requiredPlan`) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11748,6 +14388,91 @@ export type components = {
             /** @description The platform's shared WhatsApp number; null when phone linking is unavailable */
             sharedNumber: string | null;
         };
+        Analytics: {
+            bySource: {
+                agent?: number;
+                ai?: number;
+                broadcast?: number;
+                customer?: number;
+                limit_notice?: number;
+                opt_out?: number;
+                out_of_hours?: number;
+                rating_request?: number;
+                welcome?: number;
+            };
+            conversations: {
+                handedOff: number;
+                resolvedByAi: number;
+                total: number;
+            };
+            daily: {
+                agentMessages: number;
+                aiAnswers: number;
+                customerMessages: number;
+                date: string;
+                handOffs: number;
+            }[];
+            handOffRate: number | null;
+            handOffReasons: {
+                count: number;
+                /** @enum {string} */
+                reason: "customer_asked" | "assistant_unable" | "customer_waiting" | "limit_reached" | "send_failed" | "agent_took_over";
+            }[];
+            /** @description [Monday..Sunday][hour 0..23] customer messages */
+            heatmap: number[][];
+            perAgent: {
+                conversations: number;
+                email: string | null;
+                medianFirstResponseMs: number | null;
+                messages: number;
+                name: string | null;
+                userId: string;
+            }[];
+            perVariant: {
+                answers: number;
+                experimentId: string | null;
+                experimentName: string | null;
+                handOffs: number;
+                meanScore: number | null;
+                scored: number;
+                variantId: string;
+                variantName: string | null;
+            }[];
+            quality: {
+                meanScore: number | null;
+                scored: number;
+            };
+            range: {
+                days: number;
+                from: string;
+                to: string;
+            };
+            /** @description Share answered by the AI without a person (null: none) */
+            resolutionRate: number | null;
+            responseTime: {
+                /** @description Milliseconds from the customer’s latest message to the first agent reply */
+                agent: {
+                    count: number;
+                    p50: number | null;
+                    p90: number | null;
+                    p99: number | null;
+                };
+                /** @description Milliseconds from the customer message to the AI answer leaving */
+                ai: {
+                    count: number;
+                    p50: number | null;
+                    p90: number | null;
+                    p99: number | null;
+                };
+            };
+            timezone: string;
+            topTopics: {
+                count: number;
+                /** @enum {string} */
+                kind: "passage" | "word";
+                topic: string;
+            }[];
+        };
         ApiKey: {
             createdAt: string;
             createdByEmail: string | null;
@@ -11956,6 +14681,13 @@ export type components = {
                 [key: string]: string;
             };
         };
+        CannedReply: {
+            body: string;
+            createdAt: string;
+            id: string;
+            title: string;
+            updatedAt: string;
+        };
         Contact: {
             attributes: {
                 [key: string]: string;
@@ -12014,8 +14746,33 @@ export type components = {
             totalRows: number;
             updatedCount: number;
         };
+        ConversationNote: {
+            /** @description null once the author’s account is gone */
+            author: {
+                name: string;
+                userId: string;
+            } | null;
+            body: string;
+            createdAt: string;
+            id: string;
+        };
         ConversationSummary: {
+            /** @description The member it is assigned to */
+            assignedTo: {
+                name: string;
+                userId: string;
+            } | null;
+            /**
+             * @description Why it needs (or last needed) a person
+             * @enum {string|null}
+             */
+            attentionReason: "customer_asked" | "assistant_unable" | "customer_waiting" | "limit_reached" | "send_failed" | null;
+            /** @description Since when it needs a person (the current episode); null once someone handled it */
+            attentionSince: string | null;
             contact: {
+                id: string;
+                /** @description The business's own name for the customer */
+                name: string | null;
                 optedOut: boolean;
                 profileName: string | null;
                 /** @description A customer played in the dashboard's simulator: never sent to, not counted */
@@ -12027,6 +14784,12 @@ export type components = {
             lastMessage: string | null;
             lastMessageAt: string;
             needsAttention: boolean;
+            /** @description Quality 0..1 from its answers; null until an answer was scored */
+            qualityScore: number | null;
+            /** @description The customer's 1–5 rating, if given */
+            rating: number | null;
+            /** @description When the team resolved it; null while open (a new customer message reopens it) */
+            resolvedAt: string | null;
             /** @enum {string} */
             status: "ai" | "human";
             /** @description 24 hours after the customer's last message; null if they never wrote */
@@ -12061,6 +14824,53 @@ export type components = {
                 details?: unknown;
                 message: string;
             };
+        };
+        Experiment: {
+            endedAt: string | null;
+            id: string;
+            name: string;
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "ended";
+            variants: {
+                id: string;
+                name: string;
+                settings: {
+                    instructions?: string;
+                    model?: string;
+                    tone?: string;
+                    welcomeMessage?: string;
+                };
+                weight: number;
+            }[];
+            winnerVariantId: string | null;
+        };
+        ExperimentWithResults: components["schemas"]["Experiment"] & {
+            variants?: {
+                id: string;
+                name: string;
+                results: {
+                    /** @description AI answers made with the variant */
+                    answers: number;
+                    /** @description Customers assigned (simulated ones are not counted) */
+                    contacts: number;
+                    conversations: number;
+                    handOffRate: components["schemas"]["RateEstimate"];
+                    latencyMs: {
+                        p50: number | null;
+                        p90: number | null;
+                    };
+                    qualityScore: components["schemas"]["MeanEstimate"];
+                    rating: components["schemas"]["MeanEstimate"] & unknown;
+                };
+                settings: {
+                    instructions?: string;
+                    model?: string;
+                    tone?: string;
+                    welcomeMessage?: string;
+                };
+                weight: number;
+            }[];
         };
         Export: {
             createdAt: string;
@@ -12210,6 +15020,14 @@ export type components = {
             title: string;
             updatedAt: string;
         };
+        /** @description Mean answer score (0..1) */
+        MeanEstimate: {
+            high: number | null;
+            /** @description 95% interval (normal approximation); null when n < 2 */
+            low: number | null;
+            mean: number | null;
+            n: number;
+        };
         Member: {
             email: string;
             joinedAt: string;
@@ -12234,7 +15052,7 @@ export type components = {
             model: string | null;
             sentAt: string | null;
             /** @enum {string} */
-            source: "customer" | "ai" | "welcome" | "out_of_hours" | "limit_notice" | "opt_out" | "agent" | "broadcast";
+            source: "customer" | "ai" | "welcome" | "out_of_hours" | "limit_notice" | "opt_out" | "agent" | "broadcast" | "rating_request";
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed" | "undelivered";
             /** @description The WhatsApp template it was sent with (the body is its text with the values in) */
@@ -12249,6 +15067,22 @@ export type components = {
             organizationName: string;
             /** @enum {string} */
             role: "owner" | "admin" | "agent" | "viewer";
+        };
+        Notification: {
+            /** @description The customer’s name and number */
+            contactLabel: string;
+            conversationId: string;
+            createdAt: string;
+            id: string;
+            readAt: string | null;
+            /** @description customer_asked, assistant_unable, customer_waiting, limit_reached or send_failed */
+            reason: string;
+        };
+        NotificationPreferences: {
+            dashboard: boolean;
+            email: boolean;
+            /** @description To the WhatsApp number verified on your account */
+            whatsapp: boolean;
         };
         OperatorOrganization: {
             createdAt: string;
@@ -12283,6 +15117,8 @@ export type components = {
             /** @description The AI settings as the organization chose them; no `provider` means the platform default (see `aiModel`) */
             ai: {
                 escalationRules?: string;
+                /** @description Extra instructions added to the assistant’s prompt (a promoted A/B variant sets them) */
+                instructions?: string;
                 language: string;
                 /** @description The languages customers are answered in (`language` always among them); unset: the customer’s own, whatever it is */
                 languages?: string[];
@@ -12429,6 +15265,57 @@ export type components = {
             /** @description Messages older than this many days are deleted every hour; null keeps them forever */
             retentionDays: number | null;
         };
+        QualityReport: {
+            /** @description Conversations by quality score, ten buckets of 0.1 (the last includes 1) */
+            distribution: {
+                count: number;
+                from: number;
+                to: number;
+            }[];
+            from: string;
+            ratings: {
+                count: number;
+                histogram: {
+                    count: number;
+                    rating: number;
+                }[];
+                mean: number | null;
+            };
+            timezone: string;
+            to: string;
+            /** @description Per day with answers: their mean score and count */
+            trend: {
+                answers: number;
+                date: string;
+                meanScore: number;
+            }[];
+            /** @description The 20 lowest-scored conversations, worst first */
+            worst: {
+                answers: number;
+                contactLabel: string;
+                conversationId: string;
+                rating: number | null;
+                /** @description How many of its answers in the range had each weak signal */
+                reasons: {
+                    askedPerson: number;
+                    dontKnow: number;
+                    escalated: number;
+                    lowConfidence: number;
+                    lowGrade: number;
+                    repeated: number;
+                };
+                score: number;
+            }[];
+        };
+        /** @description Scored answers that handed the chat to a person */
+        RateEstimate: {
+            count: number;
+            high: number | null;
+            /** @description Wilson score 95% interval */
+            low: number | null;
+            n: number;
+            rate: number | null;
+        };
         Segment: {
             /** @description Contacts matching the filter now */
             contactCount: number;
@@ -12522,6 +15409,21 @@ export type components = {
             /** @enum {string} */
             status: "untrained" | "training" | "trained" | "failed";
             trainedAt: string | null;
+        };
+        UnansweredGroup: {
+            /** @description What a person of the team answered in the chat, if one did */
+            agentAnswer: string | null;
+            count: number;
+            /** @description Stable while its first question is in the range */
+            id: string;
+            /** @description The group’s first question */
+            label: string;
+            questions: {
+                at: string;
+                conversationId: string;
+                messageId: string;
+                text: string;
+            }[];
         };
         UpcomingInvoice: {
             amountDue: number;

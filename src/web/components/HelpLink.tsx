@@ -2,6 +2,7 @@ import { focusRing } from './Button'
 
 export type HelpPage =
   | 'overview'
+  | 'inbox'
   | 'contacts'
   | 'templates'
   | 'broadcasts'

@@ -1,6 +1,7 @@
 import type { KeyboardEvent } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
+import { useLiveUpdates } from '../api/live'
 import { useOrganization } from '../api/organizations'
 import { atLeast, type Role } from '../api/types'
 import { NumberStatusBadge, TrainingBadge } from '../components/Badges'
@@ -14,6 +15,8 @@ import { BroadcastsTab } from './organization/broadcasts/BroadcastsTab'
 import { ContactsTab } from './organization/contacts/ContactsTab'
 import { DataTab } from './organization/data/DataTab'
 import { DevelopersTab } from './organization/developers/DevelopersTab'
+import { InboxTab } from './organization/inbox/InboxTab'
+import { NotificationBell } from './organization/inbox/NotificationBell'
 import { OverviewTab } from './organization/OverviewTab'
 import { SettingsTab } from './organization/SettingsTab'
 import { TrainingTab } from './organization/TrainingTab'
@@ -21,6 +24,7 @@ import { TemplatesTab } from './organization/templates/TemplatesTab'
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
+  { id: 'inbox', label: 'Inbox' },
   { id: 'contacts', label: 'Contacts' },
   { id: 'templates', label: 'Templates' },
   { id: 'broadcasts', label: 'Broadcasts' },
@@ -41,6 +45,8 @@ export function OrganizationPage() {
   const { id = '' } = useParams()
   const [params, setParams] = useSearchParams()
   const org = useOrganization(id)
+  // One live stream per open organization: the inbox, the conversation lists and the bell follow it.
+  useLiveUpdates(org.data ? id : null)
   const requested = params.get('tab')
   const tabs = tabsFor(org.data?.role)
   const tab: TabId = tabs.find((t) => t.id === requested)?.id ?? 'overview'
@@ -50,7 +56,7 @@ export function OrganizationPage() {
     if (next === 'overview') p.delete('tab')
     else p.set('tab', next)
     p.delete('conversation')
-    for (const key of ['broadcast', 'compose']) p.delete(key)
+    for (const key of ['broadcast', 'compose', 'filter']) p.delete(key)
     setParams(p)
   }
 
@@ -103,9 +109,10 @@ export function OrganizationPage() {
           <span className="text-sm text-slate-500">
             Your role: <span className="capitalize">{o.role}</span>
           </span>
+          <span className="ml-auto">{atLeast(o.role, 'agent') && <NotificationBell orgId={o.id} />}</span>
           <Link
             to={`/Dashboard/organizations/${o.id}/simulator`}
-            className={`ml-auto text-sm font-medium text-emerald-700 underline ${focusRing}`}
+            className={`text-sm font-medium text-emerald-700 underline ${focusRing}`}
           >
             Open the simulator
           </Link>
@@ -141,6 +148,7 @@ export function OrganizationPage() {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'overview' && <OverviewTab org={o} />}
+        {tab === 'inbox' && <InboxTab org={o} />}
         {tab === 'contacts' && <ContactsTab org={o} />}
         {tab === 'templates' && <TemplatesTab org={o} />}
         {tab === 'broadcasts' && <BroadcastsTab org={o} />}

@@ -1,6 +1,7 @@
 import type { ConversationStatus } from '../../../shared/enums.js'
 import type { organizations } from '../../db/schema/index.js'
 import { chooseReplyLanguage } from '../knowledge/detect-language.js'
+import { isRatingReply } from '../quality/signals.js'
 import { openState } from './business-hours.js'
 import { isStart, isStop, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from './opt-out.js'
 
@@ -32,6 +33,8 @@ export interface ChatState {
   welcomed: boolean
   conversationStatus: ConversationStatus
   outOfHoursNoticeFor: string | null
+  /** When the customer was last asked to rate the conversation (core/quality/ask-rating.ts). */
+  ratingAskedAt?: Date | null
 }
 
 /**
@@ -47,6 +50,8 @@ export type Decision =
   | { kind: 'open'; welcome: string | null }
   /** Answered together with a later message of the same burst (decide-burst.ts), or dropped by a STOP after it. */
   | { kind: 'batched' }
+  /** The customer's 1–5 answer to the rating question: recorded (core/quality), not answered. */
+  | { kind: 'rating' }
 
 export function decideReply(
   state: ChatState,
@@ -63,6 +68,7 @@ export function decideReply(
     }
   }
   if (state.optedOut) return { kind: 'opted-out' }
+  if (isRatingReply(state.body, state.ratingAskedAt, now)) return { kind: 'rating' }
   if (state.conversationStatus === 'human') return { kind: 'human' }
   const hours = openState(org.businessHours, now)
   if (!hours.open) {

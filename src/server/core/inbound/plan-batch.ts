@@ -15,7 +15,10 @@ import { enqueueOverageReport } from '../billing/report-overage.js'
 import type { Ctx } from '../context.js'
 import { queueAttentionNotice } from '../conversations/attention.js'
 import { mergeTermsSql, nameTermsKeyId, termsOf } from '../crypto/blind-index.js'
+import { withVariantWelcome } from '../experiments/apply-variant.js'
+import { variantFor } from '../experiments/variant-for.js'
 import { monthlyLimitOf, sendableLimitOf } from '../organizations/view.js'
+import { recordFollowups } from '../quality/customer-followup.js'
 import { monthKey } from '../usage/month.js'
 import { markLimitReached } from '../usage/usage.js'
 import { emitEvent, subscribedOrganizations } from '../webhooks/emit.js'
@@ -47,6 +50,7 @@ const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
 export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): Promise<PlannedBatch> {
   const result: PlannedBatch = { ready: [], finished: [], deferred: [] }
   const toIngest = batch.filter((r) => !r.messageId)
+  let customerMessages: Awaited<ReturnType<typeof ingest>> = []
 
   // Who each new message is for: the organization whose active number it was sent to (one query
   // for the batch); the platform's shared number and unknown numbers take the general path.
@@ -79,6 +83,7 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
     )
     const ingested = await ingest(tx, routed, result.deferred)
     for (const { row, messageId } of ingested) messageIds.set(row.id, messageId)
+    customerMessages = ingested
     await emitMessagesReceived(ctx, tx, ingested)
     // A row ingested by an earlier attempt was planned in that attempt's transaction.
     const toPlan = batch.filter((r) => messageIds.has(r.id) && !r.messageId)
@@ -103,6 +108,8 @@ export async function planBatch(ctx: Ctx, batch: InboxRow[], now = new Date()): 
       else result.ready.push({ row, messageId })
     }
   })
+  // What each new message says about the previous answer, or the customer's rating (scoring only).
+  await recordFollowups(ctx, customerMessages)
   return result
 }
 
@@ -189,7 +196,9 @@ async function ingest(tx: Tx, routed: { row: InboxRow; organizationId: string }[
   const open = await rows<{ id: string; contact_id: string }>(
     tx,
     sql`
-      update conversations cv set last_inbound_at = now(), last_message_at = now(), channel_number = x.channel, updated_at = now()
+      update conversations cv set last_inbound_at = now(), last_message_at = now(), channel_number = x.channel, updated_at = now(),
+        -- The customer wrote again: a conversation the team resolved is open again (the inbox).
+        resolved_at = null
       from jsonb_to_recordset(${json(convInput)}) as x(org text, contact_id text, channel text)
       where cv.contact_id = x.contact_id and cv.organization_id = x.org
       returning cv.id, cv.contact_id`,
@@ -294,6 +303,7 @@ async function planReplies(
       simulated: contacts.simulated,
       status: conversations.status,
       outOfHoursNoticeFor: conversations.outOfHoursNoticeFor,
+      ratingAskedAt: conversations.ratingAskedAt,
       planned: sql<boolean>`exists (select 1 from messages r where r.reply_to_id = ${messages.id})`,
     })
     .from(messages)
@@ -325,6 +335,7 @@ async function planReplies(
       welcomed: head.welcomedAt !== null,
       conversationStatus: head.status,
       outOfHoursNoticeFor: head.outOfHoursNoticeFor,
+      ratingAskedAt: head.ratingAskedAt,
     }
     return decideBurst(chat, [head, ...rest], withEffectiveHours(org), now).map(
       ({ message: s, decision }) => ({
@@ -405,6 +416,8 @@ async function planReplies(
     source: Source
     body: string
     ord: number
+    /** The experiment variant whose welcome this is. */
+    variant: string | null
   }[] = []
   // One update per contact and conversation, whatever the burst held (the last STOP/START wins).
   const contactUpdates = new Map<string, { id: string; opted_out: boolean | null; welcome: boolean }>()
@@ -436,6 +449,12 @@ async function planReplies(
   }
   for (const p of plans) {
     const { s, decision } = p
+    // A new customer in a running experiment is welcomed by its variant (sticky: the AI answer
+    // gets the same one, experiments/variant-for.ts).
+    const variant =
+      decision.kind === 'open' && s.welcomedAt === null && p.allowance !== 'over'
+        ? await variantFor(tx, { organizationId: s.organizationId, contactId: s.contactId })
+        : null
     const add = (source: Source, body: string) =>
       replies.push({
         org: s.organizationId,
@@ -444,13 +463,14 @@ async function planReplies(
         source,
         body: writeEncrypted(body),
         ord: replies.length,
+        variant: source === 'welcome' ? (variant?.variantId ?? null) : null,
       })
     if (p.allowance === 'over') {
       if (noticed.has(s.contactId)) add('limit_notice', limitNoticeFor(p.org.ai, s.body))
       // Nobody answers this customer until next month or an upgrade: a person should know.
       updateConversation(s.conversationId, { reason: 'limit_reached', notify: !s.simulated }, null)
     } else {
-      planned(decision, add)
+      planned(withVariantWelcome(decision, variant?.settings), add)
     }
     if (decision.kind === 'opt') updateContact(s.contactId, decision.optOut, false)
     if (
@@ -474,10 +494,10 @@ async function planReplies(
     // Rows of one transaction share now(): the wall clock (plus the position, for clocks too
     // coarse to tell rows apart) keeps a welcome before its answer.
     await tx.execute(sql`
-      insert into messages (organization_id, conversation_id, direction, body, status, source, reply_to_id, created_at)
-      select x.org, x.conv, 'outbound', x.body, 'queued', x.source::message_source, x.reply_to,
+      insert into messages (organization_id, conversation_id, direction, body, status, source, reply_to_id, variant_id, created_at)
+      select x.org, x.conv, 'outbound', x.body, 'queued', x.source::message_source, x.reply_to, x.variant,
              clock_timestamp() + x.ord * interval '1 microsecond'
-      from jsonb_to_recordset(${json(replies)}) as x(org text, conv text, body text, source text, reply_to text, ord int)
+      from jsonb_to_recordset(${json(replies)}) as x(org text, conv text, body text, source text, reply_to text, variant text, ord int)
       on conflict do nothing`)
   }
   if (contactUpdates.size > 0) {

@@ -6,6 +6,7 @@ import { chooseModel, languageModelFor } from '../../providers/ai/models.js'
 import type { Ctx } from '../context.js'
 import { dbOf } from '../context.js'
 import { NotFound, ProviderFailed } from '../errors.js'
+import { withVariant } from '../experiments/apply-variant.js'
 import { buildPrompt } from './build-prompt.js'
 import { builtinReply, rankForResponder } from './builtin-responder.js'
 import { chooseReplyLanguage, languageInstruction } from './detect-language.js'
@@ -95,8 +96,15 @@ export async function answerCustomer({
 }): Promise<CustomerAnswer> {
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
-  const org = await loadKnowledgeOwner(ctx, input.organizationId)
-  if (!org) throw new NotFound('Organization')
+  const owner = await loadKnowledgeOwner(ctx, input.organizationId)
+  if (!owner) throw new NotFound('Organization')
+  // A running experiment's variant answers with its tone, instructions and model (experiments/).
+  const org = {
+    ...owner,
+    ai: withVariant(ctx.config, owner.ai, input.variant, (message) =>
+      ctx.log.warn({ organizationId: owner.id }, message),
+    ),
+  }
   // The customer's language where the organization answers in it, else its default.
   const replyLanguage = chooseReplyLanguage(
     org.ai,

@@ -6,7 +6,8 @@ import type { KnowledgeSection } from './whole-knowledge.js'
 
 export interface PromptInput {
   organization: { name: string; description: string; industry: string }
-  ai: { tone: string; language: string; escalationRules?: string }
+  /** `instructions`: the organization's own (a promoted experiment variant's), plus a running variant's. */
+  ai: { tone: string; language: string; escalationRules?: string; instructions?: string }
   /** Language name of the organization's setting ("French"). */
   languageName: string
   /** Which language to reply in (detect-language.ts `languageInstruction`); default: the customer's. */
@@ -89,6 +90,12 @@ export function buildPrompt(input: PromptInput): { system: string; messages: Mod
       ? `The customer's WhatsApp profile name is "${oneLine(input.customerName, 80).replace(/"/g, "'")}".`
       : '',
   ].filter(Boolean)
+  if (input.ai.instructions?.trim()) {
+    // The business's own instructions shape how it answers, never what the RULES forbid.
+    persona.push(
+      `The business also asks (within the RULES above): ${input.ai.instructions.trim().slice(0, 4000)}`,
+    )
+  }
   const passages = input.passages.length
     ? input.passages
         .map(

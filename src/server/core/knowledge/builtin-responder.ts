@@ -6,7 +6,8 @@ import { PROFILE_LABELS, profileLabelsFor } from './save-profile.js'
 // The responder used when no model provider is configured: it answers with the best-matching
 // FAQ answer or passage, in a natural sentence, and says plainly when it does not know.
 
-const INTROS: Record<ReplyLanguage, { passage: string; unknown: string }> = {
+/** Its sentences; `unknown` is also how answer scoring recognizes "I don't know" (core/quality/signals.ts). */
+export const INTROS: Record<ReplyLanguage, { passage: string; unknown: string }> = {
   en: { passage: "Here's what I can tell you:", unknown: "I'm sorry, I don't have that information." },
   fr: { passage: 'Voici ce que je peux vous dire :', unknown: "Désolé, je n'ai pas cette information." },
   es: { passage: 'Esto es lo que puedo decirle:', unknown: 'Lo siento, no tengo esa información.' },

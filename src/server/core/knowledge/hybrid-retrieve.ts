@@ -9,7 +9,7 @@ import { rewriteQuery } from './rewrite-query.js'
 import { pgTextArray } from './term-stats.js'
 
 /** Reciprocal rank fusion's constant: a passage's share is 1 / (k + its rank) in each list. */
-const RRF_K = 60
+export const RRF_K = 60
 /** Passages each search contributes to the fusion. */
 const CANDIDATES = 20
 /**
@@ -19,7 +19,7 @@ const CANDIDATES = 20
  * them) give a question and an unrelated passage a cosine similarity of 0.1 to 0.3, and the
  * passage that answers it more.
  */
-const WEAK_TEXT_SCORE = 0.15
+export const WEAK_TEXT_SCORE = 0.15
 const WEAK_SIMILARITY = 0.35
 
 /**

@@ -1,9 +1,10 @@
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client.js'
 import { knowledgeChunks, knowledgeSources, organizations } from '../../db/schema/index.js'
 import { embedderFor, embedTexts } from '../../providers/ai/embed-texts.js'
 import type { Ctx } from '../context.js'
 import { emitEvent } from '../webhooks/emit.js'
+import { FAQ_ANSWER_PLACEHOLDER } from './draft-answer.js'
 import { FTS_CONFIG_NAMES, ftsConfigFor, searchableText } from './language.js'
 import { profileLabelsFor } from './save-profile.js'
 import { recordTermStatistics } from './term-stats.js'
@@ -67,7 +68,14 @@ export async function trainKnowledge({ ctx, input }: { ctx: Ctx; input: { organi
       mimeType: knowledgeSources.mimeType,
     })
     .from(knowledgeSources)
-    .where(and(eq(knowledgeSources.organizationId, org.id), eq(knowledgeSources.status, 'ready')))
+    .where(
+      and(
+        eq(knowledgeSources.organizationId, org.id),
+        eq(knowledgeSources.status, 'ready'),
+        // A drafted FAQ whose answer is still to be written never reaches customers.
+        ne(knowledgeSources.content, FAQ_ANSWER_PLACEHOLDER),
+      ),
+    )
     .orderBy(asc(knowledgeSources.createdAt), asc(knowledgeSources.id))
   // Splitting megabytes of text is CPU work: it runs in a worker thread, never on the event loop.
   const pending = await chunkSourcesOffThread(sources, labels)

@@ -102,6 +102,13 @@ export const AiSettingsSchema = z
     provider: z.enum(AI_PROVIDERS).optional(),
     model: z.string().trim().min(1).max(100).optional(),
     escalationRules: z.string().max(2000).optional(),
+    instructions: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe(
+        'Extra instructions added to the assistant’s prompt (set by promoting an experiment variant)',
+      ),
   })
   .strict()
 

@@ -36,7 +36,10 @@ export async function updateOrganization({
         ...(c.whatsappDisplayName !== undefined && { whatsappDisplayName: c.whatsappDisplayName }),
         ...(c.welcomeMessage !== undefined && { welcomeMessage: c.welcomeMessage }),
         ...(c.businessHours !== undefined && { businessHours: c.businessHours }),
-        ...(c.ai !== undefined && { ai: c.ai }),
+        // The quality settings have their own route (core/quality): saving the AI settings keeps them.
+        ...(c.ai !== undefined && {
+          ai: sql`${JSON.stringify(c.ai)}::jsonb || jsonb_strip_nulls(jsonb_build_object('quality', ${organizations.ai} -> 'quality'))`,
+        }),
         updatedAt: sql`now()`,
       })
       .where(eq(organizations.id, input.organizationId))

@@ -40,6 +40,8 @@ export interface AiSettings {
   provider?: string
   model?: string
   escalationRules?: string
+  /** Extra instructions added to the assistant's prompt (set by promoting an experiment variant, issue 18). */
+  instructions?: string
   /** How answers are scored and the customer asked to rate (issue 18); unset: the defaults in core/quality. */
   quality?: QualitySettings
 }

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import {
+  ATTENTION_REASONS,
+  CONVERSATION_FILTERS,
   CONVERSATION_STATUSES,
   MESSAGE_DIRECTIONS,
   MESSAGE_SOURCES,
@@ -43,6 +45,25 @@ export const ConversationSummarySchema = z
     id: z.string(),
     status: z.enum(CONVERSATION_STATUSES),
     needsAttention: z.boolean(),
+    attentionReason: z
+      .enum(ATTENTION_REASONS)
+      .nullable()
+      .openapi({ description: 'Why it needs (or last needed) a person' }),
+    attentionSince: z.string().nullable().openapi({
+      description: 'Since when it needs a person (the current episode); null once someone handled it',
+    }),
+    assignedTo: z
+      .object({ userId: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: 'The member it is assigned to' }),
+    resolvedAt: z.string().nullable().openapi({
+      description: 'When the team resolved it; null while open (a new customer message reopens it)',
+    }),
+    qualityScore: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Quality 0..1 from its answers; null until an answer was scored' }),
+    rating: z.number().int().nullable().openapi({ description: "The customer's 1–5 rating, if given" }),
     lastMessageAt: z.string(),
     createdAt: z.string(),
     lastMessage: z.string().nullable(),
@@ -55,7 +76,9 @@ export const ConversationSummarySchema = z
       .nullable()
       .openapi({ description: "24 hours after the customer's last message; null if they never wrote" }),
     contact: z.object({
+      id: z.string(),
       waId: z.string(),
+      name: z.string().nullable().openapi({ description: "The business's own name for the customer" }),
       profileName: z.string().nullable(),
       optedOut: z.boolean(),
       simulated: z.boolean().openapi({
@@ -81,22 +104,60 @@ export function conversationRoutes() {
       method: 'get',
       path: '/api/organizations/{id}/conversations',
       tags,
-      summary: 'Conversations, most recent first',
+      summary:
+        'The inbox: conversations, most recent first, by filter, assignee and search, a page at a time (every member)',
       request: {
         params: OrgParams,
-        query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        query: z.object({
+          filter: z.enum(CONVERSATION_FILTERS).default('all').openapi({
+            description:
+              'attention: needs a person; human: a person has it and it is not resolved; open: not resolved; resolved; mine: assigned to the caller (signed-in members only)',
+          }),
+          assignee: z
+            .string()
+            .optional()
+            .openapi({ description: "Only those assigned to this member's user id" }),
+          q: z
+            .string()
+            .max(100)
+            .optional()
+            .openapi({ description: "Part of the customer's number, or the start of words of their name" }),
+          cursor: z
+            .string()
+            .max(200)
+            .optional()
+            .openapi({ description: 'The nextCursor of the previous page' }),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
       },
       responses: {
-        200: jsonResponse(z.object({ conversations: z.array(ConversationSummarySchema) }), 'Conversations'),
+        200: jsonResponse(
+          z.object({
+            conversations: z.array(ConversationSummarySchema),
+            nextCursor: z.string().nullable().openapi({ description: 'null on the last page' }),
+            counts: z
+              .object({
+                all: z.number().int(),
+                attention: z.number().int(),
+                human: z.number().int(),
+                open: z.number().int(),
+                resolved: z.number().int(),
+                mine: z.number().int(),
+              })
+              .openapi({ description: 'Conversations in each filter now (without assignee, q or cursor)' }),
+          }),
+          'Conversations',
+        ),
         ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND'),
       },
     }),
     async (c) => {
-      const conversations = await listConversations({
+      const query = c.req.valid('query')
+      const page = await listConversations({
         ctx: actorCtx(c),
-        input: { organizationId: c.req.valid('param').id, limit: c.req.valid('query').limit },
+        input: { organizationId: c.req.valid('param').id, ...query },
       })
-      return c.json({ conversations }, 200)
+      return c.json(page, 200)
     },
   )
 

@@ -1,5 +1,6 @@
 import { atLeast, type Organization } from '../../api/types'
 import { ReadOnlyNote } from '../../components/Feedback'
+import { NotificationPreferencesSection } from './inbox/NotificationPreferencesSection'
 import { AiSection } from './settings/AiSection'
 import { BusinessHoursSection } from './settings/BusinessHoursSection'
 import { DangerZone } from './settings/DangerZone'
@@ -25,6 +26,8 @@ export function SettingsTab({ org }: { org: Organization }) {
       <BusinessHoursSection org={org} canEdit={canEdit} />
       <AiSection org={org} canEdit={canEdit} />
       <MembersSection org={org} />
+      {/* Viewers only read: they are never told that a conversation needs a person. */}
+      {atLeast(org.role, 'agent') && <NotificationPreferencesSection orgId={org.id} />}
       {org.role === 'owner' && <DangerZone org={org} />}
     </div>
   )

@@ -122,6 +122,7 @@ export function AiSection({ org, canEdit }: { org: Organization; canEdit: boolea
       provider: providerOf(org.ai.provider) ?? '',
       model: org.ai.model ?? '',
       escalationRules: org.ai.escalationRules ?? '',
+      instructions: org.ai.instructions ?? '',
     },
     update,
     { pathPrefix: 'ai' },
@@ -152,6 +153,7 @@ export function AiSection({ org, canEdit }: { org: Organization; canEdit: boolea
               ...(provider ? { provider } : {}),
               ...(provider && values.model ? { model: values.model } : {}),
               ...(values.escalationRules.trim() ? { escalationRules: values.escalationRules } : {}),
+              ...(values.instructions.trim() ? { instructions: values.instructions } : {}),
             },
           },
           () => form.markSaved(values),
@@ -235,6 +237,12 @@ export function AiSection({ org, canEdit }: { org: Organization; canEdit: boolea
         label="When to hand over to a person"
         placeholder="e.g. complaints, refunds, anything about an existing order"
         {...form.bind('escalationRules')}
+      />
+      <TextAreaField
+        id="ai-instructions"
+        label="Extra instructions for the assistant"
+        placeholder="e.g. always mention free delivery over $50; never promise same-day appointments"
+        {...form.bind('instructions')}
       />
     </SettingsSection>
   )
