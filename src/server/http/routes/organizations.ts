@@ -48,10 +48,10 @@ export const OrganizationSchema = z
         provider: z.string().optional(),
         model: z.string().optional(),
         escalationRules: z.string().optional(),
-        instructions: z
-          .string()
-          .optional()
-          .openapi({ description: 'Extra instructions added to the assistant’s prompt (a promoted A/B variant sets them)' }),
+        instructions: z.string().optional().openapi({
+          description:
+            'Extra instructions added to the assistant’s prompt (a promoted A/B variant sets them)',
+        }),
       })
       .openapi({
         description:
